@@ -1,0 +1,1 @@
+"""Embedding Explorer core: settings, encoders, the store, search and analysis. No UI code here."""

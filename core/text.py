@@ -1,4 +1,4 @@
-"""Pure text utilities shared by ingest, search and analysis: cleaning, unwrapping, sentences, words."""
+"""Pure text utilities for ingest, search and analysis: cleaning, unwrapping, sentences, words."""
 
 from __future__ import annotations
 
@@ -81,9 +81,7 @@ def _join(left: str, right: str) -> str:
 
 # A sentence ends at ., ! or ? followed by whitespace, at Chinese end punctuation (no space
 # needed), or at a paragraph break. Closing quotes and brackets stay with their sentence.
-_SENTENCE_END = re.compile(
-    r"""(?:[.!?]+["'”’)\]]*(?=\s)|[。！？；]+[”’」』）)]*|\n\s*\n)\s*"""
-)
+_SENTENCE_END = re.compile(r"""(?:[.!?]+["'”’)\]]*(?=\s)|[。！？；]+[”’」』）)]*|\n\s*\n)\s*""")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,178 @@
+"""Token-aware, sentence-respecting chunking of page text, across page boundaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.encoders import Encoder
+from core.records import Chunk
+from core.text import is_cjk, sentence_spans
+
+
+@dataclass(frozen=True)
+class ChunkConfig:
+    tokens: int = 200  # target size in the encoder's tokens, special tokens excluded
+    overlap: int = 40  # tokens of whole trailing sentences repeated at the start of the next chunk
+
+    def __post_init__(self) -> None:
+        if self.tokens < 16:
+            raise ValueError("chunk size must be at least 16 tokens")
+        if not 0 <= self.overlap < self.tokens:
+            raise ValueError("overlap must be at least 0 and smaller than the chunk size")
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A sentence (or a slice of an over-long one) on one page."""
+
+    page_index: int
+    start: int
+    end: int
+    tokens: int
+
+
+class _TokenCounter:
+    """Counts content tokens: the encoder's count minus its fixed special-token overhead."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self.overhead = encoder.count_tokens("")
+
+    def __call__(self, text: str) -> int:
+        return max(self._encoder.count_tokens(text) - self.overhead, 0)
+
+
+def chunk_pages(
+    pages: Sequence[tuple[int | None, str]],
+    *,
+    encoder: Encoder,
+    doc_sha: str,
+    source: str,
+    config: ChunkConfig = ChunkConfig(),
+) -> list[Chunk]:
+    """Split (page number, page text) pairs into chunks no longer than the model reads.
+
+    Chunks are made of whole sentences (English . ! ? and Chinese 。！？；), may run over a
+    page break (recording both pages), and never mix files. A sentence longer than a chunk is
+    cut at word boundaries, or between characters in CJK text.
+    """
+    count = _TokenCounter(encoder)
+    budget = min(config.tokens, encoder.max_tokens - count.overhead)
+    overlap = min(config.overlap, budget // 2)
+    texts = [text for _, text in pages]
+    pieces = [
+        piece
+        for index, text in enumerate(texts)
+        for start, end in sentence_spans(text)
+        for piece in _fit(index, text, start, end, budget, count)
+    ]
+    groups = _pack(pieces, budget, overlap)
+    chunks = []
+    for group in groups:
+        text = _join(texts, group)
+        # Tokenising the joined text can differ slightly from the sum of its sentences.
+        while count(text) > encoder.max_tokens - count.overhead and len(group) > 1:
+            group = group[:-1]
+            text = _join(texts, group)
+        first, last = group[0], group[-1]
+        chunks.append(
+            Chunk(
+                doc_sha=doc_sha,
+                index=len(chunks),
+                text=text,
+                source=source,
+                page_start=pages[first.page_index][0],
+                page_end=pages[last.page_index][0],
+                char_start=first.start,
+                char_end=last.end,
+                token_count=count(text) + count.overhead,
+            )
+        )
+    return chunks
+
+
+def _pack(pieces: list[_Piece], budget: int, overlap: int) -> list[list[_Piece]]:
+    groups: list[list[_Piece]] = []
+    current: list[_Piece] = []
+    size = 0
+    fresh = 0  # pieces in current that are not overlap from the previous chunk
+    for piece in pieces:
+        if current and size + piece.tokens > budget:
+            groups.append(current)
+            current = _tail(current, overlap, budget - piece.tokens)
+            size = sum(p.tokens for p in current)
+            fresh = 0
+        current.append(piece)
+        size += piece.tokens
+        fresh += 1
+    if current and fresh:
+        groups.append(current)
+    return groups
+
+
+def _tail(group: list[_Piece], overlap: int, room: int) -> list[_Piece]:
+    """The trailing whole pieces of a chunk that fit in the overlap (and beside the next piece)."""
+    tail: list[_Piece] = []
+    size = 0
+    for piece in reversed(group[1:]):  # never repeat a whole chunk
+        if size + piece.tokens > min(overlap, room):
+            break
+        tail.insert(0, piece)
+        size += piece.tokens
+    return tail
+
+
+def _join(texts: list[str], group: list[_Piece]) -> str:
+    """The chunk's text: exact slices of each page, pages separated by a newline."""
+    parts = []
+    run_start = group[0]
+    previous = group[0]
+    for piece in group[1:] + [None]:
+        if piece is None or piece.page_index != previous.page_index:
+            parts.append(texts[previous.page_index][run_start.start : previous.end])
+            run_start = piece
+        previous = piece or previous
+    return "\n".join(parts)
+
+
+_BREAK = re.compile(r"\s+")
+
+
+def _fit(index: int, text: str, start: int, end: int, budget: int, count) -> list[_Piece]:
+    """One piece for a sentence that fits; several for one that does not."""
+    tokens = count(text[start:end])
+    if tokens <= budget:
+        return [_Piece(index, start, end, tokens)]
+    pieces = []
+    cuts = _cut_points(text, start, end)
+    while start < end:
+        # Binary search for the longest prefix (ending at a cut point) within the budget.
+        lo, hi = 0, len(cuts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count(text[start : cuts[mid]]) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        stop = cuts[lo]
+        piece_text = text[start:stop].rstrip()
+        pieces.append(_Piece(index, start, start + len(piece_text), count(piece_text)))
+        start = stop
+        while start < end and text[start].isspace():
+            start += 1
+        cuts = [c for c in cuts if c > start]
+    return pieces
+
+
+def _cut_points(text: str, start: int, end: int) -> list[int]:
+    """Positions a long sentence may be cut at: after words, or after any CJK character."""
+    points = [m.end() for m in _BREAK.finditer(text, start, end)]
+    points += [i + 1 for i in range(start, end) if is_cjk(text[i])]
+    # Text with no spaces and no CJK (a hash, a URL) may be cut anywhere.
+    if not points:
+        points = list(range(start + 1, end + 1))
+    points = sorted({p for p in points if start < p <= end} | {end})
+    # The first cut must always make progress, so the smallest unit is one character.
+    return sorted(set(points) | {start + 1})

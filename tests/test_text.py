@@ -1,0 +1,69 @@
+"""Text cleaning, unwrapping, sentences and words, in English and Chinese."""
+
+from core.text import (
+    clean_text,
+    safe_display_name,
+    sentence_spans,
+    split_sentences,
+    unwrap_lines,
+    words,
+)
+
+
+def test_clean_text_removes_invisible_and_control_characters():
+    dirty = "\ufeffa\x00b\u200bc d\ud800e \ufb01le\u202eX\r\nnext\x07 line"
+    assert clean_text(dirty) == "abc de fileX\nnext line"
+
+
+def test_clean_text_keeps_chinese_and_collapses_spaces():
+    # The ideographic space is whitespace too: one plain space remains.
+    assert clean_text("  中文　文本   and  text \n\n\n\nnext ") == "中文 文本 and text\n\nnext"
+
+
+def test_unwrap_joins_cjk_lines_without_space_and_rejoins_hyphenated_words():
+    text = "Word vectors are a well-\nknown idea and they\nwork.\n\n词向量把每个词\n映射为一个稠密向量。"
+    assert unwrap_lines(text) == (
+        "Word vectors are a wellknown idea and they work.\n\n词向量把每个词映射为一个稠密向量。"
+    )
+
+
+def test_unwrap_keeps_hyphen_before_capital_letter():
+    assert unwrap_lines("Anglo-\nSaxon") == "Anglo- Saxon"
+
+
+def test_sentences_in_english_and_chinese():
+    text = "Hello world. Is it? 第一句。第二句！第三句；Last one"
+    assert split_sentences(text) == [
+        "Hello world.",
+        "Is it?",
+        "第一句。",
+        "第二句！",
+        "第三句；",
+        "Last one",
+    ]
+
+
+def test_sentence_spans_point_into_the_text():
+    text = "  One.  Two!\n\nThree"
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["One.", "Two!", "Three"]
+
+
+def test_decimal_numbers_do_not_end_sentences():
+    assert split_sentences("Pi is 3.14 roughly. Yes.") == ["Pi is 3.14 roughly.", "Yes."]
+
+
+def test_words_segments_chinese_into_words():
+    tokens = words("苹果公司发布了新的手机。Apples grow on trees.")
+    assert "苹果公司" in tokens and "手机" in tokens
+    assert tokens[-4:] == ["apples", "grow", "on", "trees"]
+    assert "。" not in tokens
+
+
+def test_safe_display_name_never_keeps_a_path():
+    assert safe_display_name("../../etc/passwd") == "passwd"
+    assert safe_display_name("C:\\Users\\me\\report.pdf") == "report.pdf"
+    assert safe_display_name("..") == "unnamed"
+    assert safe_display_name("bad\x00\x07name\u202e.pdf") == "badname.pdf"
+    long = safe_display_name("a" * 300 + ".pdf")
+    assert len(long) == 120 and long.endswith("….pdf")
+    assert safe_display_name("论文 第一章.pdf") == "论文 第一章.pdf"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Embedding Explorer needs into .venv: CPU torch first, then the pinned packages.
+# Usage: scripts/setup.sh [--dev]   (--dev: test tools too, plus Chromium and a CJK font via apt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+requirements=requirements.txt
+if [ "${1:-}" = "--dev" ]; then
+  requirements=requirements-dev.txt
+  missing=()
+  for package in chromium fonts-wqy-zenhei; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+# torch first and pinned: an unpinned one pulls a multi-GB CUDA build.
+.venv/bin/python -m pip install -q torch==2.13.0
+.venv/bin/python -m pip install -q -r "$requirements"
+echo "setup done: .venv is ready"

@@ -99,7 +99,14 @@ def _pack(pieces: list[_Piece], budget: int, overlap: int) -> list[list[_Piece]]
     size = 0
     fresh = 0  # pieces in current that are not overlap from the previous chunk
     for piece in pieces:
-        if current and size + piece.tokens > budget:
+        new_page = bool(current) and piece.page_index != current[-1].page_index
+        # Start a fresh chunk at a page break once this one is half full: citations then name
+        # one page more often, while short pages still merge.
+        if new_page and size >= budget // 2:
+            if fresh:
+                groups.append(current)
+            current, size, fresh = [], 0, 0
+        elif current and size + piece.tokens > budget:
             groups.append(current)
             current = _tail(current, overlap, budget - piece.tokens)
             size = sum(p.tokens for p in current)

@@ -101,3 +101,13 @@ def test_config_is_validated():
         ChunkConfig(tokens=100, overlap=100)
     with pytest.raises(ValueError):
         ChunkConfig(tokens=8)
+
+
+def test_a_half_full_chunk_ends_at_a_page_break(e5):
+    pages = [
+        (1, "The first page has a long enough sentence about rivers and their banks."),
+        (2, "The second page starts a new chunk."),
+    ]
+    chunks = _chunks(e5, pages, tokens=24, overlap=8)
+    assert [(c.page_start, c.page_end) for c in chunks] == [(1, 1), (2, 2)]
+    assert chunks[1].text == "The second page starts a new chunk."

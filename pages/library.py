@@ -1,0 +1,91 @@
+"""Library: add files to a collection, watch them being indexed, inspect and delete documents."""
+
+import pandas as pd
+import streamlit as st
+
+from ingest.chunk import ChunkConfig
+from ingest.jobs import Upload
+from ui import jobs, resources
+from ui.layout import page
+from ui.render import md_escape
+from ui.sidebar import collection_picker
+
+page("Library")
+st.title("Library")
+selection = collection_picker()
+settings = resources.settings()
+
+with st.expander("Chunking: how documents are cut before encoding"):
+    st.caption(
+        "Chunks are whole sentences (English . ! ? and Chinese 。！？；) packed up to the size "
+        "below, measured in the model's own tokens. Overlap repeats trailing sentences of one "
+        "chunk at the start of the next, so an answer cut by a boundary is still found."
+    )
+    chunk_tokens = st.slider("Chunk size (tokens)", 32, 480, settings.chunk_tokens, step=8)
+    overlap = st.slider(
+        "Overlap (tokens)", 0, chunk_tokens // 2, min(settings.chunk_overlap, chunk_tokens // 2)
+    )
+
+chunking = ChunkConfig(chunk_tokens, overlap)
+
+files = st.file_uploader(
+    f"Add files to **{md_escape(selection.collection)}** (model `{selection.model}`)",
+    type=["pdf", "txt", "md", "markdown"],
+    accept_multiple_files=True,
+    help=f"PDF, plain text or Markdown, up to {settings.max_file_mb} MB and "
+    f"{settings.max_pages} pages each. Files already indexed are skipped.",
+)
+if st.button("Index files", type="primary", disabled=not files or jobs.running()):
+    uploads = [Upload(file.name, file.getvalue()) for file in files]
+    jobs.start(selection.collection, selection.model, uploads, chunking)
+jobs.progress_panel()
+
+locked = jobs.needing_password()
+if locked:
+    with st.form("passwords"):
+        st.warning("Some PDFs are encrypted. Give their passwords to index them.")
+        passwords = [
+            st.text_input(f"Password for {md_escape(upload.name)}", type="password", key=f"pw{i}")
+            for i, upload in enumerate(locked)
+        ]
+        if st.form_submit_button("Unlock and index"):
+            retry = [Upload(u.name, u.data, p) for u, p in zip(locked, passwords) if p]
+            jobs.start(selection.collection, selection.model, retry, chunking)
+            st.rerun()
+
+st.subheader("Documents")
+documents = resources.store().documents(selection.collection) if selection.exists else []
+if not documents:
+    st.info("No documents yet: add files above, or load the sample corpus from the Home page.")
+    st.stop()
+
+table = pd.DataFrame(
+    [
+        {
+            "Name": d.source,
+            "Pages": d.pages,
+            "Chunks": d.chunks,
+            "Model": d.model,
+            "Added (UTC)": d.added_at.replace("T", " ").replace("+00:00", ""),
+            "Notes": d.notes,
+        }
+        for d in documents
+    ]
+)
+st.dataframe(table, hide_index=True, width="stretch")
+
+by_label = {f"{d.source} · {d.sha256[:8]}": d for d in documents}
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+label = left.selectbox("Document", list(by_label), key="doc_choice")
+document = by_label[label]
+if right.button("Delete", icon=":material/delete:", help="Removes the document and all its chunks"):
+    resources.store().delete_document(selection.collection, document.sha256)
+    st.toast(f"Deleted {document.source}")
+    st.rerun()
+
+st.subheader("What was indexed")
+st.caption("Each chunk exactly as stored and encoded, with its pages and size in tokens.")
+for chunk in resources.store().chunks(selection.collection, document.sha256):
+    where = chunk.page_label or "text"
+    with st.expander(f"Chunk {chunk.index + 1} · {where} · {chunk.token_count} tokens"):
+        st.markdown(md_escape(chunk.text))

@@ -1,0 +1,107 @@
+"""The pages, run headless with Streamlit's AppTest against a real store and the real model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.settings import Settings
+from core.store import open_store
+from ingest.pipeline import Ingestor
+
+ROOT = Path(__file__).resolve().parents[1]
+FASTTEXT = (
+    "FastText represents each word as a bag of character n-grams. "
+    "It builds vectors for unseen words from the vectors of their n-grams."
+)
+TEA = "龙井茶产自浙江杭州西湖一带。它是中国最有名的绿茶之一，以色绿、香郁、味甘、形美著称。"
+HOSTILE = (
+    "Click <script>alert('x')</script> and [this](javascript:alert(1)) ![img](http://x/y.png)."
+)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, e5) -> Path:
+    """A data folder with one collection of three small documents, indexed with e5."""
+    directory = tmp_path_factory.mktemp("app-data")
+    store = open_store(Settings(data_dir=directory))
+    ingestor = Ingestor(store=store, encoder=e5, collection="library")
+    for name, text in [("fasttext.md", FASTTEXT), ("茶.txt", TEA), ("hostile.txt", HOSTILE)]:
+        assert ingestor.ingest(text.encode(), name).status == "indexed"
+    store.close()
+    return directory
+
+
+@pytest.fixture
+def app_env(data_dir, monkeypatch):
+    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
+    st.cache_resource.clear()  # the store and settings are cached per server process
+    yield
+    st.cache_resource.clear()
+
+
+def _page(name: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if name != "app.py":
+        app.switch_page(name)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _markdown(app: AppTest) -> str:
+    return "\n".join(element.value for element in app.markdown)
+
+
+def _ask(question: str) -> AppTest:
+    app = _page("pages/ask.py")
+    app.text_input[0].input(question)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_home_lists_what_is_indexed(app_env):
+    app = _page("app.py")
+    table = app.dataframe[0].value
+    assert list(table["Collection"]) == ["library"]
+    assert list(table["Documents"]) == [3]
+    assert app.button[0].label == "Load the sample corpus"
+
+
+def test_ask_answers_with_citation_in_english(app_env):
+    app = _ask("How does FastText handle unseen words?")
+    answer = app.markdown[0].value
+    assert answer.startswith("FastText ")
+    assert "**\\[fasttext\\.md\\]**" in answer
+    assert "script" not in answer  # the unrelated passage is below the relevance floor
+    assert "**1. fasttext\\.md**" in _markdown(app)
+
+
+def test_ask_answers_in_chinese(app_env):
+    text = _markdown(_ask("龙井茶产自哪里？"))
+    assert "浙江杭州西湖" in text
+    assert "茶\\.txt" in text
+
+
+def test_ask_says_so_when_nothing_is_relevant(app_env):
+    app = _ask("What is the boiling point of liquid nitrogen on Neptune?")
+    assert "No passage is relevant enough" in app.warning[0].value
+
+
+def test_document_text_is_escaped_not_rendered(app_env):
+    text = _markdown(_ask("Click the script and the link"))
+    assert "\\<script\\>" in text
+    assert "<script>" not in text
+    assert "](javascript" not in text and "\\]\\(javascript" in text
+
+
+def test_library_lists_and_previews_documents(app_env):
+    app = _page("pages/library.py")
+    table = app.dataframe[0].value
+    assert sorted(table["Name"]) == ["fasttext.md", "hostile.txt", "茶.txt"]
+    assert set(table["Model"]) == {"e5-small"}
+    assert app.expander  # the chunk preview of the selected document

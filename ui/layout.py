@@ -1,0 +1,24 @@
+"""What every page starts with: page settings and the navigation in the sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# (script, label, icon): the app is a classic multipage app (app.py + pages/), so a deep link
+# such as /ask works on a fresh server; the sidebar navigation is drawn here with titles.
+PAGES = (
+    ("app.py", "Home", ":material/home:"),
+    ("pages/library.py", "Library", ":material/library_books:"),
+    ("pages/ask.py", "Ask", ":material/question_answer:"),
+)
+
+
+def page(title: str) -> None:
+    """Set up a page: browser title, wide layout, the navigation; then the page's own title."""
+    st.set_page_config(
+        page_title=f"{title} · Embedding Explorer", page_icon=":material/explore:", layout="wide"
+    )
+    with st.sidebar:
+        for script, label, icon in PAGES:
+            st.page_link(script, label=label, icon=icon)
+        st.divider()

@@ -90,11 +90,34 @@ def _extract_text_file(data: bytes, label: str) -> Extracted:
         raise IngestError(f"{label}: the file is empty")
     if looks_unusable(text[:_TEXT_SAMPLE]):
         raise IngestError(f"{label}: unsupported file type: not a PDF or text file")
+    if label.lower().endswith((".md", ".markdown")):
+        text = _markdown_blocks(text)
     cleaned = unwrap_lines(clean_text(text))
     if not cleaned:
         raise IngestError(f"{label}: the file is empty")
     notes = (f"text encoding guessed as {guessed}",) if guessed else ()
     return Extracted("text", (Page(None, cleaned),), notes)
+
+
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+_MARKDOWN_BLOCK = re.compile(r"^ {0,3}([-*+] |\d{1,9}[.)] |> ?|```|~~~|\|)")
+
+
+def _markdown_blocks(text: str) -> str:
+    """Markdown headings and list, quote, table and code lines as paragraphs of their own.
+
+    Otherwise unwrapping would glue a heading onto the paragraph below it; heading marks go.
+    """
+    lines = []
+    for line in text.splitlines():
+        heading = _MARKDOWN_HEADING.match(line)
+        if heading:
+            lines += ["", heading.group(1), ""]
+        elif _MARKDOWN_BLOCK.match(line):
+            lines += ["", line, ""]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _decode(data: bytes, label: str) -> tuple[str, str | None]:

@@ -91,7 +91,7 @@ def test_text_mentioning_pdf_header_stays_text():
     result = extract(data, "notes.md")
     assert result.kind == "text"
     assert texts(result) == [
-        (None, "# Notes\n\nA PDF file starts with %PDF-1.7 and ends with a marker.")
+        (None, "Notes\n\nA PDF file starts with %PDF-1.7 and ends with a marker.")
     ]
 
 
@@ -311,7 +311,7 @@ def test_markdown_is_text():
     data = b"# Title\n\nSome *markdown*\nwrapped text.\n\n- item one\n"
     result = extract(data, "README.md")
     assert result == Extracted(
-        "text", (Page(None, "# Title\n\nSome *markdown* wrapped text.\n\n- item one"),), ()
+        "text", (Page(None, "Title\n\nSome *markdown* wrapped text.\n\n- item one"),), ()
     )
 
 
@@ -373,3 +373,13 @@ def test_repair_notes_stay_with_their_own_thread():
 def test_ingest_does_not_import_streamlit():
     code = "import sys, ingest.extract; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_markdown_headings_and_list_items_stay_paragraphs_of_their_own():
+    text = "# Title\nIntro line one\nline two.\n## Section ##\n- first item\n- second item\nTail."
+    (page,) = extract(text.encode(), "notes.md").pages
+    assert page.text == (
+        "Title\n\nIntro line one line two.\n\nSection\n\n- first item\n\n- second item\n\nTail."
+    )
+    (plain,) = extract(text.encode(), "notes.txt").pages
+    assert plain.text.startswith("# Title Intro line one line two. ## Section ## - first item")

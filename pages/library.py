@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.errors import UserError
 from ingest.chunk import ChunkConfig
 from ingest.jobs import Upload
 from ui import jobs, resources
@@ -79,9 +80,13 @@ left, right = st.columns([3, 1], vertical_alignment="bottom")
 label = left.selectbox("Document", list(by_label), key="doc_choice")
 document = by_label[label]
 if right.button("Delete", icon=":material/delete:", help="Removes the document and all its chunks"):
-    resources.store().delete_document(selection.collection, document.sha256)
-    st.toast(f"Deleted {document.source}")
-    st.rerun()
+    try:
+        resources.store().delete_document(selection.collection, document.sha256)
+    except UserError as error:  # another process holds the data folder
+        st.error(str(error))
+    else:
+        st.toast(f"Deleted {md_escape(document.source)}")
+        st.rerun()
 
 st.subheader("What was indexed")
 st.caption("Each chunk exactly as stored and encoded, with its pages and size in tokens.")

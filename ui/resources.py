@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.encoders import Encoder, load_encoder
+from core.errors import UserError
 from core.settings import Settings
 from core.store import Store, open_store
 
@@ -19,10 +20,28 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Opening the store…")
-def store() -> Store:
+def _store() -> Store:
     return open_store(settings())
 
 
+def store() -> Store:
+    """The shared store; when it cannot be opened (server down, say), say why and stop the page."""
+    try:
+        return _store()
+    except UserError as error:
+        st.error(str(error))
+        st.stop()
+
+
 @st.cache_resource(max_entries=3, show_spinner="Loading the model (once per server)…")
-def encoder(name: str) -> Encoder:
+def _encoder(name: str) -> Encoder:
     return load_encoder(name)
+
+
+def encoder(name: str) -> Encoder:
+    """The shared encoder for a model; when it cannot be loaded, say why and stop the page."""
+    try:
+        return _encoder(name)
+    except UserError as error:
+        st.error(str(error))
+        st.stop()

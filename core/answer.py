@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,9 @@ from core.records import Hit
 from core.search import search_with_vector
 from core.store import Store
 from core.text import sentence_spans
+
+# Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
+_ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这此它其])")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ def best_sentences(query_vector: np.ndarray, hits: list[Hit], encoder: Encoder) 
         own = scores[offset : offset + len(hit_spans)]
         best = int(np.argmax(own))
         start, end = hit_spans[best]
+        if best > 0 and _ANAPHORA.match(hit.chunk.text[start:end]):
+            start = hit_spans[best - 1][0]  # "This is how..." needs the sentence it points back to
         evidence.append(Evidence(hit, start, end, float(own[best])))
         offset += len(hit_spans)
     return evidence

@@ -18,5 +18,9 @@ def md_escape(text: str) -> str:
 def highlighted(text: str, start: int, end: int) -> str:
     """Markdown for text with [start, end) highlighted; everything escaped."""
     before, match, after = text[:start], text[start:end], text[end:]
-    marked = f":orange-background[{md_escape(match)}]" if match.strip() else md_escape(match)
+    # A highlight cannot run over a line break in Markdown: mark each line on its own.
+    marked = "  \n".join(
+        f":orange-background[{md_escape(line)}]" if line.strip() else ""
+        for line in match.split("\n")
+    )
     return md_escape(before) + marked + md_escape(after)

@@ -28,7 +28,8 @@ class Evidence:
 
     @property
     def sentence(self) -> str:
-        return self.hit.chunk.text[self.start : self.end]
+        """The sentence on one line (it may run over a paragraph break of the chunk)."""
+        return " ".join(self.hit.chunk.text[self.start : self.end].split())
 
     @property
     def citation(self) -> str:

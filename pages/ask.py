@@ -48,37 +48,62 @@ result = st.session_state.get("answer")
 if result is None:
     st.stop()
 
-st.subheader("Answer")
-if result.relevant:
-    st.markdown(
-        " ".join(f"{md_escape(e.sentence)} **{md_escape(e.citation)}**" for e in result.sentences)
+answer_column, map_column = st.columns([1, 1], gap="large")
+with answer_column:
+    st.subheader("Answer")
+    if result.relevant:
+        st.markdown(
+            " ".join(
+                f"{md_escape(e.sentence)} **{md_escape(e.citation)}**" for e in result.sentences
+            )
+        )
+    else:
+        st.warning(
+            f"No passage is relevant enough to answer this (best score "
+            f"{max((h.score for h in result.hits), default=0):.3f}, floor {result.floor:.2f}). "
+            "Try other words, or lower the relevance floor in the sidebar."
+        )
+
+    st.subheader("Passages")
+    for evidence in result.evidence:
+        hit, chunk = evidence.hit, evidence.hit.chunk
+        where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
+        with st.container(border=True):
+            st.markdown(f"**{hit.rank}. {md_escape(where)}** · score {hit.score:.3f}")
+            st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
+
+    records = [hit_record(hit) for hit in result.hits]
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig"),
+        "results.csv",
+        "text/csv",
     )
-else:
-    st.warning(
-        f"No passage is relevant enough to answer this (best score "
-        f"{max((h.score for h in result.hits), default=0):.3f}, floor {result.floor:.2f}). "
-        "Try other words, or lower the relevance floor in the sidebar."
+    right.download_button(
+        "Download JSON",
+        json.dumps({"query": result.query, "results": records}, ensure_ascii=False, indent=2),
+        "results.json",
+        "application/json",
     )
 
-st.subheader("Passages")
-for evidence in result.evidence:
-    hit, chunk = evidence.hit, evidence.hit.chunk
-    where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
-    with st.container(border=True):
-        st.markdown(f"**{hit.rank}. {md_escape(where)}** · score {hit.score:.3f}")
-        st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
-
-records = [hit_record(hit) for hit in result.hits]
-left, right = st.columns(2)
-left.download_button(
-    "Download CSV",
-    pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig"),
-    "results.csv",
-    "text/csv",
-)
-right.download_button(
-    "Download JSON",
-    json.dumps({"query": result.query, "results": records}, ensure_ascii=False, indent=2),
-    "results.json",
-    "application/json",
-)
+with map_column:
+    st.subheader("Where the question lands")
+    atlas = resources.collection_map_or_none(selection.collection)
+    if atlas is not None:
+        event = st.plotly_chart(
+            atlas.figure("document", result.query_vector, result.hits, result.query, compact=True),
+            on_select="rerun",
+            selection_mode=("points", "box", "lasso"),
+            key="ask_map",
+            width="stretch",
+        )
+        st.caption(
+            "The star is the question, placed by the fitted map (not refitted); numbered points "
+            "are the passages found, the rest fade. " + md_escape(atlas.note)
+        )
+        for point in event.selection.points:
+            chunk = atlas.chunks[point["customdata"]]
+            with st.container(border=True):
+                where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
+                st.markdown(f"**{md_escape(where)}**  \n{md_escape(chunk.text)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,21 @@ def test_library_lists_and_previews_documents(app_env):
     assert sorted(table["Name"]) == ["fasttext.md", "hostile.txt", "茶.txt"]
     assert set(table["Model"]) == {"e5-small"}
     assert app.expander  # the chunk preview of the selected document
+
+
+def test_map_page_draws_the_collection_and_says_how(app_env):
+    app = _page("pages/map.py")
+    captions = [caption.value for caption in app.caption]
+    assert any("so this map uses PCA" in text for text in captions)  # 3 chunks: too few for UMAP
+    assert "Clusters: unclustered \\(3\\)" in captions
+    assert len(app.get("plotly_chart")) == 1
+    assert app.info[0].value.startswith("Select points on the map")
+
+
+def test_ask_page_shows_the_question_on_the_map(app_env):
+    app = _ask("How does FastText handle unseen words?")
+    (chart,) = app.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    names = [trace.get("name") for trace in figure["data"]]
+    assert names[-2:] == ["hits", "query"]
+    assert figure["data"][-2]["text"][0] == "1"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import resources
+
 # (script, label, icon): the app is a classic multipage app (app.py + pages/), so a deep link
 # such as /ask works on a fresh server; the sidebar navigation is drawn here with titles.
 PAGES = (
     ("app.py", "Home", ":material/home:"),
     ("pages/library.py", "Library", ":material/library_books:"),
     ("pages/ask.py", "Ask", ":material/question_answer:"),
+    ("pages/map.py", "Map", ":material/scatter_plot:"),
+    ("pages/classic.py", "Classic", ":material/school:"),
 )
 
 
@@ -18,6 +22,7 @@ def page(title: str) -> None:
     st.set_page_config(
         page_title=f"{title} · Embedding Explorer", page_icon=":material/explore:", layout="wide"
     )
+    resources.warm_up_maps()
     with st.sidebar:
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon)

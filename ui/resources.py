@@ -6,10 +6,14 @@ st.session_state.
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
+from core.atlas import CollectionMap, MapConfig, collection_map
 from core.encoders import Encoder, load_encoder
 from core.errors import UserError
+from core.projection import ProjectionCache, warm_up
 from core.settings import Settings
 from core.store import Store, open_store
 
@@ -45,3 +49,35 @@ def encoder(name: str) -> Encoder:
     except UserError as error:
         st.error(str(error))
         st.stop()
+
+
+@st.cache_resource
+def warm_up_maps() -> threading.Thread:
+    """Compile UMAP's numba code once per server, in the background, before the first map."""
+    thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_resource
+def projection_cache() -> ProjectionCache:
+    return ProjectionCache(settings().data_dir / "maps")
+
+
+@st.cache_resource(max_entries=4, show_spinner="Drawing the map (the first one takes a while)…")
+def _collection_map(collection: str, config: MapConfig, state: tuple) -> CollectionMap:
+    return collection_map(store(), collection, projection_cache(), config)
+
+
+def collection_map_or_none(
+    collection: str, config: MapConfig | None = None
+) -> CollectionMap | None:
+    """The collection's map, cached per collection state; None, said why, when there is none."""
+    config = config or MapConfig()
+    documents = store().documents(collection)
+    state = tuple((d.sha256, d.added_at) for d in documents)  # changes when documents do
+    try:
+        return _collection_map(collection, config, state)
+    except UserError as error:
+        st.info(str(error))
+        return None

@@ -26,8 +26,16 @@ with st.sidebar:
     method = METHODS[st.radio("Method", list(METHODS), horizontal=True)]
     dimensions = 3 if st.toggle("3D") else 2
     colour = COLOURS[st.radio("Colour by", list(COLOURS), horizontal=True)]
-    clustering = st.radio("Clusters", ["HDBSCAN", "k-means"], horizontal=True)
-    k = st.slider("k (k-means)", 2, 20, 6) if clustering == "k-means" else None
+    clustering = st.radio(
+        "Clusters",
+        ["k-means", "HDBSCAN"],
+        horizontal=True,
+        help="Found in the full-dimensional space, not on the map. k-means splits every chunk "
+        "into k groups; HDBSCAN finds dense groups and leaves the rest unclustered.",
+    )
+    k = None
+    if clustering == "k-means" and not st.toggle("Choose k automatically", value=True):
+        k = st.slider("k", 2, 30, 8)
     with st.expander("UMAP parameters", expanded=method == "umap"):
         neighbours = st.slider(
             "Neighbours",
@@ -62,7 +70,7 @@ config = MapConfig(
         min_dist=min_dist,
         metric=metric,
     ),
-    clustering="kmeans" if k else "hdbscan",
+    clustering="kmeans" if clustering == "k-means" else "hdbscan",
     k=k,
 )
 atlas = resources.collection_map_or_none(selection.collection, config)
@@ -71,7 +79,7 @@ if atlas is None:
 st.caption(md_escape(atlas.note))
 
 event = st.plotly_chart(
-    atlas.figure(colour),
+    atlas.figure(colour).update_layout(height=640),
     on_select="rerun",
     selection_mode=("points", "box", "lasso"),
     key="map",

@@ -76,7 +76,7 @@ def extract(
     if start is not None:
         return _extract_pdf(data[start:], label, password, limits)
     if label.lower().endswith(".pdf"):
-        raise IngestError(f"{label} is not a PDF file (it has no PDF header)")
+        raise IngestError(f"{label}: not a PDF file (it has no PDF header)")
     return _extract_text_file(data, label)
 
 
@@ -211,10 +211,10 @@ def _open_pdf(data: bytes, label: str, password: str | None) -> tuple[PdfReader,
     except LimitReachedError as error:
         raise _bomb(label, error) from error
     except Exception as error:  # pypdf raises many types on a damaged file
-        raise IngestError(f"{label} is damaged and could not be read ({_reason(error)})") from error
+        raise IngestError(f"{label}: damaged, could not be read ({_reason(error)})") from error
     if password:
         raise PasswordRequired(f"{label}: wrong password for this encrypted PDF")
-    raise PasswordRequired(f"{label} is encrypted: give its password")
+    raise PasswordRequired(f"{label}: encrypted; give its password")
 
 
 def _page_count(reader: PdfReader, label: str, limits: Limits) -> int:
@@ -223,11 +223,11 @@ def _page_count(reader: PdfReader, label: str, limits: Limits) -> int:
     except LimitReachedError as error:
         raise _bomb(label, error) from error
     except Exception as error:  # a broken page tree
-        raise IngestError(f"{label} is damaged and could not be read ({_reason(error)})") from error
+        raise IngestError(f"{label}: damaged, could not be read ({_reason(error)})") from error
     if count == 0:
-        raise IngestError(f"{label} has no pages")
+        raise IngestError(f"{label}: the PDF has no pages")
     if count > limits.max_pages:
-        raise IngestError(f"{label} has {count} pages, more than the limit of {limits.max_pages}")
+        raise IngestError(f"{label}: {count} pages, more than the limit of {limits.max_pages}")
     return count
 
 
@@ -315,7 +315,7 @@ def _cap(text: str, number: int, limits: Limits, cut: set[int]) -> str:
 
 
 def _bomb(label: str, error: Exception) -> IngestError:
-    return IngestError(f"{label} looks like a decompression bomb: not read ({_reason(error)})")
+    return IngestError(f"{label}: looks like a decompression bomb; not read ({_reason(error)})")
 
 
 def _reason(error: Exception) -> str:

@@ -83,7 +83,7 @@ def test_junk_before_pdf_header_tolerated(name):
 
 def test_junk_beyond_1024_bytes_is_not_a_pdf():
     data = b"x" * 1025 + pdfs.english_pdf(["Hi"])
-    assert str(error_of(data, "late.pdf")) == "late.pdf is not a PDF file (it has no PDF header)"
+    assert str(error_of(data, "late.pdf")) == "late.pdf: not a PDF file (it has no PDF header)"
 
 
 def test_text_mentioning_pdf_header_stays_text():
@@ -157,7 +157,7 @@ def test_encrypted_without_password():
     data = pdfs.encrypted_pdf(pdfs.english_pdf(["Secret"]), "s3cret")
     error = error_of(data, "locked.pdf")
     assert isinstance(error, PasswordRequired)
-    assert str(error) == "locked.pdf is encrypted: give its password"
+    assert str(error) == "locked.pdf: encrypted; give its password"
 
 
 def test_encrypted_wrong_password():
@@ -203,7 +203,7 @@ def test_file_with_nothing_visible_is_empty(data):
 
 def test_not_a_pdf_despite_name():
     error = error_of(b"Just some text, not a PDF at all.", "fake.pdf")
-    assert str(error) == "fake.pdf is not a PDF file (it has no PDF header)"
+    assert str(error) == "fake.pdf: not a PDF file (it has no PDF header)"
 
 
 @pytest.mark.parametrize(
@@ -223,17 +223,17 @@ def test_binary_file_rejected(data):
 
 def test_truncated_pdf():
     error = error_of(pdfs.truncated_pdf(), "cut.pdf")
-    assert re.fullmatch(r"cut\.pdf is damaged and could not be read \([^\n]+\)", str(error))
+    assert re.fullmatch(r"cut\.pdf: damaged, could not be read \([^\n]+\)", str(error))
 
 
 def test_zero_page_pdf():
-    assert str(error_of(pdfs.zero_page_pdf(), "none.pdf")) == "none.pdf has no pages"
+    assert str(error_of(pdfs.zero_page_pdf(), "none.pdf")) == "none.pdf: the PDF has no pages"
 
 
 def test_decompression_bomb(bomb):
     error = error_of(bomb, "bomb.pdf")
     assert re.fullmatch(
-        r"bomb\.pdf looks like a decompression bomb: not read \([^\n]+\)", str(error)
+        r"bomb\.pdf: looks like a decompression bomb; not read \([^\n]+\)", str(error)
     )
 
 
@@ -256,7 +256,7 @@ def test_over_max_bytes_shows_bytes_when_rounding_hides_the_difference():
 def test_over_max_pages():
     data = pdfs.english_pdf(["one", "two", "three"])
     error = error_of(data, "long.pdf", limits=Limits(max_pages=2))
-    assert str(error) == "long.pdf has 3 pages, more than the limit of 2"
+    assert str(error) == "long.pdf: 3 pages, more than the limit of 2"
 
 
 def test_errors_are_one_line_and_start_with_the_display_name():

@@ -490,3 +490,33 @@ def test_project_words() -> None:
     assert small.shape == (5, 2)
     assert np.allclose(small, project_words(vectors[:5], "pca"))
     assert notes == ["UMAP needs at least 10 points; showing PCA for 5."]
+
+
+REPRODUCE = """
+from core.classic import TrainConfig, tokenize_corpus, train
+texts = ["the king rules the land", "the queen rules the land", "a man walks", "a woman walks"] * 20
+model = train(tokenize_corpus(texts), TrainConfig(epochs=2, min_count=1, sample=0))
+print(repr(float(model.wv.vectors.sum())))
+"""
+
+
+def test_training_is_reproducible_across_processes():
+    # Python's hash() is salted per process; gensim seeds word vectors from hashfxn.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sums = {
+        subprocess.run(
+            [sys.executable, "-c", REPRODUCE],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(root)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in (1, 2)
+    }
+    assert len(sums) == 1

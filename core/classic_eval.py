@@ -1,24 +1,31 @@
-"""Judging static word vectors: benchmark sets, static vs contextual, average-vector search."""
+"""Judging static word vectors: benchmarks, objectives compared, static vs contextual, maps."""
 
 from __future__ import annotations
 
 import copy
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
 from core.classic import (
+    EpochReport,
+    Objective,
+    TrainConfig,
     TrainedModel,
+    analogy,
     cosine_matrix,
     has_vector,
     neighbours,
     project_words,
+    train,
     word_vector,
 )
 from core.encoders import Encoder
@@ -206,7 +213,9 @@ class OneHotDense:
 
 def one_hot_vs_dense(model: TrainedModel, words_: Sequence[str]) -> OneHotDense:
     """One-hot vs dense vectors for a few vocabulary words."""
-    keys = [w.strip().lower() for w in words_]
+    keys = [w.strip().lower() for w in words_ if w.strip()]
+    if not keys:
+        raise UserError("Name a few words to compare.")
     missing = [k for k in keys if k not in model.wv.key_to_index]
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
@@ -259,3 +268,151 @@ def average_vector_search(
     similarity = matrix @ (query_vector / max(float(np.linalg.norm(query_vector)), 1e-12))
     order = np.argsort(-similarity, kind="stable")[:k]
     return [(rows[i], float(similarity[i])) for i in order]
+
+
+# --- Negative sampling vs hierarchical softmax ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectiveRun:
+    """One training of a comparison: how fast it was, where its loss ended, how good it is."""
+
+    objective: Objective
+    config: TrainConfig
+    seconds: float  # training time, loss evaluation excluded
+    words_per_second: float
+    initial_loss: float
+    final_loss: float  # per example; the two objectives' losses are different quantities
+    vocab_size: int
+    evaluation: tuple[EvalResult, ...]
+
+
+OBJECTIVES: tuple[Objective, ...] = ("negative", "hierarchical")
+
+
+def compare_objectives(
+    sentences: Sequence[Sequence[str]],
+    config: TrainConfig,
+    on_epoch: Callable[[Objective, EpochReport], None] | None = None,
+) -> list[ObjectiveRun]:
+    """Train with negative sampling, then hierarchical softmax, all else equal; evaluate both.
+
+    on_epoch(objective, report) follows each training; the models themselves are not kept.
+    """
+    runs = []
+    for objective in OBJECTIVES:
+        run_config = replace(config, objective=objective)
+        callback = None if on_epoch is None else partial(on_epoch, objective)
+        model = train(sentences, run_config, callback)
+        runs.append(
+            ObjectiveRun(
+                objective=objective,
+                config=run_config,
+                seconds=model.seconds,
+                words_per_second=model.words_per_second,
+                initial_loss=model.initial_loss,
+                final_loss=model.epochs[-1].loss if model.epochs else model.initial_loss,
+                vocab_size=model.vocab_size,
+                evaluation=tuple(evaluate(model)),
+            )
+        )
+    return runs
+
+
+# --- Maps and examples for the page ---------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """English and Chinese function words (core/data/stopwords.txt)."""
+    text = (_DATA / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
+
+
+def _content_word(word: str) -> bool:
+    return word not in stopwords() and not (len(word) < 2 and word.isascii())
+
+
+def example_words(model: TrainedModel, preferred: Sequence[str], n: int) -> list[str]:
+    """n vocabulary words for a demo: the preferred ones the model knows, then frequent ones."""
+    known = [w for w in dict.fromkeys(p.lower() for p in preferred) if w in model.wv.key_to_index]
+    frequent = (w for w in model.wv.index_to_key if _content_word(w) and w not in known)
+    return [*known, *frequent][:n]
+
+
+@dataclass(frozen=True)
+class WordMap:
+    """The most frequent words of a model, placed in 2-D."""
+
+    words: tuple[str, ...]
+    counts: tuple[int, ...]
+    points: np.ndarray  # (len(words), 2)
+
+
+def word_map(
+    model: TrainedModel,
+    n: int = 100,
+    method: Literal["pca", "umap"] = "pca",
+    skip_stopwords: bool = True,
+    on_note: Callable[[str], None] | None = None,
+) -> WordMap:
+    """The n most frequent words (function words left out if asked) projected by PCA or UMAP."""
+    chosen = [
+        (w, int(model.wv.get_vecattr(w, "count")))
+        for w in model.wv.index_to_key
+        if not skip_stopwords or _content_word(w)
+    ][:n]
+    if not chosen:
+        raise UserError("No words to place: the vocabulary has only function words.")
+    vectors = np.vstack([model.wv.get_vector(w, norm=True) for w, _ in chosen])
+    return WordMap(
+        words=tuple(w for w, _ in chosen),
+        counts=tuple(c for _, c in chosen),
+        points=project_words(vectors, method, on_note),
+    )
+
+
+@dataclass(frozen=True)
+class AnalogyMap:
+    """a - b + c: the answers, and the words placed in 2-D so the offsets can be drawn.
+
+    All points are unit vectors projected together by PCA, a linear map, so the arrow
+    b -> a and the arrow c -> target are the same offset on the map too.
+    """
+
+    a: str
+    b: str
+    c: str
+    results: tuple[tuple[str, float], ...]  # best first, a, b and c excluded
+    labels: tuple[str, ...]  # a, b, c, "a − b + c", then the results
+    points: np.ndarray  # (len(labels), 2)
+
+    def point(self, label: str) -> np.ndarray:
+        return self.points[self.labels.index(label)]
+
+
+ANALOGY_TARGET = "a − b + c"
+
+
+def analogy_map(model: TrainedModel, a: str, b: str, c: str, k: int = 5) -> AnalogyMap:
+    """The analogy's answers with a map of a, b, c, the point a - b + c and the answers."""
+    results = analogy(model, a, b, c, k)  # raises the vocabulary message
+    ka, kb, kc = (w.strip().lower() for w in (a, b, c))
+    unit = {w: _unit(word_vector(model, w)) for w in (ka, kb, kc)}
+    target = unit[ka] - unit[kb] + unit[kc]
+    found = [w for w, _ in results]
+    vectors = np.vstack(
+        [unit[ka], unit[kb], unit[kc], target, *(model.wv.get_vector(w, norm=True) for w in found)]
+    )
+    return AnalogyMap(
+        a=ka,
+        b=kb,
+        c=kc,
+        results=tuple(results),
+        labels=(ka, kb, kc, ANALOGY_TARGET, *found),
+        points=project_words(vectors, "pca"),
+    )
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)

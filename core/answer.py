@@ -47,9 +47,16 @@ class Answer:
     relevant: bool  # False when no passage reaches the relevance floor
     floor: float
 
+    def cited(self) -> list[tuple[str, str]]:
+        """The answer as (sentences, citation) pairs: each source is cited once, best first."""
+        runs: dict[str, list[str]] = {}
+        for evidence in self.sentences:
+            runs.setdefault(evidence.citation, []).append(evidence.sentence)
+        return [(" ".join(sentences), citation) for citation, sentences in runs.items()]
+
     @property
     def text(self) -> str:
-        return " ".join(f"{e.sentence} {e.citation}" for e in self.sentences)
+        return " ".join(f"{sentences} {citation}" for sentences, citation in self.cited())
 
 
 def best_sentences(query_vector: np.ndarray, hits: list[Hit], encoder: Encoder) -> list[Evidence]:

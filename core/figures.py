@@ -76,10 +76,11 @@ def map_figure(
     else:
         for name, rows, color in _groups(chunks, color_by, labels, cluster_names, max_groups):
             fig.add_trace(_scatter(points, rows, hover, name, color, opacity, three_d))
-    if hits:
-        fig.add_trace(_hits_trace(points, hits, hover, three_d))
+    # The query goes under the hits: a hit often sits right on it, and its rank must show.
     if query is not None:
         fig.add_trace(_query_trace(np.asarray(query, dtype=np.float32), query_label, three_d))
+    if hits:
+        fig.add_trace(_hits_trace(points, hits, hover, three_d))
     _style(fig, three_d)
     return fig
 

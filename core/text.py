@@ -148,3 +148,8 @@ def safe_display_name(name: str, max_length: int = 120) -> str:
         else:
             base = base[: max_length - 1] + "…"
     return base
+
+
+def count_noun(n: int, noun: str) -> str:
+    """'1 chunk', '3 chunks'."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

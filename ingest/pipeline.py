@@ -14,7 +14,7 @@ from core.encoders import Encoder
 from core.errors import PasswordRequired, UserError
 from core.records import Document
 from core.store import Store
-from core.text import safe_display_name
+from core.text import count_noun, safe_display_name
 from ingest.chunk import ChunkConfig, chunk_pages
 from ingest.extract import Limits, extract
 
@@ -110,9 +110,9 @@ class Ingestor:
         )
         store.add_document(self.collection, document, chunks, np.concatenate(vectors))
         progress("storing", 1, 1)
-        detail = _count(len(chunks), "chunk")
+        detail = count_noun(len(chunks), "chunk")
         if page_count is not None:
-            detail = f"{_count(page_count, 'page')}, {detail}"
+            detail = f"{count_noun(page_count, 'page')}, {detail}"
         return FileResult(
             source,
             "indexed",
@@ -182,10 +182,6 @@ def _reason(error: Exception, source: str) -> str:
     message = str(error)
     prefix = f"{source}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

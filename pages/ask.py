@@ -38,25 +38,21 @@ with st.form("ask", border=False):
 
 if asked:
     try:
-        st.session_state.answer = ask(
-            resources.store(), encoder, selection.collection, question, k, floor
-        )
+        answered = ask(resources.store(), encoder, selection.collection, question, k, floor)
+        st.session_state.answer = (selection.collection, answered)
     except UserError as error:
         st.session_state.pop("answer", None)
         st.warning(str(error))
-result = st.session_state.get("answer")
-if result is None:
+collection, result = st.session_state.get("answer", (None, None))
+if result is None or collection != selection.collection:  # asked of another collection
     st.stop()
 
 answer_column, map_column = st.columns([1, 1], gap="large")
 with answer_column:
     st.subheader("Answer")
     if result.relevant:
-        st.markdown(
-            " ".join(
-                f"{md_escape(e.sentence)} **{md_escape(e.citation)}**" for e in result.sentences
-            )
-        )
+        for sentences, citation in result.cited():
+            st.markdown(f"{md_escape(sentences)} **{md_escape(citation)}**")
     else:
         st.warning(
             f"No passage is relevant enough to answer this (best score "
@@ -70,10 +66,14 @@ with answer_column:
         where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
         with st.container(border=True):
             st.markdown(f"**{hit.rank}. {md_escape(where)}** · score {hit.score:.3f}")
-            st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
+            if hit.score >= result.floor:
+                st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
+            else:
+                st.caption("Below the relevance floor: not used for the answer.")
+                st.markdown(md_escape(chunk.text))
 
     records = [hit_record(hit) for hit in result.hits]
-    left, right = st.columns(2)
+    left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         "Download CSV",
         pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig"),

@@ -13,6 +13,7 @@ from ui.sidebar import collection_picker
 
 page("Library")
 st.title("Library")
+jobs.progress_panel()  # before anything that may stop the page, so its place never moves
 selection = collection_picker()
 settings = resources.settings()
 
@@ -29,17 +30,19 @@ with st.expander("Chunking: how documents are cut before encoding"):
 
 chunking = ChunkConfig(chunk_tokens, overlap)
 
+st.markdown(f"Add files to **{md_escape(selection.collection)}** (model `{selection.model}`)")
 files = st.file_uploader(
-    f"Add files to **{md_escape(selection.collection)}** (model `{selection.model}`)",
+    "PDF, text or Markdown files",
     type=["pdf", "txt", "md", "markdown"],
     accept_multiple_files=True,
+    key=f"uploads-{st.session_state.get('uploads_round', 0)}",
     help=f"PDF, plain text or Markdown, up to {settings.max_file_mb} MB and "
     f"{settings.max_pages} pages each. Files already indexed are skipped.",
 )
 if st.button("Index files", type="primary", disabled=not files or jobs.running()):
     uploads = [Upload(file.name, file.getvalue()) for file in files]
     jobs.start(selection.collection, selection.model, uploads, chunking)
-jobs.progress_panel()
+    st.rerun()  # shows the progress, with the upload box emptied
 
 locked = jobs.needing_password()
 if locked:

@@ -79,3 +79,15 @@ def test_ask_in_chinese_and_english(store_with_tea, e5):
     bread = ask(store_with_tea, e5, "notes", "Why does sourdough rise?", k=2)
     assert bread.sentences[0].citation == "[bread.txt]"
     assert bread.floor == e5.relevance_floor
+
+
+def test_each_source_is_cited_once(e5):
+    hits = [
+        _hit("Sourdough rises because yeast makes gas. Gluten traps the gas.", 1, 0.9),
+        _hit("Bakers feed the starter with flour.", 2, 0.88, page=4),
+    ]
+    query = "Why does sourdough rise and what traps the gas?"
+    result = answer(query, e5.encode_query(query), hits, e5, floor=0.8)
+    citations = [citation for _, citation in result.cited()]
+    assert len(citations) == len(set(citations))
+    assert result.text.count("[a.pdf, p. 3]") == 1

@@ -17,6 +17,6 @@ def test_line_breaks_stay_line_breaks():
 
 def test_highlight_marks_the_span_line_by_line():
     assert highlighted("Ab. Cd\n\nEf. Gh", 4, 10) == (
-        "Ab\\. :orange-background[Cd]  \n  \n:orange-background[Ef]\\. Gh"
+        "Ab\\. :yellow-background[Cd]  \n  \n:yellow-background[Ef]\\. Gh"
     )
-    assert highlighted("龙井茶。[x](y)", 4, 10) == "龙井茶。:orange-background[\\[x\\]\\(y\\)]"
+    assert highlighted("龙井茶。[x](y)", 4, 10) == "龙井茶。:yellow-background[\\[x\\]\\(y\\)]"

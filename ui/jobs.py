@@ -29,6 +29,7 @@ def start(collection: str, model: str, uploads: list[Upload], chunking: ChunkCon
         limits=Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages),
     )
     st.session_state.job = IngestJob(ingestor, uploads).start()
+    st.session_state.uploads_round = st.session_state.get("uploads_round", 0) + 1  # empty the box
     st.session_state.job_uploads = uploads
     st.session_state.collection = collection
 
@@ -38,9 +39,13 @@ def running() -> bool:
     return bool(job) and not job.status().done
 
 
-@st.fragment(run_every=0.7)
 def progress_panel() -> None:
     """Progress while a job runs (re-drawn on its own), then one line per file."""
+    # An idle page must not tick: a tick racing a rerun that drew fewer elements blanked it.
+    st.fragment(_progress_panel, run_every=0.7 if running() else None)()
+
+
+def _progress_panel() -> None:
     job: IngestJob | None = st.session_state.get("job")
     if job is None:
         return

@@ -19,9 +19,8 @@ PAGES = (
 
 def page(title: str) -> None:
     """Set up a page: browser title, wide layout, the navigation; then the page's own title."""
-    st.set_page_config(
-        page_title=f"{title} · Embedding Explorer", page_icon=":material/explore:", layout="wide"
-    )
+    # The favicon is an emoji: a material icon there is fetched from a font server.
+    st.set_page_config(page_title=f"{title} · Embedding Explorer", page_icon="🧭", layout="wide")
     resources.warm_up_maps()
     with st.sidebar:
         for script, label, icon in PAGES:

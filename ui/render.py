@@ -20,7 +20,7 @@ def highlighted(text: str, start: int, end: int) -> str:
     before, match, after = text[:start], text[start:end], text[end:]
     # A highlight cannot run over a line break in Markdown: mark each line on its own.
     marked = "  \n".join(
-        f":orange-background[{md_escape(line)}]" if line.strip() else ""
+        f":yellow-background[{md_escape(line)}]" if line.strip() else ""
         for line in match.split("\n")
     )
     return md_escape(before) + marked + md_escape(after)

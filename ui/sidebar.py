@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.cli import DEFAULT_COLLECTION
 from core.encoders import BUNDLED_MODELS
+from core.text import count_noun
 from ui import resources
 
 NEW = "➕ New collection…"
@@ -48,7 +49,10 @@ def collection_picker() -> Selection:
         st.session_state.collection = choice
         if choice in infos:
             info = infos[choice]
-            st.caption(f"Model: `{info.model}` · {info.documents} documents · {info.chunks} chunks")
+            st.caption(
+                f"Model: `{info.model}` · {count_noun(info.documents, 'document')} · "
+                f"{count_noun(info.chunks, 'chunk')}"
+            )
             return Selection(choice, info.model, True)
         model = _model_picker()
         return Selection(choice, model, False)
@@ -71,4 +75,4 @@ def _label(name: str, infos: dict) -> str:
     if name == NEW or name not in infos:
         return name if name == NEW else f"{name} (empty)"
     info = infos[name]
-    return f"{name} · {info.documents} docs"
+    return f"{name} · {count_noun(info.documents, 'doc')}"

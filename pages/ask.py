@@ -75,13 +75,15 @@ with answer_column:
     records = [hit_record(hit) for hit in result.hits]
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
-        "Download CSV",
+        "CSV",
+        icon=":material/download:",
         pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig"),
         "results.csv",
         "text/csv",
     )
     right.download_button(
-        "Download JSON",
+        "JSON",
+        icon=":material/download:",
         json.dumps({"query": result.query, "results": records}, ensure_ascii=False, indent=2),
         "results.json",
         "application/json",

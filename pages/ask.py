@@ -11,14 +11,11 @@ from core.search import hit_record
 from ui import resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
-from ui.sidebar import collection_picker
+from ui.sidebar import existing_collection
 
 page("Ask")
 st.title("Ask")
-selection = collection_picker()
-if not selection.exists:
-    st.info("This collection is empty: add files on the Library page first.")
-    st.stop()
+selection = existing_collection()
 encoder = resources.encoder(selection.model)
 with st.sidebar:
     k = st.slider("Passages to retrieve", 1, 20, 5)
@@ -76,17 +73,17 @@ with answer_column:
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
         "CSV",
-        icon=":material/download:",
         pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig"),
         "results.csv",
         "text/csv",
+        icon=":material/download:",
     )
     right.download_button(
         "JSON",
-        icon=":material/download:",
         json.dumps({"query": result.query, "results": records}, ensure_ascii=False, indent=2),
         "results.json",
         "application/json",
+        icon=":material/download:",
     )
 
 with map_column:

@@ -34,7 +34,7 @@ from core.search import search
 from ui import resources
 from ui.layout import page
 from ui.render import md_escape
-from ui.sidebar import collection_picker
+from ui.sidebar import existing_collection
 
 ALGORITHMS = {"word2vec": "Word2Vec", "fasttext": "FastText"}
 ARCHITECTURES = {"skipgram": "Skip-gram", "cbow": "CBOW"}
@@ -293,10 +293,7 @@ st.markdown(
     "Train the static word vectors that came before transformers on your own documents, watch "
     "them learn, and see what they can and cannot do — in English and 中文."
 )
-selection = collection_picker()
-if not selection.exists:
-    st.info("This collection is empty: add files on the Library page, or load the sample corpus.")
-    st.stop()
+selection = existing_collection()
 settings = resources.settings()
 data_dir = str(settings.data_dir)
 info = next((i for i in resources.store().collections() if i.name == selection.collection), None)

@@ -9,17 +9,14 @@ from core.projection import ProjectionConfig
 from ui import resources
 from ui.layout import page
 from ui.render import md_escape
-from ui.sidebar import collection_picker
+from ui.sidebar import existing_collection
 
 METHODS = {"UMAP": "umap", "PCA (instant)": "pca", "t-SNE": "tsne"}
 COLOURS = {"Document": "document", "Cluster": "cluster", "Page": "page"}
 
 page("Map")
 st.title("Map")
-selection = collection_picker()
-if not selection.exists:
-    st.info("This collection is empty: add files on the Library page first.")
-    st.stop()
+selection = existing_collection()
 
 with st.sidebar:
     st.subheader("Projection")

@@ -76,3 +76,15 @@ def _label(name: str, infos: dict) -> str:
         return name if name == NEW else f"{name} (empty)"
     info = infos[name]
     return f"{name} · {count_noun(info.documents, 'doc')}"
+
+
+def existing_collection() -> Selection:
+    """The picked collection; the page stops with a hint when it has nothing in it yet."""
+    selection = collection_picker()
+    if not selection.exists:
+        st.info(
+            "This collection is empty: add files on the Library page, or load the sample "
+            "corpus from the Home page."
+        )
+        st.stop()
+    return selection

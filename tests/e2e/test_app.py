@@ -287,6 +287,27 @@ def test_ask_cites_file_and_page_and_highlights_the_sentence(
     expect(answer).to_have_text(f"{sentence} [{where}]")
 
 
+def test_the_map_beside_the_answer_shows_the_question_and_its_hits(
+    page: Page, app_url: str, papers: str
+) -> None:
+    open_page(page, f"{app_url}/ask", "Ask")
+    choose_collection(page, papers)
+    ask(page, "龙井茶产自哪里？")
+    expect(passage(page, 1, f"{CHINESE_NAME}, p. 2")).to_be_visible()
+    chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart).to_have_count(1, timeout=120_000)
+    legend = chart.locator("g.legend text.legendtext")
+    expect(legend.filter(has_text=re.compile(r"^query$"))).to_have_count(1)
+    expect(legend.filter(has_text=re.compile(r"^hits$"))).to_have_count(1)
+    # WebGL draws the points on a canvas: read what plotly drew from the plot element itself.
+    traces = chart.locator(".js-plotly-plot").evaluate(
+        "plot => plot._fullData.map(t => ({name: t.name, text: t.text || null, n: t.x.length}))"
+    )
+    by_name = {trace["name"]: trace for trace in traces}
+    assert by_name["query"]["n"] == 1
+    assert by_name["hits"]["text"] == ["1", "2", "3", "4", "5"]
+
+
 def test_a_damaged_pdf_gets_one_clear_line_and_changes_nothing(
     page: Page, app_url: str, papers: str, tmp_path: Path
 ) -> None:

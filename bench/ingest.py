@@ -24,6 +24,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.machine import cpu_note  # noqa: E402
 from core.encoders import Encoder, load_encoder  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from core.store import open_store  # noqa: E402
@@ -48,12 +49,6 @@ WORD_LIST = (
     "ancient modern early late northern southern central local global rural urban coastal"
 )
 WORDS = WORD_LIST.split()
-
-
-def cpu_note() -> str:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"{usable} usable CPU cores, load average {load}"
 
 
 def sentence(rng: random.Random) -> str:

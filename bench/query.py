@@ -25,6 +25,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.machine import cpu_note  # noqa: E402
 from core.encoders import Encoder, load_encoder  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -67,12 +68,6 @@ FILLER_TEXT = (
     "proteins markets policies signals networks climates harvests libraries museums bridges"
 )
 FILLER = FILLER_TEXT.split()
-
-
-def cpu_note() -> str:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"{usable} usable CPU cores, load average {load}"
 
 
 def synthetic_document(

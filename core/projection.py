@@ -22,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from core.errors import UserError
+from core.vectors import normalised
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +91,12 @@ class NeighbourPlacer:
     """t-SNE's stand-in for transform: weighted mean of the map spots of the k nearest chunks."""
 
     def __init__(self, vectors: np.ndarray, coords: np.ndarray, k: int = 10) -> None:
-        self.vectors = _normalised(vectors)
+        self.vectors = normalised(vectors)
         self.coords = np.asarray(coords, dtype=np.float32)
         self.k = max(1, min(k, len(self.vectors)))
 
     def transform(self, vectors: np.ndarray) -> np.ndarray:
-        similarities = _normalised(vectors) @ self.vectors.T
+        similarities = normalised(vectors) @ self.vectors.T
         nearest = np.argsort(-similarities, axis=1, kind="stable")[:, : self.k]
         distances = 1.0 - np.take_along_axis(similarities, nearest, axis=1)
         # Inverse cosine distance: a query equal to a chunk lands on that chunk.
@@ -136,7 +137,7 @@ def place(projection: Projection, vectors: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(matrix)):
         raise UserError("The query vector contains values that are not numbers.")
     with _PLACE_LOCK:
-        coords = projection.reducer.transform(_normalised(matrix))
+        coords = projection.reducer.transform(normalised(matrix))
     return np.asarray(coords, dtype=np.float32)
 
 
@@ -272,13 +273,7 @@ def _checked(vectors: np.ndarray) -> np.ndarray:
         raise ValueError(f"expected a (n, dim) matrix, got shape {matrix.shape}")
     if not np.all(np.isfinite(matrix)):
         raise UserError("Some stored vectors are not numbers (NaN or infinite); re-index them.")
-    return _normalised(matrix)
-
-
-def _normalised(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12))
+    return normalised(matrix)
 
 
 class ProjectionCache:

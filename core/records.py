@@ -32,6 +32,11 @@ class Chunk:
             return f"p. {self.page_start}"
         return f"pp. {self.page_start}-{self.page_end}"
 
+    @property
+    def where(self) -> str:
+        """'paper.pdf, p. 3', or just the file name for files without pages."""
+        return f"{self.source}, {self.page_label}" if self.page_label else self.source
+
 
 def chunk_id(doc_sha: str, index: int) -> str:
     """Deterministic id: the file's hash plus the chunk's position."""

@@ -81,9 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         print("No passages found: the collection is empty.")
     for hit in hits:
         chunk = hit.chunk
-        where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
         snippet = " ".join(chunk.text.split())
-        print(f"{hit.rank}. [{where}] score {hit.score:.3f}\n   {snippet[:300]}")
+        print(f"{hit.rank}. [{chunk.where}] score {hit.score:.3f}\n   {snippet[:300]}")
     return 0
 
 

@@ -60,9 +60,8 @@ with answer_column:
     st.subheader("Passages")
     for evidence in result.evidence:
         hit, chunk = evidence.hit, evidence.hit.chunk
-        where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
         with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {md_escape(where)}** · score {hit.score:.3f}")
+            st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
             if hit.score >= result.floor:
                 st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
             else:
@@ -104,5 +103,4 @@ with map_column:
         for point in event.selection.points:
             chunk = atlas.chunks[point["customdata"]]
             with st.container(border=True):
-                where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
-                st.markdown(f"**{md_escape(where)}**  \n{md_escape(chunk.text)}")
+                st.markdown(f"**{md_escape(chunk.where)}**  \n{md_escape(chunk.text)}")

@@ -270,9 +270,8 @@ def _snippet(text: str, limit: int = 240) -> str:
 def _show_hits(found) -> None:
     """(chunk, score) pairs, best first, as cards; document text is escaped."""
     for rank, (chunk, score) in enumerate(found, start=1):
-        where = f"{chunk.source}, {chunk.page_label}" if chunk.page_label else chunk.source
         with st.container(border=True):
-            st.markdown(f"**{rank}. {md_escape(where)}** · score {score:.3f}")
+            st.markdown(f"**{rank}. {md_escape(chunk.where)}** · score {score:.3f}")
             st.caption(md_escape(_snippet(chunk.text)))
 
 

@@ -7,6 +7,8 @@ st.session_state.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -16,6 +18,8 @@ from core.errors import UserError
 from core.projection import ProjectionCache, warm_up
 from core.settings import Settings
 from core.store import Store, open_store
+
+T = TypeVar("T")
 
 
 @st.cache_resource
@@ -30,11 +34,7 @@ def _store() -> Store:
 
 def store() -> Store:
     """The shared store; when it cannot be opened (server down, say), say why and stop the page."""
-    try:
-        return _store()
-    except UserError as error:
-        st.error(str(error))
-        st.stop()
+    return _or_stop(_store)
 
 
 @st.cache_resource(max_entries=3, show_spinner="Loading the model (once per server)…")
@@ -44,8 +44,12 @@ def _encoder(name: str) -> Encoder:
 
 def encoder(name: str) -> Encoder:
     """The shared encoder for a model; when it cannot be loaded, say why and stop the page."""
+    return _or_stop(_encoder, name)
+
+
+def _or_stop(make: Callable[..., T], *args: object) -> T:
     try:
-        return _encoder(name)
+        return make(*args)
     except UserError as error:
         st.error(str(error))
         st.stop()

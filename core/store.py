@@ -7,6 +7,7 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -405,19 +406,7 @@ def _pages(collection: Collection, include: list[str], where: dict[str, Any] | N
 
 
 def _encode_chunk(chunk: Chunk) -> dict[str, Any]:
-    metadata: dict[str, Any] = {
-        "doc_sha": chunk.doc_sha,
-        "index": chunk.index,
-        "source": chunk.source,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-        "token_count": chunk.token_count,
-    }
-    if chunk.page_start is not None:
-        metadata["page_start"] = chunk.page_start
-    if chunk.page_end is not None:
-        metadata["page_end"] = chunk.page_end
-    return metadata
+    return _metadata(asdict(chunk), leave_out="text")  # the text is stored as the document
 
 
 def _decode_chunk(text: str | None, metadata: Any) -> Chunk:
@@ -435,18 +424,11 @@ def _decode_chunk(text: str | None, metadata: Any) -> Chunk:
 
 
 def _encode_document(document: Document) -> dict[str, Any]:
-    metadata: dict[str, Any] = {
-        "sha256": document.sha256,
-        "source": document.source,
-        "kind": document.kind,
-        "chunks": document.chunks,
-        "model": document.model,
-        "added_at": document.added_at,
-        "notes": document.notes,
-    }
-    if document.pages is not None:
-        metadata["pages"] = document.pages
-    return metadata
+    return _metadata(asdict(document))
+
+
+def _metadata(fields: dict[str, Any], leave_out: str = "") -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value is not None and key != leave_out}
 
 
 def _decode_document(metadata: Any) -> Document:

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # runnable as a pl
 
 from gensim.test.utils import datapath  # noqa: E402
 
-from core.classic import TrainConfig, tokenize_corpus, train  # noqa: E402
+from core.classic.training import TrainConfig, tokenize_corpus, train  # noqa: E402
 
 SOURCES = ("lee_background.cor", "lee.cor")
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.figures import default_hover_chars, figure_size_bytes, map_figure
-from core.projection import Projection, ProjectionCache, ProjectionConfig, fit_projection, place
+from core.map.figures import default_hover_chars, figure_size_bytes, map_figure
+from core.map.projection import Projection, ProjectionCache, ProjectionConfig, fit_projection, place
 from core.records import Chunk
 
 DIMENSION = 384

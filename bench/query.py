@@ -26,10 +26,10 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import cpu_note  # noqa: E402
-from core.encoders import Encoder, load_encoder  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
+from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
+from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from core.store import Store, open_store  # noqa: E402
 
 K = 5
 WARM_UP = 5

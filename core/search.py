@@ -1,4 +1,4 @@
-"""Dense search over a collection, and its command line: python -m core.search QUESTION."""
+"""The search command line: python -m core.search QUESTION --collection NAME [--json]."""
 
 from __future__ import annotations
 
@@ -6,56 +6,18 @@ import argparse
 import json
 import sys
 
-import numpy as np
-
-from core.encoders import Encoder
 from core.errors import UserError
-from core.records import Hit
-from core.store import Store
-from core.text import clean_text
-
-
-def search(store: Store, encoder: Encoder, collection: str, query: str, k: int = 5) -> list[Hit]:
-    """The k chunks most similar to the query, best first."""
-    return search_with_vector(store, encoder, collection, query, k)[1]
-
-
-def search_with_vector(
-    store: Store, encoder: Encoder, collection: str, query: str, k: int = 5
-) -> tuple[np.ndarray, list[Hit]]:
-    """The query's vector and the k chunks most similar to it, best first."""
-    query = clean_text(query)
-    if not query:
-        raise UserError("Type a question to search for.")
-    if k < 1:
-        raise UserError("k must be at least 1.")
-    store.check_model(collection, encoder.name)
-    vector = encoder.encode_query(query)
-    return vector, store.search(collection, vector, k)
-
-
-def hit_record(hit: Hit) -> dict:
-    """A hit as plain JSON-ready data: text, source, page, score, chunk_id and the rest."""
-    chunk = hit.chunk
-    return {
-        "rank": hit.rank,
-        "score": round(hit.score, 4),
-        "text": chunk.text,
-        "source": chunk.source,
-        "page": chunk.page_start,
-        "page_end": chunk.page_end,
-        "chunk_id": chunk.id,
-        "chunk_index": chunk.index,
-        "doc_sha256": chunk.doc_sha,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-    }
+from core.retrieval.cli import (
+    add_store_arguments,
+    configure_logging,
+    encoder_for,
+    settings_from,
+)
+from core.retrieval.search import hit_record, search
+from core.retrieval.store import open_store
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import add_store_arguments, encoder_for, settings_from
-    from core.store import open_store
-
     parser = argparse.ArgumentParser(
         prog="python -m core.search", description="Search a collection for passages."
     )
@@ -64,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     add_store_arguments(parser)
     args = parser.parse_args(argv)
+    configure_logging(args.verbose)
     try:
         settings = settings_from(args)
         store = open_store(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Zero-width and invisible formatting characters that break matching but carry no text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
@@ -153,3 +154,10 @@ def safe_display_name(name: str, max_length: int = 120) -> str:
 def count_noun(n: int, noun: str) -> str:
     """'1 chunk', '3 chunks'."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """English and Chinese function words (core/data/stopwords.txt)."""
+    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())

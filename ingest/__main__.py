@@ -8,9 +8,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from core.cli import add_store_arguments, encoder_for, settings_from
 from core.errors import UserError
-from core.store import open_store
+from core.retrieval.cli import (
+    add_store_arguments,
+    configure_logging,
+    encoder_for,
+    settings_from,
+)
+from core.retrieval.store import open_store
 from ingest.chunk import ChunkConfig
 from ingest.extract import Limits
 from ingest.pipeline import FileResult, Ingestor, expand_paths
@@ -27,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overlap", type=int, help="overlap between chunks in tokens")
     parser.add_argument("--replace", action="store_true", help="re-index files already indexed")
     args = parser.parse_args(argv)
+    configure_logging(args.verbose)
     settings = settings_from(args)
     try:
         chunking = ChunkConfig(
@@ -49,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("error: no files found", file=sys.stderr)
         return 2
-    bar = tqdm(total=len(paths), unit="file", file=sys.stderr, dynamic_ncols=True)
+    # A bar redraws itself: only for a terminal. Logs and pipes get one line per file.
+    bar = tqdm(total=len(paths), unit="file", file=sys.stderr, dynamic_ncols=True, disable=None)
 
     def on_file(path: Path) -> None:
         bar.set_description(path.name[:40])
@@ -71,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             on_progress=on_progress,
         )
     except UserError as error:  # the store is locked by another process, for one
-        bar.close()
         print(f"error: {error}", file=sys.stderr)
         return 2
-    bar.close()
+    finally:
+        bar.close()
     failed = sum(result.status == "failed" for result in results)
     indexed = sum(result.status == "indexed" for result in results)
     print(

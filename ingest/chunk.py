@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.encoders import Encoder
 from core.records import Chunk
+from core.retrieval.encoders import Encoder
 from core.text import is_cjk, sentence_spans
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
-from core.encoders import Encoder
 from core.errors import PasswordRequired, UserError
 from core.records import Document
-from core.store import Store
+from core.retrieval.encoders import Encoder
+from core.retrieval.store import Store
 from core.text import count_noun, safe_display_name
 from ingest.chunk import ChunkConfig, chunk_pages
 from ingest.extract import Limits, extract

@@ -5,9 +5,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from core.answer import ask
 from core.errors import UserError
-from core.search import hit_record
+from core.retrieval.answer import ask
+from core.retrieval.search import hit_record
 from ui import resources
 from ui.layout import page
 from ui.render import highlighted, md_escape

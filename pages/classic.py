@@ -9,16 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import classic_figures, classic_store
-from core.classic import (
-    EpochReport,
-    TrainConfig,
-    TrainedModel,
-    char_ngrams,
-    neighbours,
-    train,
-)
-from core.classic_eval import (
+from core.classic import figures as classic_figures
+from core.classic import storage as classic_store
+from core.classic.corpus import Corpus, build_corpus
+from core.classic.evaluation import (
     analogy_map,
     average_vector_search,
     compare_objectives,
@@ -28,9 +22,16 @@ from core.classic_eval import (
     polysemy_demo,
     word_map,
 )
-from core.corpus import Corpus, build_corpus
+from core.classic.training import (
+    EpochReport,
+    TrainConfig,
+    TrainedModel,
+    char_ngrams,
+    neighbours,
+    train,
+)
 from core.errors import UserError
-from core.search import search
+from core.retrieval.search import search
 from ui import resources
 from ui.layout import page
 from ui.render import md_escape

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core.atlas import MapConfig
-from core.neighbours import map_trustworthiness, true_vs_map_neighbours
-from core.projection import ProjectionConfig
+from core.map.atlas import MapConfig
+from core.map.neighbours import map_trustworthiness, true_vs_map_neighbours
+from core.map.projection import ProjectionConfig
 from ui import resources
 from ui.layout import page
 from ui.render import md_escape

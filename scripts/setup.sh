@@ -20,7 +20,10 @@ fi
 
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-# torch first and pinned: an unpinned one pulls a multi-GB CUDA build.
-.venv/bin/python -m pip install -q torch==2.13.0
+# torch first and pinned: an unpinned one pulls a multi-GB CUDA build. These machines keep the CPU
+# wheel in /opt/wheels; name it here so a scrubbed environment (no pip config in HOME) finds it too.
+local_wheels=()
+[ -d /opt/wheels ] && local_wheels=(--find-links /opt/wheels)
+.venv/bin/python -m pip install -q "${local_wheels[@]}" torch==2.13.0
 .venv/bin/python -m pip install -q -r "$requirements"
 echo "setup done: .venv is ready"

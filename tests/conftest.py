@@ -10,7 +10,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from core.encoders import E5_SMALL, MINILM, Encoder, load_encoder  # noqa: E402
+from core.retrieval.encoders import E5_SMALL, MINILM, Encoder, load_encoder  # noqa: E402
 
 
 @pytest.fixture(scope="session")

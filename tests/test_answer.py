@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.answer import answer, ask
 from core.records import Chunk, Hit
+from core.retrieval.answer import answer, ask
+from core.retrieval.store import open_store
 from core.settings import Settings
-from core.store import open_store
 from ingest.pipeline import Ingestor
 
 

@@ -13,7 +13,17 @@ from gensim.models import FastText, Word2Vec
 from gensim.models.fasttext import ft_ngram_hashes
 from gensim.test.utils import datapath
 
-from core.classic import (
+from core.classic.evaluation import (
+    ZH_ANALOGIES,
+    ZH_SIMILARITY,
+    average_vector_search,
+    evaluate,
+    evaluate_similarity,
+    find_occurrences,
+    one_hot_vs_dense,
+    polysemy_demo,
+)
+from core.classic.training import (
     LossSample,
     TrainConfig,
     TrainedModel,
@@ -29,16 +39,6 @@ from core.classic import (
     tokenize_corpus,
     train,
     word_vector,
-)
-from core.classic_eval import (
-    ZH_ANALOGIES,
-    ZH_SIMILARITY,
-    average_vector_search,
-    evaluate,
-    evaluate_similarity,
-    find_occurrences,
-    one_hot_vs_dense,
-    polysemy_demo,
 )
 from core.errors import UserError
 from core.text import words
@@ -493,7 +493,7 @@ def test_project_words() -> None:
 
 
 REPRODUCE = """
-from core.classic import TrainConfig, tokenize_corpus, train
+from core.classic.training import TrainConfig, tokenize_corpus, train
 texts = ["the king rules the land", "the queen rules the land", "a man walks", "a woman walks"] * 20
 model = train(tokenize_corpus(texts), TrainConfig(epochs=2, min_count=1, sample=0))
 print(repr(float(model.wv.vectors.sum())))

@@ -10,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import classic_store
-from core.classic import TrainConfig, train
-from core.classic_eval import (
+from core.classic import storage as classic_store
+from core.classic.corpus import build_corpus
+from core.classic.evaluation import (
     ANALOGY_TARGET,
     analogy_map,
     compare_objectives,
@@ -21,10 +21,10 @@ from core.classic_eval import (
     stopwords,
     word_map,
 )
-from core.corpus import build_corpus
+from core.classic.training import TrainConfig, train
 from core.errors import UserError
+from core.retrieval.store import chroma_name, open_store
 from core.settings import Settings
-from core.store import chroma_name, open_store
 from ingest.pipeline import Ingestor
 from ui.render import md_escape
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.classic import tokenize_corpus
-from core.corpus import build_corpus, corpus_fingerprint, document_texts
+from core.classic.corpus import build_corpus, corpus_fingerprint, document_texts
+from core.classic.training import tokenize_corpus
 from ingest.chunk import ChunkConfig, chunk_pages
 from ingest.extract import extract
 

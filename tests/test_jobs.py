@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.retrieval.store import open_store
 from core.settings import Settings
-from core.store import open_store
 from ingest.jobs import IngestJob, Upload
 from ingest.pipeline import Ingestor
 

@@ -8,12 +8,11 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from core.clusters import cluster, label_clusters, label_terms
-from core.encoders import Encoder
 from core.errors import UserError
-from core.figures import default_hover_chars, figure_size_bytes, hover_texts, map_figure
-from core.neighbours import map_trustworthiness, true_vs_map_neighbours
-from core.projection import (
+from core.map.clusters import cluster, label_clusters, label_terms
+from core.map.figures import default_hover_chars, figure_size_bytes, hover_texts, map_figure
+from core.map.neighbours import map_trustworthiness, true_vs_map_neighbours
+from core.map.projection import (
     Projection,
     ProjectionCache,
     ProjectionConfig,
@@ -23,6 +22,7 @@ from core.projection import (
     warm_up,
 )
 from core.records import Chunk
+from core.retrieval.encoders import Encoder
 
 # Three topics, each a grid of subjects x actions: 3 x 5 x 8 = 120 English sentences.
 ENGLISH = {

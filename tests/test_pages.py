@@ -9,8 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.retrieval.store import open_store
 from core.settings import Settings
-from core.store import open_store
 from ingest.pipeline import Ingestor
 
 ROOT = Path(__file__).resolve().parents[1]

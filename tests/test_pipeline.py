@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from core.search import search
+from core.retrieval.search import search
+from core.retrieval.store import open_store
 from core.settings import Settings
-from core.store import open_store
 from ingest.chunk import ChunkConfig
 from ingest.pipeline import Ingestor
 from tests import pdfs

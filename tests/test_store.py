@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,12 +19,12 @@ import pytest
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 
-import core.store
-from core.encoders import Encoder
+import core.retrieval.chroma
 from core.errors import StoreError
 from core.records import Chunk, CollectionInfo, Document
+from core.retrieval.encoders import Encoder
+from core.retrieval.store import Store, chroma_name, chroma_settings, open_store
 from core.settings import Settings
-from core.store import Store, chroma_name, chroma_settings, open_store
 
 NAME = "papers"
 
@@ -42,8 +41,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """A `chroma run` server on a free port for the whole session; yields the port."""
-    chroma = shutil.which("chroma")
-    assert chroma, "the chroma CLI is not on PATH"
+    # The CLI of this interpreter's environment: PATH may not hold the venv's bin (a fresh shell).
+    chroma = Path(sys.executable).with_name("chroma")
+    assert chroma.is_file(), f"no chroma CLI next to {sys.executable}"
     folder = tmp_path_factory.mktemp("chroma-server")
     port = _free_port()
     log = (folder / "server.log").open("wb")
@@ -455,7 +455,9 @@ def test_add_splits_upserts_at_the_clients_max_batch_size(
 def test_embeddings_pages_through_and_follows_the_order_of_chunks(
     filled: Store, e5: Encoder, english: Doc, chinese: Doc, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(core.store, "PAGE_SIZE", 4)  # several pages, the last one partial
+    monkeypatch.setattr(
+        core.retrieval.chroma, "PAGE_SIZE", 4
+    )  # several pages, the last one partial
     many = _random_doc(11, e5.dimension, seed=1)
     _add(filled, many)
     chunks, vectors = filled.embeddings(NAME)
@@ -536,7 +538,7 @@ import sys
 from pathlib import Path
 from core.errors import StoreError
 from core.settings import Settings
-from core.store import open_store
+from core.retrieval.store import open_store
 try:
     open_store(Settings(data_dir=Path(sys.argv[1]))).ensure_collection("other", "m", 3)
 except StoreError as error:

@@ -12,12 +12,12 @@ from typing import TypeVar
 
 import streamlit as st
 
-from core.atlas import CollectionMap, MapConfig, collection_map
-from core.encoders import Encoder, load_encoder
 from core.errors import UserError
-from core.projection import ProjectionCache, warm_up
+from core.map.atlas import CollectionMap, MapConfig, collection_map
+from core.map.projection import ProjectionCache, warm_up
+from core.retrieval.encoders import Encoder, load_encoder
+from core.retrieval.store import Store, open_store
 from core.settings import Settings
-from core.store import Store, open_store
 
 T = TypeVar("T")
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.cli import DEFAULT_COLLECTION
-from core.encoders import BUNDLED_MODELS
+from core.retrieval.cli import DEFAULT_COLLECTION
+from core.retrieval.encoders import BUNDLED_MODELS
 from core.text import count_noun
 from ui import resources
 

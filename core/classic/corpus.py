@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from core.classic import tokenize_corpus
+from core.classic.training import tokenize_corpus
 from core.records import Chunk
 
 

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
+import warnings
 from pathlib import Path
 
-from core.encoders import Encoder, load_encoder
+from core.retrieval.encoders import Encoder, load_encoder
+from core.retrieval.store import Store
 from core.settings import Settings
-from core.store import Store
 
 DEFAULT_COLLECTION = "library"
 
 
+# Libraries that talk to stderr on their own (pdfminer prints "Could not get FontBBox..." dozens of
+# times for one real Chinese PDF): their chatter is for --verbose, not for the user.
+LIBRARY_LOGGERS = ("pdfminer", "pypdf", "chromadb", "jieba", "httpx", "sentence_transformers")
+
+
+def configure_logging(verbose: bool) -> None:
+    """Our warnings to stderr; library chatter and Python warnings only with --verbose."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    logging.captureWarnings(True)
+    quiet = logging.DEBUG if verbose else logging.ERROR
+    for name in (*LIBRARY_LOGGERS, "py.warnings"):
+        logging.getLogger(name).setLevel(quiet)
+    if not verbose:
+        warnings.simplefilter("ignore")
+
+
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verbose", action="store_true", help="also show what the libraries log (debugging)"
+    )
     parser.add_argument("--collection", default=DEFAULT_COLLECTION, help="collection name")
     parser.add_argument("--db", type=Path, help="data folder (default: ./data or $EE_DATA_DIR)")
     parser.add_argument(

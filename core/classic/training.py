@@ -1,7 +1,7 @@
 """Classic static word vectors: train Word2Vec / FastText on a corpus, watch the loss, explore.
 
 Evaluation on benchmark sets, the static-vs-contextual demos and average-vector search live
-in core.classic_eval.
+in core.classic.evaluation.
 """
 
 from __future__ import annotations

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import plotly.graph_objects as go
 
-from core.clusters import cluster, cluster_name, label_clusters
 from core.errors import UserError
-from core.figures import ColorBy, hover_texts, map_figure
-from core.projection import Projection, ProjectionCache, ProjectionConfig, minimum_points, place
+from core.map.clusters import cluster, cluster_name, label_clusters
+from core.map.figures import ColorBy, hover_texts, map_figure
+from core.map.projection import Projection, ProjectionCache, ProjectionConfig, minimum_points, place
 from core.records import Chunk, Hit
-from core.store import Store
+from core.retrieval.store import Store
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from core.errors import UserError
-from core.text import words
+from core.text import stopwords, words
 from core.vectors import normalised
 
 ClusterMethod = Literal["hdbscan", "kmeans"]
@@ -112,13 +110,6 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(matrix)):
         raise UserError("Some stored vectors are not numbers (NaN or infinite); re-index them.")
     return matrix
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """English and Chinese stopwords from core/data/stopwords.txt."""
-    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
 def label_terms(text: str) -> list[str]:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.encoders import Encoder
 from core.records import Hit
-from core.search import search_with_vector
-from core.store import Store
+from core.retrieval.encoders import Encoder
+from core.retrieval.search import search_with_vector
+from core.retrieval.store import Store
 from core.text import sentence_spans
 
 # Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from core.classic import Algorithm, TrainConfig, TrainedModel, load, save
-from core.store import chroma_name
+from core.classic.training import Algorithm, TrainConfig, TrainedModel, load, save
+from core.retrieval.store import chroma_name
 
 ALGORITHMS: tuple[Algorithm, ...] = ("word2vec", "fasttext")
 _RECORD = "corpus.json"

@@ -7,7 +7,7 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -15,7 +15,7 @@ import numpy as np
 from gensim.models import KeyedVectors
 from gensim.test.utils import datapath
 
-from core.classic import (
+from core.classic.training import (
     EpochReport,
     Objective,
     TrainConfig,
@@ -28,9 +28,9 @@ from core.classic import (
     train,
     word_vector,
 )
-from core.encoders import Encoder
 from core.errors import UserError
-from core.text import split_sentences, words
+from core.retrieval.encoders import Encoder
+from core.text import split_sentences, stopwords, words
 
 _DATA = Path(__file__).parent / "data"
 ZH_SIMILARITY = _DATA / "zh_similarity.tsv"
@@ -320,13 +320,6 @@ def compare_objectives(
 
 
 # --- Maps and examples for the page ---------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """English and Chinese function words (core/data/stopwords.txt)."""
-    text = (_DATA / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
 
 
 def _content_word(word: str) -> bool:

@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import plotly.graph_objects as go
 
-from core.classic_eval import ANALOGY_TARGET, AnalogyMap, PolysemyResult, WordMap
+from core.classic.evaluation import ANALOGY_TARGET, AnalogyMap, PolysemyResult, WordMap
 
 
 def _figure(height: int = 430) -> go.Figure:

@@ -1,0 +1,1 @@
+"""Classic word vectors: Word2Vec / FastText training, evaluation, storage and figures."""

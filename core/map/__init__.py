@@ -1,0 +1,1 @@
+"""The map: projections, clusters, neighbour checks and the figures that draw a collection."""

@@ -1,0 +1,1 @@
+"""Retrieval: encoders, the Chroma store, search and extractive answers."""

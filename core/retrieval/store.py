@@ -1,0 +1,194 @@
+"""The vector store: user collections of chunks and their document manifests, kept in Chroma."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from chromadb.api import ClientAPI
+
+from core.errors import StoreError
+from core.records import Chunk, CollectionInfo, Document, Hit
+from core.retrieval import chroma
+from core.retrieval.chroma import ChromaCollections, chroma_name, chroma_settings
+from core.retrieval.codec import decode_chunk, decode_document, encode_chunk, encode_document
+from core.retrieval.lock import WriteLock
+from core.settings import Settings
+
+__all__ = ["Store", "chroma_name", "chroma_settings", "open_store"]
+
+LOCK_FILE = "write.lock"
+
+
+def open_store(settings: Settings) -> Store:
+    """A store on the Chroma server when one is configured, else on the local data folder."""
+    client = chroma.connect(settings)
+    if settings.chroma_host:
+        return Store(client)
+    return Store(client, lock_path=settings.data_dir / LOCK_FILE)
+
+
+class Store:
+    """User collections in a chromadb client; writes are serialised by a lock."""
+
+    def __init__(self, client: ClientAPI, lock_path: Path | None = None) -> None:
+        self._client = client
+        self._chroma = ChromaCollections(client)
+        self._lock = WriteLock(lock_path)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock; re-entrant within this process, refused if another holds it."""
+        with self._lock.held():
+            yield
+
+    def close(self) -> None:
+        """Let other processes write to the data folder again."""
+        self._lock.release()
+
+    # -- collections -------------------------------------------------------------------------
+
+    def collections(self) -> list[CollectionInfo]:
+        """User collections only, sorted by name."""
+        return self._chroma.listing()
+
+    def collection_model(self, name: str) -> str | None:
+        """The model a collection was built with; None if it doesn't exist."""
+        collection = self._chroma.chunks(name)
+        return None if collection is None else chroma.model(collection)
+
+    def ensure_collection(self, name: str, model: str, dimension: int) -> None:
+        """Create the collection for model, or check that an existing one was built with it."""
+        collection = self._chroma.chunks(name)
+        if collection is None or not self._chroma.has_manifest(name):
+            with self.writing():
+                collection = self._chroma.ensure(name, model, dimension)
+        chroma.check(name, collection, model, dimension)
+
+    def check_model(self, name: str, model: str) -> None:
+        """Refuse to use a collection with a model other than the one it was built with."""
+        chroma.check(name, self._chroma.require(name), model, None)
+
+    def delete_collection(self, name: str) -> None:
+        with self.writing():
+            self._chroma.delete(name)
+
+    # -- documents (the manifest) ------------------------------------------------------------
+
+    def document(self, name: str, sha256: str) -> Document | None:
+        result = self._chroma.require_manifest(name).get(ids=[sha256], include=["metadatas"])
+        return decode_document(result["metadatas"][0]) if result["ids"] else None
+
+    def documents(self, name: str) -> list[Document]:
+        """Every listed document, sorted by added_at then source."""
+        result = self._chroma.require_manifest(name).get(include=["metadatas"])
+        documents = [decode_document(metadata) for metadata in result["metadatas"]]
+        return sorted(documents, key=lambda document: (document.added_at, document.source))
+
+    def add_document(
+        self, name: str, document: Document, chunks: Sequence[Chunk], embeddings: np.ndarray
+    ) -> None:
+        """Store a document's chunks, then its manifest record, so it is listed only when whole."""
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        if vectors.ndim != 2 or len(chunks) != vectors.shape[0]:
+            raise StoreError(
+                f"Got {len(chunks)} chunks but {vectors.shape[0] if vectors.ndim else 0} "
+                f"embeddings for {document.source}."
+            )
+        if not chunks:
+            raise StoreError(f"{document.source} has no text to store.")
+        if any(chunk.doc_sha != document.sha256 for chunk in chunks):
+            raise StoreError(f"Some chunks given for {document.source} belong to another file.")
+        with self.writing():
+            collection = self._chroma.require(name)
+            chroma.check(name, collection, document.model, vectors.shape[1])
+            manifest = self._chroma.require_manifest(name)
+            sha = document.sha256
+            # Unlist a previous copy first, then drop its chunks and any orphans of an
+            # interrupted run, so a listed document never lacks chunks.
+            manifest.delete(ids=[sha])
+            collection.delete(where={"doc_sha": sha})
+            batch = max(1, int(self._client.get_max_batch_size()))
+            for start in range(0, len(chunks), batch):
+                part = chunks[start : start + batch]
+                collection.upsert(
+                    ids=[chunk.id for chunk in part],
+                    embeddings=vectors[start : start + batch],
+                    documents=[chunk.text for chunk in part],
+                    metadatas=[encode_chunk(chunk) for chunk in part],
+                )
+            mean = vectors.mean(axis=0)
+            mean = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            manifest.upsert(
+                ids=[sha], embeddings=mean[np.newaxis, :], metadatas=[encode_document(document)]
+            )
+
+    def delete_document(self, name: str, sha256: str) -> None:
+        """Unlist the document first, then delete its chunks, so it is never listed half-gone."""
+        with self.writing():
+            self._chroma.require_manifest(name).delete(ids=[sha256])
+            self._chroma.require(name).delete(where={"doc_sha": sha256})
+
+    # -- chunks ------------------------------------------------------------------------------
+
+    def chunks(self, name: str, sha256: str | None = None) -> list[Chunk]:
+        """One document's chunks, or all of them, ordered by (doc_sha, index)."""
+        collection = self._chroma.require(name)
+        where = {"doc_sha": sha256} if sha256 is not None else None
+        chunks: list[Chunk] = []
+        for result in chroma.read_all(collection, ["documents", "metadatas"], where):
+            chunks.extend(_decoded(result))
+        return sorted(chunks, key=lambda chunk: (chunk.doc_sha, chunk.index))
+
+    def embeddings(self, name: str) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk and its vector, in the order of chunks()."""
+        collection = self._chroma.require(name)
+        chunks: list[Chunk] = []
+        parts: list[np.ndarray] = []
+        for result in chroma.read_all(collection, ["documents", "metadatas", "embeddings"], None):
+            chunks.extend(_decoded(result))
+            parts.append(np.asarray(result["embeddings"], dtype=np.float32))
+        if not chunks:
+            return [], np.zeros((0, chroma.dimension(collection)), dtype=np.float32)
+        vectors = np.concatenate(parts, axis=0)
+        order = sorted(range(len(chunks)), key=lambda i: (chunks[i].doc_sha, chunks[i].index))
+        return [chunks[i] for i in order], vectors[order]
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(
+        self,
+        name: str,
+        query_embedding: np.ndarray,
+        k: int,
+        where_sha: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The k chunks nearest to the query; score = cosine similarity, best first."""
+        collection = self._chroma.require(name)
+        query = np.asarray(query_embedding, dtype=np.float32).reshape(-1)
+        if query.shape[0] != chroma.dimension(collection):
+            raise StoreError(chroma.mismatch_message(name, collection))
+        count = collection.count()
+        if k <= 0 or count == 0 or (where_sha is not None and not where_sha):
+            return []
+        where = {"doc_sha": {"$in": list(where_sha)}} if where_sha is not None else None
+        result = collection.query(
+            query_embeddings=query[np.newaxis, :],
+            n_results=min(k, count),
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        )
+        return [
+            Hit(chunk=decode_chunk(text, metadata), score=1.0 - float(distance), rank=rank)
+            for rank, (text, metadata, distance) in enumerate(rows, start=1)
+        ]
+
+
+def _decoded(result: dict) -> Iterator[Chunk]:
+    rows = zip(result["documents"], result["metadatas"], strict=True)
+    return (decode_chunk(text, metadata) for text, metadata in rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import warnings
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def configure_logging(verbose: bool) -> None:
         logging.getLogger(name).setLevel(quiet)
     if not verbose:
         warnings.simplefilter("ignore")
+        # Read by huggingface_hub when it is first imported: no "Loading weights" bars.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:

@@ -113,7 +113,10 @@ class SentenceTransformerEncoder(Encoder):
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
             vectors = self._model.encode(
-                list(texts), batch_size=self._batch_size, convert_to_numpy=True
+                list(texts),
+                batch_size=self._batch_size,
+                convert_to_numpy=True,
+                show_progress_bar=False,  # progress is the caller's: callbacks, not a tqdm bar
             )
         return normalised(vectors)
 

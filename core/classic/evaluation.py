@@ -29,6 +29,7 @@ from core.classic.training import (
     word_vector,
 )
 from core.errors import UserError
+from core.records import Chunk
 from core.retrieval.encoders import Encoder
 from core.text import split_sentences, stopwords, words
 
@@ -270,6 +271,14 @@ def average_vector_search(
     return [(rows[i], float(similarity[i])) for i in order]
 
 
+def average_vector_chunks(
+    model: TrainedModel, chunks: Sequence[Chunk], query: str, k: int = 10
+) -> list[tuple[Chunk, float]]:
+    """(chunk, cosine) of the k chunks whose mean word vector is closest to the query's."""
+    rows = average_vector_search(model, [chunk.text for chunk in chunks], query, k)
+    return [(chunks[row], score) for row, score in rows]
+
+
 # --- Negative sampling vs hierarchical softmax ----------------------------------------------
 
 
@@ -311,7 +320,7 @@ def compare_objectives(
                 seconds=model.seconds,
                 words_per_second=model.words_per_second,
                 initial_loss=model.initial_loss,
-                final_loss=model.epochs[-1].loss if model.epochs else model.initial_loss,
+                final_loss=model.final_loss,
                 vocab_size=model.vocab_size,
                 evaluation=tuple(evaluate(model)),
             )

@@ -108,6 +108,11 @@ class TrainedModel:
     seconds: float
     words_per_second: float
 
+    @property
+    def final_loss(self) -> float:
+        """The sample loss after the last epoch (before the first when there was none)."""
+        return self.epochs[-1].loss if self.epochs else self.initial_loss
+
 
 @dataclass(frozen=True)
 class LossSample:
@@ -436,6 +441,11 @@ def has_vector(model: TrainedModel, word: str) -> bool:
         return True
     wv = model.wv
     return _is_fasttext(model) and bool(wv.bucket and ft_ngram_hashes(key, wv.min_n, wv.max_n, 1))
+
+
+def in_vocabulary(model: TrainedModel, word: str) -> bool:
+    """Whether word has a vector of its own (not one FastText composes from n-grams)."""
+    return _key(word) in model.wv.key_to_index
 
 
 def _require(model: TrainedModel, *words_: str) -> list[str]:

@@ -56,6 +56,8 @@ def test_rare_words_are_dropped_before_distances_are_measured():
     assert matrix.matrix.toarray().tolist() == [[0.0, 2.0], [2.0, 0.0]]
     words, block = matrix.top(1)
     assert words == ("x",) and block.tolist() == [[0.0]]
+    words, block = matrix.top(5, skip={"x"})
+    assert words == ("y",) and block.tolist() == [[0.0]]
 
 
 def test_too_little_text_is_a_user_error():

@@ -17,6 +17,7 @@ from scipy.linalg import orthogonal_procrustes
 
 from core.classic.training import project_words
 from core.errors import UserError
+from core.text import is_cjk
 
 MIN_SEED_PAIRS = 2
 
@@ -166,3 +167,51 @@ def parse_pairs(text: str) -> list[tuple[str, str]]:
             raise UserError(f"Line {number} needs two words, e.g. 'apple 苹果'.")
         pairs.append((a, b))
     return pairs
+
+
+def split_languages(sentences: Sequence[Sequence[str]]) -> tuple[list, list]:
+    """(Latin-script sentences, CJK sentences): a bilingual corpus as two monolingual ones."""
+    latin, cjk = [], []
+    for sentence in sentences:
+        chinese = sum(any(is_cjk(char) for char in word) for word in sentence)
+        (cjk if chinese * 2 > len(sentence) else latin).append(list(sentence))
+    return latin, cjk
+
+
+# A small English-Chinese seed dictionary for the sample corpus's topics.
+SAMPLE_DICTIONARY = """\
+apple 苹果
+apples 苹果
+river 河流
+rivers 河流
+bank 河岸
+water 水
+fish 鱼
+tea 茶
+leaves 叶
+history 历史
+company 公司
+computer 电脑
+phone 手机
+space 太空
+moon 月球
+station 空间站
+word 词
+words 词
+vector 向量
+vectors 向量
+meaning 语义
+model 模型
+search 搜索
+language 语言
+dynasty 朝代
+species 物种
+erosion 侵蚀
+flood 洪水
+dam 大坝
+fruit 水果
+tree 树
+trees 树
+variety 品种
+varieties 品种
+"""

@@ -16,7 +16,7 @@ analogies, maps and the evaluation sets of core.classic work on it unchanged.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -70,10 +70,10 @@ class Cooccurrence:
         size = len(self.words) ** 2
         return self.nonzero / size if size else 0.0
 
-    def top(self, n: int) -> tuple[tuple[str, ...], np.ndarray]:
-        """The n most frequent words and their dense n x n block of the matrix."""
-        n = min(n, len(self.words))
-        return self.words[:n], self.matrix[:n, :n].toarray()
+    def top(self, n: int, skip: Collection[str] = ()) -> tuple[tuple[str, ...], np.ndarray]:
+        """The n most frequent words (those in skip left out) and their dense block of X."""
+        rows = [i for i, word in enumerate(self.words) if word not in skip][:n]
+        return tuple(self.words[i] for i in rows), self.matrix[rows][:, rows].toarray()
 
 
 def cooccurrence(sentences: Sequence[Sequence[str]], window: int, min_count: int) -> Cooccurrence:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 
-from core.classic.training import TrainConfig, TrainedModel, project_words, train
+from core.classic.training import EpochReport, TrainConfig, TrainedModel, project_words, train
 from core.errors import UserError
 from core.records import Chunk
 
@@ -184,11 +184,12 @@ def embed_graph(
     per_node: int = 10,
     length: int = 20,
     config: TrainConfig | None = None,
+    on_epoch: Callable[[EpochReport], None] | None = None,
 ) -> GraphEmbedding:
     """Walk, then train skip-gram on the walks (every node kept, no downsampling)."""
     config = config or TrainConfig(vector_size=32, window=5, min_count=1, sample=0.0, epochs=5)
     walks = Walker(graph, p, q).walks(per_node, length, seed=config.seed)
-    model = train(walks, config)
+    model = train(walks, config, on_epoch)
     nodes = tuple(n for n in model.wv.index_to_key)
     community_of = communities(graph)
     vectors = np.vstack([model.wv.get_vector(n, norm=True) for n in nodes])

@@ -11,13 +11,13 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from core.classic.training import TrainConfig, TrainedModel, project_words, train
+from core.classic.training import EpochReport, TrainConfig, TrainedModel, project_words, train
 from core.errors import UserError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "item2vec" / "baskets.jsonl"
@@ -110,8 +110,12 @@ def config_for(
     )
 
 
-def train_items(sequences: Sequence[Sequence[str]], config: TrainConfig) -> TrainedModel:
-    return train(sequences, config)
+def train_items(
+    sequences: Sequence[Sequence[str]],
+    config: TrainConfig,
+    on_epoch: Callable[[EpochReport], None] | None = None,
+) -> TrainedModel:
+    return train(sequences, config, on_epoch)
 
 
 def similar_items(model: TrainedModel, item: str, k: int = 10) -> list[tuple[str, float]]:

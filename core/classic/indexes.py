@@ -31,7 +31,7 @@ class IndexSpec:
     ef_search: int = 16
     nlist: int = 0  # IVF: number of lists; 0 chooses about sqrt(n)
     nprobe: int = 1  # IVF: lists visited per query
-    pq_m: int = 8  # IVF-PQ: sub-vectors per vector
+    pq_m: int = 0  # IVF-PQ: sub-vectors per vector (bytes per code); 0: about d / 4, max 64
     pq_bits: int = 8  # IVF-PQ: bits per sub-vector code
 
     @property
@@ -41,9 +41,8 @@ class IndexSpec:
         if self.kind == "ivf-flat":
             return f"IVF-Flat nlist={self.nlist} nprobe={self.nprobe}"
         if self.kind == "ivf-pq":
-            return (
-                f"IVF-PQ nlist={self.nlist} nprobe={self.nprobe} m={self.pq_m}×{self.pq_bits} bits"
-            )
+            codes = f" {self.pq_m}×{self.pq_bits}-bit codes" if self.pq_m else ""
+            return f"IVF-PQ nlist={self.nlist} nprobe={self.nprobe}{codes}"
         return "Exact (flat)"
 
 
@@ -97,10 +96,10 @@ def _build(spec: IndexSpec, data: np.ndarray) -> tuple[faiss.Index, IndexSpec, s
         if spec.kind == "ivf-flat":
             index = faiss.IndexIVFFlat(quantizer, dimension, nlist, faiss.METRIC_INNER_PRODUCT)
         else:
-            pq_m = _pq_m(dimension, spec.pq_m)
+            pq_m = _pq_m(dimension, spec.pq_m or min(64, max(1, dimension // 4)))
             # k-means on the codebook needs points: 2^bits centroids per sub-space.
             bits = min(spec.pq_bits, max(1, int(math.log2(max(n, 2))) - 2))
-            if (pq_m, bits) != (spec.pq_m, spec.pq_bits):
+            if (pq_m, bits) != (spec.pq_m or pq_m, spec.pq_bits):
                 note = f"PQ adjusted to m={pq_m}, {bits} bits for {n} vectors of {dimension}-d."
             index = faiss.IndexIVFPQ(
                 quantizer, dimension, nlist, pq_m, bits, faiss.METRIC_INNER_PRODUCT
@@ -109,13 +108,17 @@ def _build(spec: IndexSpec, data: np.ndarray) -> tuple[faiss.Index, IndexSpec, s
         spec = IndexSpec(**{**spec.__dict__, "nlist": nlist})
         index.cp.min_points_per_centroid = 1  # small collections: no warning spam, still works
         index.train(data)
-        index.nprobe = min(spec.nprobe, nlist)
     else:
         raise UserError(f"Unknown index {spec.kind!r}: use exact, hnsw, ivf-flat or ivf-pq.")
     index.add(data)
+    return index, spec, note
+
+
+def _search_settings(index: faiss.Index, spec: IndexSpec) -> None:
     if spec.kind == "hnsw":
         index.hnsw.efSearch = spec.ef_search
-    return index, spec, note
+    elif spec.kind in ("ivf-flat", "ivf-pq"):
+        index.nprobe = min(spec.nprobe, spec.nlist)
 
 
 def measure(
@@ -137,17 +140,34 @@ def measure(
         exact_index.add(data)
         _, exact = exact_index.search(queries, k)
         results = []
+        built: dict[tuple, tuple[faiss.Index, IndexSpec, str, float, int]] = {}
         for spec in specs:
-            start = perf_counter()
-            index, spec, note = _build(spec, data)
-            build = perf_counter() - start
+            # Search-time settings (ef, nprobe) reuse the index built with the same structure.
+            structure = (
+                spec.kind,
+                spec.m,
+                spec.ef_construction,
+                spec.nlist,
+                spec.pq_m,
+                spec.pq_bits,
+            )
+            if structure not in built:
+                start = perf_counter()
+                index, used, note = _build(spec, data)
+                seconds = perf_counter() - start
+                built[structure] = (index, used, note, seconds, faiss.serialize_index(index).nbytes)
+            index, used, note, seconds, size = built[structure]
+            spec = IndexSpec(
+                **{**used.__dict__, "ef_search": spec.ef_search, "nprobe": spec.nprobe}
+            )
+            _search_settings(index, spec)
             start = perf_counter()
             _, found = index.search(queries, k)
             query_ms = (perf_counter() - start) * 1000 / len(queries)
             result = IndexResult(
                 spec=spec,
-                build_seconds=build,
-                size_bytes=int(faiss.serialize_index(index).nbytes),
+                build_seconds=seconds,
+                size_bytes=int(size),
                 recall=recall_at_k(found, exact),
                 query_ms=query_ms,
                 note=note,

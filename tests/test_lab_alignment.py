@@ -9,11 +9,14 @@ import pytest
 from gensim.models import KeyedVectors
 
 from core.classic.alignment import (
+    SAMPLE_DICTIONARY,
     align,
     halves,
+    neighbour_agreement,
     parse_pairs,
     procrustes,
     shared_words,
+    split_languages,
     translation_accuracy,
 )
 from core.classic.training import TrainConfig, tokenize_corpus, train
@@ -67,11 +70,22 @@ def test_a_rotated_copy_is_aligned_and_held_out_words_translate():
     assert result.seed_accuracy_after == 1.0
     assert result.cosine_after == pytest.approx(1.0, abs=1e-6)
     assert result.accuracy_before < 0.5
+    assert result.agreement_after == pytest.approx(1.0)
+    assert result.agreement_before < 0.5
     assert all(ok for *_, ok in result.translations)
     assert result.before.shape == result.after.shape == (2 * len(result.labels), 2)
     # After alignment, each source word lands on its target on the joint map.
     n = len(result.labels)
     assert np.allclose(result.after[:n], result.after[n:], atol=1e-5)
+
+
+def test_neighbour_agreement_by_hand():
+    target = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    # k = 2: row 0 of source (x axis) sees target rows {0, 1}; target row 0 sees {0, 1}: 1.
+    # Source row 1 (y axis) sees {2, 3}; paired with target row 0, which sees {0, 1}: 0.
+    source = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert neighbour_agreement(source, target, [(0, 0)], k=2) == 1.0
+    assert neighbour_agreement(source, target, [(0, 0), (1, 0)], k=2) == 0.5
 
 
 def test_too_few_pairs_is_a_user_error():
@@ -99,6 +113,7 @@ def test_two_word2vec_trainings_with_other_seeds_align(sentences):
     assert result.accuracy_before < 0.05
     assert result.accuracy_after > 0.5
     assert result.cosine_after > result.cosine_before + 0.5
+    assert result.agreement_after > result.agreement_before
 
 
 def test_two_halves_of_the_corpus_get_closer_but_a_tiny_corpus_translates_poorly(sentences):
@@ -123,3 +138,20 @@ def test_seed_dictionary_lines():
     ]
     with pytest.raises(UserError, match="Line 2 needs two words"):
         parse_pairs("apple 苹果\nlonely")
+
+
+def test_a_bilingual_corpus_splits_by_script_and_the_sample_dictionary_is_usable(sentences):
+    english, chinese = split_languages(sentences)
+    assert english and chinese and len(english) + len(chinese) == len(sentences)
+    assert split_languages([["the", "apple"], ["苹果", "是", "fruit"], ["a", "茶"]]) == (
+        [["the", "apple"], ["a", "茶"]],
+        [["苹果", "是", "fruit"]],
+    )
+    a = train(english, CONFIG).wv
+    b = train(chinese, TrainConfig(**{**CONFIG.__dict__, "seed": 7})).wv
+    pairs = parse_pairs(SAMPLE_DICTIONARY)
+    usable = [(x, y) for x, y in pairs if x in a and y in b]
+    assert len(usable) >= 15
+    result = align(a, b, pairs)
+    assert len(result.seed_pairs) + len(result.held_out) == len(set(usable))
+    assert result.seed_accuracy_after > result.accuracy_before

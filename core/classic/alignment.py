@@ -66,6 +66,8 @@ class Alignment:
     seed_accuracy_after: float  # on the seed pairs themselves (fit, not generalisation)
     cosine_before: float  # mean cosine of held-out pairs, no map
     cosine_after: float
+    agreement_before: float  # held out: shared share of B's k nearest to a and to its pair b
+    agreement_after: float
     translations: tuple[tuple[str, str, str, bool], ...]  # held out: source, wanted, found, ok
     labels: tuple[str, ...]  # source words on the maps: held-out pairs first, then seeds
     before: np.ndarray  # (2 * len(labels), 2): source points then target points, joint PCA
@@ -122,11 +124,31 @@ def align(
         seed_accuracy_after=translation_accuracy(rotated, b_all, train_rows),
         cosine_before=_mean_cosine(a_all, b_all, test_rows),
         cosine_after=_mean_cosine(rotated, b_all, test_rows),
+        agreement_before=neighbour_agreement(a_all, b_all, test_rows),
+        agreement_after=neighbour_agreement(rotated, b_all, test_rows),
         translations=translations,
         labels=tuple(a for a, _ in shown),
         before=before,
         after=after,
     )
+
+
+def neighbour_agreement(
+    source: np.ndarray, target: np.ndarray, pairs: Sequence[tuple[int, int]], k: int = 10
+) -> float:
+    """Mean share of the k target rows nearest to source row i that are also among the k
+    nearest to target row j, over the pairs (i, j): do the two words see the same neighbours?"""
+    if not pairs:
+        return float("nan")
+    unit_target = _unit(target)
+    k = min(k, len(target))
+    mapped = _unit(source[[i for i, _ in pairs]]) @ unit_target.T
+    own = unit_target[[j for _, j in pairs]] @ unit_target.T
+    shared = [
+        len(set(np.argsort(-a, kind="stable")[:k]) & set(np.argsort(-b, kind="stable")[:k])) / k
+        for a, b in zip(mapped, own)
+    ]
+    return float(np.mean(shared))
 
 
 def _mean_cosine(source: np.ndarray, target: np.ndarray, pairs) -> float:

@@ -111,7 +111,7 @@ def _run(sentences, mode: str, size: int, epochs: int, held: float, dictionary: 
 
 
 def _show(lab: Lab, mode: str, result: Alignment) -> None:
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(lab.text("Seed pairs", "种子词对"), f"{len(result.seed_pairs):,}")
     cols[1].metric(lab.text("Held-out pairs", "留出词对"), f"{len(result.held_out):,}")
     cols[2].metric(
@@ -123,6 +123,13 @@ def _show(lab: Lab, mode: str, result: Alignment) -> None:
         lab.text("Mean cosine of pairs", "词对平均余弦"),
         f"{result.cosine_after:.2f}",
         f"{result.cosine_after - result.cosine_before:+.2f} vs no map",
+    )
+    cols[4].metric(
+        lab.text("Neighbour agreement", "近邻一致率"),
+        f"{result.agreement_after:.0%}",
+        f"{result.agreement_after - result.agreement_before:+.0%} vs no map",
+        help="Held-out pairs: the share of the 10 nearest B words that a (mapped) and its pair "
+        "b have in common.",
     )
     st.caption(
         lab.text(

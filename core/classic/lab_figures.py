@@ -73,7 +73,7 @@ def labelled_map(
     """Points with their labels, one colour per group (community, category, model)."""
     fig = _figure(560)
     groups = list(groups) if groups is not None else [""] * len(labels)
-    for number, group in enumerate(dict.fromkeys(groups)):
+    for number, group in enumerate(sorted(set(groups))):
         rows = [i for i, g in enumerate(groups) if g == group]
         text = [html.escape(labels[i]) for i in rows]
         fig.add_trace(

@@ -23,7 +23,7 @@ def render(lab: Lab) -> None:
             [
                 (
                     r.label,
-                    r.vector,
+                    f"({r.vector[0]:g}, {r.vector[1]:g})",
                     round(r.length, 2),
                     round(r.cosine, 3),
                     r.dot,

@@ -75,7 +75,7 @@ def render(lab: Lab) -> None:
     sessions, model = kept
     st.success(
         f"{len(sessions):,} sessions · {model.vocab_size:,} items with a vector · window "
-        f"{model.config.window} (the longest basket) · {model.seconds:.1f} s"
+        f"{model.config.window} (spans the longest basket) · {model.seconds:.1f} s"
     )
     if len(sessions) < 1000:
         st.caption(

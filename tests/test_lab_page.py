@@ -175,3 +175,15 @@ def test_distances_in_chinese(app_env):
     _click(app, "Train a small Word2Vec")
     table = app.dataframe[1].value
     assert len(table) == 11 and len(table.columns) == 6
+
+
+def test_indexes_on_the_collections_own_vectors(app_env, corpus):
+    app = _page("Indexes")
+    _click(app, "Measure")  # the collection is the default source
+    queries = max(1, len(corpus.chunks) // 5)
+    assert (
+        f"{len(corpus.chunks) - queries:,} indexed, {queries:,} held out" in app.markdown[-1].value
+    )
+    table = app.dataframe[0].value
+    assert table["Recall@10"].iloc[0] == 1.0
+    assert "PQ adjusted" in table["note"].iloc[-1]  # a few dozen vectors: smaller codebooks

@@ -14,6 +14,7 @@ PAGES = (
     ("pages/ask.py", "Ask", ":material/question_answer:"),
     ("pages/map.py", "Map", ":material/scatter_plot:"),
     ("pages/classic.py", "Classic", ":material/school:"),
+    ("pages/lab.py", "Lab", ":material/science:"),
 )
 
 

@@ -1,0 +1,1 @@
+"""The embedding lab: one module per lesson tab."""

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.errors import UserError
 from core.retrieval.answer import ask
+from core.retrieval.answerability import DEFAULT_STRICTNESS, closest_label, no_answer_message
 from core.retrieval.search import hit_record
 from ui import resources
 from ui.layout import page
@@ -19,14 +20,15 @@ selection = existing_collection()
 encoder = resources.encoder(selection.model)
 with st.sidebar:
     k = st.slider("Passages to retrieve", 1, 20, 5)
-    floor = st.slider(
-        "Relevance floor",
+    strictness = st.slider(
+        "Strictness",
         0.0,
         1.0,
-        float(encoder.relevance_floor),
-        0.01,
-        help="Cosine similarity below which a passage is not used for the answer. Scales differ "
-        "between models (e5 scores sit between ~0.7 and ~0.95), so each model has its own default.",
+        DEFAULT_STRICTNESS,
+        0.05,
+        help="How sure the app must be that your documents answer the question before it "
+        "answers (a calibrated confidence, the same for every model and language). Higher: "
+        "fewer wrong answers, more 'not in your documents'.",
     )
 
 with st.form("ask", border=False):
@@ -35,7 +37,10 @@ with st.form("ask", border=False):
 
 if asked:
     try:
-        answered = ask(resources.store(), encoder, selection.collection, question, k, floor)
+        baseline = resources.baseline(selection.collection, encoder)
+        answered = ask(
+            resources.store(), encoder, selection.collection, question, baseline, k, strictness
+        )
         st.session_state.answer = (selection.collection, answered)
     except UserError as error:
         st.session_state.pop("answer", None)
@@ -47,14 +52,16 @@ if result is None or collection != selection.collection:  # asked of another col
 answer_column, map_column = st.columns([1, 1], gap="large")
 with answer_column:
     st.subheader("Answer")
+    confidence = f"confidence {result.verdict.confidence:.0%}"
     if result.relevant:
         for sentences, citation in result.cited():
             st.markdown(f"{md_escape(sentences)} **{md_escape(citation)}**")
+        st.caption(f"Answered with {confidence} (strictness {result.verdict.strictness:.0%}).")
     else:
-        st.warning(
-            f"No passage is relevant enough to answer this (best score "
-            f"{max((h.score for h in result.hits), default=0):.3f}, floor {result.floor:.2f}). "
-            "Try other words, or lower the relevance floor in the sidebar."
+        st.warning(no_answer_message(result.query))
+        st.caption(
+            f"{confidence}, strictness {result.verdict.strictness:.0%}: try other words, or "
+            "lower the strictness in the sidebar."
         )
 
     st.subheader("Passages")
@@ -62,10 +69,11 @@ with answer_column:
         hit, chunk = evidence.hit, evidence.hit.chunk
         with st.container(border=True):
             st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
-            if hit.score >= result.floor:
+            if result.used(hit):
                 st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
             else:
-                st.caption("Below the relevance floor: not used for the answer.")
+                label = closest_label(result.query) if not result.relevant else "Not quoted"
+                st.caption(f"{label}: not used for the answer.")
                 st.markdown(md_escape(chunk.text))
 
     records = [hit_record(hit) for hit in result.hits]

@@ -6,6 +6,7 @@ import pytest
 
 from core.records import Chunk, Hit
 from core.retrieval.answer import answer, ask
+from core.retrieval.answerability import BaselineCache, Signals, Verdict
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
@@ -16,13 +17,19 @@ def _hit(text: str, rank: int, score: float, page: int | None = 3, source="a.pdf
     return Hit(chunk, score, rank)
 
 
+def _verdict(answerable: bool = True, passage_floor: float = 0.8) -> Verdict:
+    """A decision as judge() makes it; answer() only reads answerable and passage_floor."""
+    signals = Signals(0.9, 4.0, 0.1, 1.0, True)
+    return Verdict(answerable, 0.9 if answerable else 0.1, 0.5, signals, passage_floor)
+
+
 def test_the_best_sentence_of_each_passage_is_cited(e5):
     hits = [
         _hit("Bread needs flour. Sourdough rises because wild yeast makes carbon dioxide.", 1, 0.9),
         _hit("長江很长。龙井茶产自杭州西湖。", 2, 0.85, page=None, source="茶.md"),
     ]
     query = "Why does sourdough rise?"
-    result = answer(query, e5.encode_query(query), hits, e5, floor=0.8)
+    result = answer(query, e5.encode_query(query), hits, e5, _verdict())
     first = result.evidence[0]
     assert first.sentence == "Sourdough rises because wild yeast makes carbon dioxide."
     assert first.citation == "[a.pdf, p. 3]"
@@ -40,25 +47,36 @@ def test_a_sentence_pointing_back_brings_its_antecedent(e5):
         "This is how FastText handles unseen words."
     )
     query = "How does FastText handle unseen words?"
-    (evidence,) = answer(query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, 0.8).evidence
+    (evidence,) = answer(
+        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, _verdict()
+    ).evidence
     assert evidence.sentence == (
         "FastText sums the vectors of character n-grams. This is how FastText handles unseen words."
     )
 
 
-def test_passages_below_the_floor_give_no_answer(e5):
-    hits = [_hit("The weather was mild.", 1, 0.79), _hit("Taxes are due in April.", 2, 0.75)]
-    result = answer("q", e5.encode_query("q"), hits, e5, floor=0.82)
+def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):
+    hits = [_hit("The weather was mild.", 1, 0.95), _hit("Taxes are due in April.", 2, 0.93)]
+    result = answer("q", e5.encode_query("q"), hits, e5, _verdict(answerable=False))
     assert not result.relevant
     assert result.sentences == ()
-    assert len(result.evidence) == 2  # the passages are still shown
+    assert not any(result.used(hit) for hit in hits)
+    assert len(result.evidence) == 2  # the passages are still shown, as the closest ones
+
+
+def test_only_passages_near_the_best_one_add_to_an_answer(e5):
+    hits = [_hit("Sourdough rises because yeast makes gas.", 1, 0.9), _hit("Taxes.", 2, 0.84)]
+    query = "Why does sourdough rise?"
+    result = answer(query, e5.encode_query(query), hits, e5, _verdict(passage_floor=0.85))
+    assert [e.hit.rank for e in result.sentences] == [1]
+    assert [result.used(hit) for hit in hits] == [True, False]
 
 
 def test_repeated_sentences_from_overlapping_chunks_appear_once(e5):
     shared = "Negative sampling draws noise words from the unigram distribution."
     hits = [_hit(shared + " More.", 1, 0.9), _hit("Other. " + shared, 2, 0.88)]
     query = "What is negative sampling?"
-    result = answer(query, e5.encode_query(query), hits, e5, floor=0.8)
+    result = answer(query, e5.encode_query(query), hits, e5, _verdict())
     assert [e.sentence for e in result.sentences] == [shared]
 
 
@@ -72,13 +90,16 @@ def store_with_tea(tmp_path, e5):
     store.close()
 
 
-def test_ask_in_chinese_and_english(store_with_tea, e5):
-    tea = ask(store_with_tea, e5, "notes", "龙井茶产自哪里？", k=2)
+def test_ask_in_chinese_and_english(store_with_tea, e5, tmp_path):
+    baseline = BaselineCache(tmp_path / "baselines").get(store_with_tea, e5, "notes")
+    tea = ask(store_with_tea, e5, "notes", "龙井茶产自哪里？", baseline, k=2)
     assert tea.sentences[0].sentence == "龙井茶产自浙江杭州西湖一带。"
     assert tea.sentences[0].citation == "[茶.md]"
-    bread = ask(store_with_tea, e5, "notes", "Why does sourdough rise?", k=2)
+    bread = ask(store_with_tea, e5, "notes", "Why does sourdough rise?", baseline, k=2)
     assert bread.sentences[0].citation == "[bread.txt]"
-    assert bread.floor == e5.relevance_floor
+    assert bread.verdict.answerable and bread.verdict.confidence >= 0.5
+    volcano = ask(store_with_tea, e5, "notes", "火山为什么会喷发？", baseline, k=2)
+    assert not volcano.relevant and volcano.text == ""
 
 
 def test_each_source_is_cited_once(e5):
@@ -87,7 +108,7 @@ def test_each_source_is_cited_once(e5):
         _hit("Bakers feed the starter with flour.", 2, 0.88, page=4),
     ]
     query = "Why does sourdough rise and what traps the gas?"
-    result = answer(query, e5.encode_query(query), hits, e5, floor=0.8)
+    result = answer(query, e5.encode_query(query), hits, e5, _verdict())
     citations = [citation for _, citation in result.cited()]
     assert len(citations) == len(set(citations))
     assert result.text.count("[a.pdf, p. 3]") == 1

@@ -78,7 +78,7 @@ def test_ask_answers_with_citation_in_english(app_env):
     answer = app.markdown[0].value
     assert answer.startswith("FastText ")
     assert "**\\[fasttext\\.md\\]**" in answer
-    assert "script" not in answer  # the unrelated passage is below the relevance floor
+    assert "script" not in answer  # the unrelated passage is not quoted
     assert "**1. fasttext\\.md**" in _markdown(app)
 
 
@@ -88,9 +88,17 @@ def test_ask_answers_in_chinese(app_env):
     assert "茶\\.txt" in text
 
 
-def test_ask_says_so_when_nothing_is_relevant(app_env):
+def test_ask_says_so_when_the_documents_do_not_answer(app_env):
     app = _ask("What is the boiling point of liquid nitrogen on Neptune?")
-    assert "No passage is relevant enough" in app.warning[0].value
+    assert app.warning[0].value.startswith("Your documents don't seem to answer this.")
+    assert "Closest, but not an answer: not used for the answer." in [c.value for c in app.caption]
+    assert "**\\[" not in _markdown(app)
+
+
+def test_ask_says_so_in_chinese_when_the_documents_do_not_answer(app_env):
+    app = _ask("火山为什么会喷发？")
+    assert app.warning[0].value.startswith("你的文档似乎没有回答这个问题。")
+    assert "**\\[" not in _markdown(app)  # no citation: nothing is stitched into an answer
 
 
 def test_document_text_is_escaped_not_rendered(app_env):

@@ -15,6 +15,7 @@ import streamlit as st
 from core.errors import UserError
 from core.map.atlas import CollectionMap, MapConfig, collection_map
 from core.map.projection import ProjectionCache, warm_up
+from core.retrieval.answerability import Baseline, BaselineCache
 from core.retrieval.encoders import Encoder, load_encoder
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
@@ -85,3 +86,14 @@ def collection_map_or_none(
     except UserError as error:
         st.info(str(error))
         return None
+
+
+@st.cache_resource
+def _baseline_cache() -> BaselineCache:
+    return BaselineCache(settings().data_dir / "baselines")
+
+
+def baseline(collection: str, encoder: Encoder) -> Baseline:
+    """What unrelated questions score on the collection: measured once per collection state."""
+    with st.spinner("Measuring what unrelated questions score here (once per collection)…"):
+        return _baseline_cache().get(store(), encoder, collection)

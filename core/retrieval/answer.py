@@ -8,6 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.records import Hit
+from core.retrieval.answerability import (
+    DEFAULT_STRICTNESS,
+    Baseline,
+    Verdict,
+    judge,
+    load_calibration,
+)
 from core.retrieval.encoders import Encoder
 from core.retrieval.search import search_with_vector
 from core.retrieval.store import Store
@@ -43,8 +50,17 @@ class Answer:
     hits: tuple[Hit, ...]
     evidence: tuple[Evidence, ...]  # one per hit, same order as hits
     sentences: tuple[Evidence, ...]  # the answer: best sentences first, no repeats
-    relevant: bool  # False when no passage reaches the relevance floor
-    floor: float
+    verdict: Verdict  # do the passages answer the question, and how sure is that
+
+    @property
+    def relevant(self) -> bool:
+        """True when the documents answer the question: never an answer stitched from
+        unrelated passages."""
+        return bool(self.sentences)
+
+    def used(self, hit: Hit) -> bool:
+        """Whether a passage adds to the answer (else it is shown as closest, not an answer)."""
+        return self.relevant and hit.score >= self.verdict.passage_floor
 
     def cited(self) -> list[tuple[str, str]]:
         """The answer as (sentences, citation) pairs: each source is cited once, best first."""
@@ -82,12 +98,12 @@ def answer(
     query_vector: np.ndarray,
     hits: list[Hit],
     encoder: Encoder,
-    floor: float,
+    verdict: Verdict,
     max_sentences: int = 3,
 ) -> Answer:
-    """Assemble an extractive answer from the hits whose passage reaches the floor."""
+    """Assemble an extractive answer when the verdict says the hits answer the question."""
     evidence = best_sentences(query_vector, hits, encoder)
-    relevant = [e for e in evidence if e.hit.score >= floor]
+    relevant = [e for e in evidence if verdict.answerable and e.hit.score >= verdict.passage_floor]
     chosen: list[Evidence] = []
     seen: set[str] = set()
     for item in sorted(relevant, key=lambda e: e.score, reverse=True):
@@ -104,8 +120,7 @@ def answer(
         hits=tuple(hits),
         evidence=tuple(evidence),
         sentences=tuple(chosen),
-        relevant=bool(chosen),
-        floor=floor,
+        verdict=verdict,
     )
 
 
@@ -114,10 +129,12 @@ def ask(
     encoder: Encoder,
     collection: str,
     query: str,
+    baseline: Baseline,
     k: int = 5,
-    floor: float | None = None,
+    strictness: float = DEFAULT_STRICTNESS,
 ) -> Answer:
-    """Search the collection and answer from the hits, citing file and page."""
+    """Search the collection and answer from the hits, citing file and page, or say that the
+    documents don't answer the question (baseline: what unrelated questions score here)."""
     vector, hits = search_with_vector(store, encoder, collection, query, k)
-    floor = encoder.relevance_floor if floor is None else floor
-    return answer(query, vector, hits, encoder, floor)
+    verdict = judge(query, hits, baseline, load_calibration(encoder.name), strictness)
+    return answer(query, vector, hits, encoder, verdict)

@@ -1,0 +1,189 @@
+"""Answerability: the share of unanswerable questions refused and of answerable ones answered.
+
+    python bench/answerability.py [--models e5-small,minilm] [--questions FILE] [--write]
+
+Indexes the sample corpus (samples/en, samples/zh) once per model into a temporary folder, runs
+every question of the set (samples/questions/answerability.jsonl: English and Chinese, answerable
+and not), and reports per model and language:
+- the fixed cosine floor each model used before (encoder.relevance_floor): the same-run baseline;
+- the calibrated decision, scored by 5-fold cross-validation (each question judged by a model
+  fitted without it), and fitted on the whole set (what --write ships);
+- the cost: baseline computation (cold, once per collection state) and judging one question.
+--write fits one logistic model per model, plus one on all models' signals for models without
+their own, and writes core/retrieval/data/answerability.json: the calibration script.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import cpu_note  # noqa: E402
+from core.retrieval import answerability  # noqa: E402
+from core.retrieval.encoders import load_encoder  # noqa: E402
+from core.retrieval.search import search_with_vector  # noqa: E402
+from core.retrieval.store import open_store  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
+
+QUESTIONS = ROOT / "samples" / "questions" / "answerability.jsonl"
+CORPUS = [ROOT / "samples" / "en", ROOT / "samples" / "zh"]
+COLLECTION = "sample"
+K = 5
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    lang: str
+    answerable: bool
+    features: list[float]
+    top_score: float
+
+
+def load_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case], dict]:
+    """Index the sample corpus with model and compute every question's signals."""
+    encoder = load_encoder(model)
+    store = open_store(Settings(data_dir=folder / model))
+    Ingestor(store=store, encoder=encoder, collection=COLLECTION).ingest_paths(
+        list(expand_paths(CORPUS))
+    )
+    start = time.perf_counter()
+    baseline = answerability.compute_baseline(store, encoder, COLLECTION)
+    baseline_s = time.perf_counter() - start
+    cases, judge_s, search_s = [], 0.0, 0.0
+    for item in questions:
+        start = time.perf_counter()
+        _, hits = search_with_vector(store, encoder, COLLECTION, item["question"], K)
+        middle = time.perf_counter()
+        found = answerability.signals(item["question"], hits, baseline)
+        judge_s += time.perf_counter() - middle
+        search_s += middle - start
+        cases.append(
+            Case(
+                item["question"], item["lang"], item["answerable"], found.features(), hits[0].score
+            )
+        )
+    timing = {
+        "baseline_s": baseline_s,
+        "judge_ms": 1000 * judge_s / len(questions),
+        "search_ms": 1000 * search_s / len(questions),
+        "floor": encoder.relevance_floor,
+    }
+    return cases, timing
+
+
+def fit(cases: list[Case]):
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([case.features for case in cases])
+    y = np.array([case.answerable for case in cases])
+    return LogisticRegression(C=1.0, max_iter=1000).fit(x, y)
+
+
+def cross_validated(cases: list[Case], folds: int = 5) -> np.ndarray:
+    """Each case's confidence from a model fitted on the other folds (stratified by label)."""
+    order = sorted(range(len(cases)), key=lambda i: (cases[i].answerable, cases[i].lang, i))
+    fold_of = {index: position % folds for position, index in enumerate(order)}
+    confidence = np.zeros(len(cases))
+    for fold in range(folds):
+        train = [case for i, case in enumerate(cases) if fold_of[i] != fold]
+        held = [i for i in range(len(cases)) if fold_of[i] == fold]
+        model = fit(train)
+        confidence[held] = model.predict_proba(np.array([cases[i].features for i in held]))[:, 1]
+    return confidence
+
+
+def rates(cases: list[Case], answered: np.ndarray, lang: str | None = None) -> tuple[str, str]:
+    """(share of answerable answered, share of unanswerable refused), as 'a/b = r' strings."""
+    chosen = [i for i, case in enumerate(cases) if lang is None or case.lang == lang]
+    good = [i for i in chosen if cases[i].answerable]
+    bad = [i for i in chosen if not cases[i].answerable]
+    answered_share = sum(bool(answered[i]) for i in good)
+    refused_share = sum(not answered[i] for i in bad)
+    return (
+        f"{answered_share}/{len(good)} = {answered_share / max(1, len(good)):.2f}",
+        f"{refused_share}/{len(bad)} = {refused_share / max(1, len(bad)):.2f}",
+    )
+
+
+def report(model: str, cases: list[Case], timing: dict) -> None:
+    floor = np.array([case.top_score >= timing["floor"] for case in cases])
+    cv = cross_validated(cases) >= answerability.DEFAULT_STRICTNESS
+    fitted = fit(cases)
+    whole = fitted.predict_proba(np.array([c.features for c in cases]))[:, 1] >= 0.5
+    print(f"\n## {model}\n")
+    print("| decision | language | answerable answered | unanswerable refused |")
+    print("|---|---|---|---|")
+    for name, answered in (
+        (f"fixed floor {timing['floor']:.2f} (before)", floor),
+        ("calibrated, 5-fold cross-validated", cv),
+        ("calibrated, fitted on all (shipped)", whole),
+    ):
+        for lang in ("en", "zh", None):
+            good, bad = rates(cases, answered, lang)
+            print(f"| {name} | {lang or 'both'} | {good} | {bad} |")
+    print(
+        f"\ncost: baseline {timing['baseline_s']:.2f} s once per collection state (cached on "
+        f"disk); judging {timing['judge_ms']:.2f} ms per question against a dense search of "
+        f"{timing['search_ms']:.1f} ms ({timing['judge_ms'] / timing['search_ms']:.2f}x)"
+    )
+    misses = [c.question for c, a in zip(cases, cv) if a != c.answerable]
+    if misses:
+        print("cross-validated mistakes: " + "; ".join(misses))
+
+
+def calibration_entry(cases: list[Case]) -> dict:
+    model = fit(cases)
+    return {
+        "weights": [round(float(w), 4) for w in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 4),
+        "questions": len(cases),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", default="e5-small,minilm")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--write", action="store_true", help="write the shipped calibration")
+    args = parser.parse_args()
+    questions = load_questions(args.questions)
+    print(f"# Answerability on the sample corpus, {len(questions)} questions; {cpu_note()}")
+    everything: dict[str, list[Case]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for model in args.models.split(","):
+            cases, timing = measure(model, questions, Path(folder))
+            everything[model] = cases
+            report(model, cases, timing)
+    if args.write:
+        pooled = [case for cases in everything.values() for case in cases]
+        table = {model: calibration_entry(cases) for model, cases in everything.items()}
+        table[answerability.DEFAULT_CALIBRATION] = calibration_entry(pooled)
+        features = "standing, lexical (same language), cross-language, margin x 10"
+        payload = {"features": features, "fitted_by": "bench/answerability.py", "models": table}
+        answerability.CALIBRATION_FILE.write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"\nwrote {answerability.CALIBRATION_FILE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

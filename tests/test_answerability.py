@@ -1,0 +1,157 @@
+"""Answerability: the signals, their exact arithmetic, the baseline cache, and real decisions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from core.records import Chunk, Hit
+from core.retrieval import answerability
+from core.retrieval.answerability import (
+    Baseline,
+    BaselineCache,
+    Calibration,
+    Signals,
+    content_words,
+    judge,
+    language,
+    lexical_coverage,
+    load_calibration,
+    probe_questions,
+)
+from core.retrieval.store import open_store
+from core.settings import Settings
+from ingest.pipeline import Ingestor
+
+BASELINE = Baseline(
+    median={"all": 0.80, "en": 0.78, "zh": 0.84, "en>zh": 0.74},
+    spread={"all": 0.02, "en": 0.02, "zh": 0.01, "en>zh": 0.02},
+)
+
+
+def _hit(text: str, score: float, rank: int = 1) -> Hit:
+    return Hit(Chunk("b" * 64, rank, text, "a.md", None, None, 0, len(text), 5), score, rank)
+
+
+def test_language_of_a_question():
+    assert language("Why do volcanoes erupt?") == "en"
+    assert language("火山为什么会喷发？") == "zh"
+    assert language("FastText 如何处理未登录词？") == "zh"  # Latin names inside Chinese
+    assert language("1234 ?") == "en"
+
+
+def test_content_words_drop_function_words_in_both_languages():
+    assert content_words("Why do the volcanoes erupt?") == ["volcanoes", "erupt"]
+    assert content_words("火山为什么会喷发？") == ["火山", "喷发"]
+
+
+def test_lexical_coverage_is_the_share_of_content_words_found():
+    passages = ["An eruption sends lava down the slope.", "Volcanoes are mountains."]
+    assert lexical_coverage("Why do volcanoes erupt?", passages) == 1.0  # erupt ~ eruption
+    assert lexical_coverage("Why do volcanoes erupt in Iceland?", passages) == pytest.approx(2 / 3)
+    assert lexical_coverage("火山为什么会喷发？", ["长江是中国第一长河。"]) == 0.0
+    assert lexical_coverage("why?", passages) == 0.0  # nothing to look for
+
+
+def test_standing_reads_a_score_against_its_pair_of_languages():
+    assert BASELINE.standing(0.88, "en", "en") == pytest.approx(5.0)  # no 'en>en': English
+    assert BASELINE.standing(0.88, "en", "zh") == pytest.approx(7.0)  # across languages
+    assert BASELINE.standing(0.88, "zh", "zh") == pytest.approx(4.0)
+    assert BASELINE.standing(0.84, "fr", "fr") == pytest.approx(2.0)  # unknown: all probes
+    flat = Baseline(median={"all": 0.8}, spread={"all": 0.0})
+    assert flat.standing(0.81, "en", "en") == pytest.approx(1.0)  # spread never below 0.01
+
+
+def test_confidence_is_the_logistic_of_the_weighted_features():
+    signals = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True)
+    assert signals.features() == [2.0, 0.5, 0.0, 0.5]
+    calibration = Calibration(weights=(1.0, 2.0, -1.0, 0.5), bias=-3.0)
+    assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-0.25)))
+    across = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=False)
+    assert across.features() == [2.0, 0.0, 1.0, 0.5]  # no lexical evidence across languages
+
+
+def test_judge_uses_the_signals_of_the_hits():
+    hits = [_hit("Volcanoes erupt when magma rises.", 0.90), _hit("Rivers.", 0.85, 2)]
+    verdict = judge("Why do volcanoes erupt?", hits, BASELINE, load_calibration("e5-small"))
+    assert verdict.signals == Signals(
+        top_score=0.90, standing=pytest.approx(6.0), margin=pytest.approx(0.05), lexical=1.0,
+        same_language=True,
+    )  # fmt: skip
+    assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
+    assert verdict.answerable
+    nothing = judge("Why do volcanoes erupt?", [], BASELINE, load_calibration("e5-small"))
+    assert not nothing.answerable and nothing.confidence == 0.0
+
+
+def test_strictness_means_the_confidence_needed():
+    hits = [_hit("Volcanoes erupt when magma rises.", 0.83)]
+    calibration = load_calibration("e5-small")
+    verdict = judge("Why do volcanoes erupt?", hits, BASELINE, calibration, strictness=0.0)
+    assert verdict.answerable
+    strict = judge("Why do volcanoes erupt?", hits, BASELINE, calibration, strictness=1.0)
+    assert not strict.answerable and strict.confidence == verdict.confidence
+
+
+def test_every_shipped_calibration_loads_and_unknown_models_get_the_default():
+    for model in ("e5-small", "minilm", "some/other-model"):
+        calibration = load_calibration(model)
+        assert len(calibration.weights) == len(BASELINE_FEATURES)
+    assert load_calibration("some/other-model") == load_calibration(
+        answerability.DEFAULT_CALIBRATION
+    )
+
+
+BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0, True).features()
+
+
+def test_probe_questions_come_in_both_languages():
+    probes = probe_questions()
+    assert len(probes["en"]) == 30 and len(probes["zh"]) == 30
+    assert all(language(text) == "zh" for text in probes["zh"])
+
+
+@pytest.fixture
+def notes(tmp_path, e5):
+    store = open_store(Settings(data_dir=tmp_path))
+    ingestor = Ingestor(store=store, encoder=e5, collection="notes")
+    ingestor.ingest(
+        "长江全长6300余公里，是中国第一长河。龙井茶产自浙江杭州西湖一带。".encode(), "zh.md"
+    )
+    ingestor.ingest(b"Sourdough rises because wild yeast ferments the flour.", "bread.txt")
+    yield store, ingestor
+    store.close()
+
+
+def test_the_baseline_is_cached_until_the_documents_change(notes, e5, tmp_path, monkeypatch):
+    store, ingestor = notes
+    cache = BaselineCache(tmp_path / "baselines")
+    first = cache.get(store, e5, "notes")
+    assert {"all", "en", "zh", "en>en", "zh>zh"} <= set(first.median)
+    calls = []
+    real = answerability.compute_baseline
+    monkeypatch.setattr(
+        answerability, "compute_baseline", lambda *args: calls.append(1) or real(*args)
+    )
+    assert cache.get(store, e5, "notes") == first and calls == []
+    ingestor.ingest(b"Kingfishers nest in tunnels dug into steep river banks.", "birds.txt")
+    cache.get(store, e5, "notes")
+    assert calls == [1]
+    (tmp_path / "baselines" / "notes.json").write_text("{broken")
+    assert cache.get(store, e5, "notes") is not None and calls == [1, 1]
+
+
+def test_questions_the_documents_cannot_answer_are_refused_in_both_languages(notes, e5, tmp_path):
+    store, _ = notes
+    baseline = BaselineCache(tmp_path / "baselines").get(store, e5, "notes")
+    calibration = load_calibration(e5.name)
+
+    def verdict(question: str):
+        hits = store.search("notes", e5.encode_query(question), 3)
+        return judge(question, hits, baseline, calibration)
+
+    for question in ("龙井茶产自哪里？", "长江有多长？", "Why does sourdough rise?"):
+        assert verdict(question).answerable, question
+    for question in ("火山为什么会喷发？", "如何申请美国签证？", "Who won the World Cup in 2014?"):
+        assert not verdict(question).answerable, question

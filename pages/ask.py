@@ -8,7 +8,7 @@ import streamlit as st
 from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.search import hit_record
-from ui import resources
+from ui import page_view, resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
 from ui.sidebar import existing_collection
@@ -67,6 +67,7 @@ with answer_column:
             else:
                 st.caption("Below the relevance floor: not used for the answer.")
                 st.markdown(md_escape(chunk.text))
+            page_view.page_toggle(chunk)  # the cited page, highlighted, and the original file
 
     records = [hit_record(hit) for hit in result.hits]
     left, right, _ = st.columns([1, 1, 2])

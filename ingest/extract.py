@@ -110,9 +110,9 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def _extract_image(data: bytes, label: str, ocr: bool, progress: Progress) -> Extracted:
+    image = images.load(data, label)
     if not ocr:
         raise IngestError(f"{label}: an image is read by OCR, which is turned off")
-    image = images.load(data, label)
     progress("OCR", 0, 1)
     result = ocr_image(image)
     progress("OCR", 1, 1)
@@ -240,6 +240,9 @@ def _extract_pdf(
     running = _running_lines(lines)
     pages = {n: Page(n, unwrap_lines(clean_text("\n".join(lines[n])))) for n in lines}
     if ocr and opened and missing:
+        unreadable = [n for n in missing if n in errors]
+        if unreadable:  # PDFium failed on them: OCR of the rendered page is the last try
+            notes.append(f"PDFium could not read {_pages(unreadable)} ({errors[unreadable[0]]})")
         pages.update(_ocr_pages(data, used_password, missing, progress, notes))
     elif missing:
         unreadable = [n for n in missing if n in errors]
@@ -372,23 +375,24 @@ def _ocr_pages(
     pages: dict[int, Page] = {}
     read, empty, failed = [], [], []
     progress("OCR", 0, len(numbers))
-    with pdfium.opened(data, password) as document:
-        for done, number in enumerate(numbers, start=1):
-            try:
+    for done, number in enumerate(numbers, start=1):
+        try:
+            # PDFium's lock is held while rendering only, not for the seconds OCR takes.
+            with pdfium.opened(data, password) as document:
                 image, _scale = pdfium.render(document, number - 1)
-            except pdfium.PdfiumFailed:
-                failed.append(number)
-                pages[number] = Page(number, "")
-                continue
-            result = ocr_image(image)
-            text = unwrap_lines(clean_text(result.text))
-            if text:
-                read.append(number)
-                pages[number] = Page(number, text, "ocr", result.confidence, result.lines)
-            else:
-                empty.append(number)
-                pages[number] = Page(number, "")
-            progress("OCR", done, len(numbers))
+        except pdfium.PdfiumFailed:
+            failed.append(number)
+            pages[number] = Page(number, "")
+            continue
+        result = ocr_image(image)
+        text = unwrap_lines(clean_text(result.text))
+        if text:
+            read.append(number)
+            pages[number] = Page(number, text, "ocr", result.confidence, result.lines)
+        else:
+            empty.append(number)
+            pages[number] = Page(number, "")
+        progress("OCR", done, len(numbers))
     if read:
         notes.append(f"{_pages(read)} read by OCR ({_confidences(pages, read)})")
     if empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import time
 
@@ -166,3 +167,35 @@ def test_two_thousand_identical_pages_finish_within_a_minute(make):
     assert (result.status, result.pages, result.chunks) == ("indexed", 2000, 2000)
     assert result.encoded == 1
     print(f"2000 identical pages: {elapsed:.1f} s")  # the bound itself lives in bench/extract.py
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, True), ("0", False), ("off", False), ("1", True), ("yes", True)]
+)
+def test_ocr_setting(value, expected):
+    env = {} if value is None else {"EE_OCR": value}
+    assert Settings.from_env(env).ocr is expected
+
+
+def test_ocr_setting_rejects_nonsense():
+    with pytest.raises(ValueError, match=r"^expected on or off \(1/0, true/false\), got 'maybe'$"):
+        Settings.from_env({"EE_OCR": "maybe"})
+
+
+def test_command_line_no_ocr_and_an_image_that_is_not_one(tmp_path, capsys):
+    from ingest.__main__ import main
+
+    (tmp_path / "scan.pdf").write_bytes(pdfs.scanned_pdf([SCAN]))
+    (tmp_path / "fake.png").write_bytes(b"just text")
+    (tmp_path / "a.pdf").write_bytes(pdfs.english_pdf(["Rivers carry sand to the sea."]))
+    db = tmp_path / "data"
+    code = main([str(tmp_path / n) for n in ("a.pdf", "fake.png", "scan.pdf")] + [
+        "--collection", "c", "--db", str(db), "--no-ocr"])  # fmt: skip
+    assert code == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "a.pdf: indexed: 1 page, 1 chunk",
+        "fake.png: failed: not a PNG or JPEG image (its content is something else)",
+        "scan.pdf: failed: no text to index (no text layer on page 1 (OCR is off; not indexed))",
+    ]
+    kept = hashlib.sha256((tmp_path / "a.pdf").read_bytes()).hexdigest()
+    assert [p.name for p in (db / "originals").iterdir()] == [kept]

@@ -266,7 +266,9 @@ def _extract_pdf(
             f"{_pages(sorted(dropped))}"
         )
     if running:
-        shown = "; ".join(f"“{line}”" for line in running[:_SHOWN_RUNNING])
+        shown = "; ".join(
+            line if line == "page numbers" else f"“{line}”" for line in running[:_SHOWN_RUNNING]
+        )
         more = len(running) - _SHOWN_RUNNING
         shown += f" and {more} more" if more > 0 else ""
         notes.append(f"removed lines repeated on most pages: {shown}")
@@ -355,17 +357,22 @@ def _running_lines(pages: dict[int, list[str]]) -> list[str]:
     running = {key for key, n in counts.items() if n > len(distinct) / 2}
     if not running:
         return []
-    removed: dict[str, str] = {}  # key -> the line as first seen
+    removed: dict[str, set[str]] = {}  # key -> the lines removed under it
     trimmed = {}
     for number, lines in pages.items():
         drop = {i for i in _edges(lines) if _running_key(lines[i]) in running}
         for i in sorted(drop):
-            removed.setdefault(_running_key(lines[i]), " ".join(lines[i].split()))
+            removed.setdefault(_running_key(lines[i]), set()).add(" ".join(lines[i].split()))
         trimmed[number] = [line for i, line in enumerate(lines) if i not in drop]
     if not any(_has_text(lines) for lines in trimmed.values()):
         return []  # every line "repeats": the pages are the text, not its frame
     pages.update(trimmed)
-    return list(removed.values())
+    # A line that varies only in its numbers is shown as "Page N of N", not as its first copy.
+    listed = [
+        next(iter(shown)) if len(shown) == 1 else _DIGITS.sub("N", min(shown))
+        for shown in removed.values()
+    ]
+    return ["page numbers" if line == "N" else line for line in listed]
 
 
 def _ocr_pages(

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from core.text import is_cjk
 
 _MIN_GUTTER = 8.0  # points; wider than a space between words, narrower than a column gap
+_MIN_COLUMN_WIDTH = 40.0  # points: a narrower "column" is bullets, numbers or labels
+_MIN_COLUMN_SHARE = 0.1  # of the block's width
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,24 @@ def _column_block(bands: list[list[Run]], start: int) -> tuple[tuple[float, floa
 
 
 def _both_sides(bands: list[list[Run]], low: float, high: float) -> bool:
-    """Whether lines lie on both sides of the gutter, two or more on one (a column, not a gap)."""
+    """Whether text columns lie on both sides of the gutter, not bullets or numbers beside text.
+
+    Lines on both sides, two or more on one; each side at least _MIN_COLUMN_SHARE of the width.
+    """
     runs = [run for band in bands for run in band]
-    left = {round(run.middle) for run in runs if run.right <= low}
-    right = {round(run.middle) for run in runs if run.left >= high}
-    return min(len(left), len(right)) >= 1 and max(len(left), len(right)) >= 2
+    left = [run for run in runs if run.right <= low]
+    right = [run for run in runs if run.left >= high]
+    if not left or not right:
+        return False
+    lines = ({round(run.middle) for run in left}, {round(run.middle) for run in right})
+    if min(map(len, lines)) < 1 or max(map(len, lines)) < 2:
+        return False
+    total = max(run.right for run in runs) - min(run.left for run in runs)
+    widths = (
+        max(run.right for run in left) - min(run.left for run in left),
+        max(run.right for run in right) - min(run.left for run in right),
+    )
+    return min(widths) >= max(_MIN_COLUMN_WIDTH, _MIN_COLUMN_SHARE * total)
 
 
 def _band_lines(band: list[Run]) -> list[list[Run]]:

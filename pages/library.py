@@ -99,5 +99,7 @@ st.subheader("What was indexed")
 st.caption("Each chunk exactly as stored and encoded, with its pages and size in tokens.")
 for chunk in resources.store().chunks(selection.collection, document.sha256):
     where = chunk.page_label or "text"
+    if chunk.origin == "ocr":  # say how the text was obtained: OCR can misread
+        where += " · OCR" + (f" {chunk.ocr_confidence:.2f}" if chunk.ocr_confidence else "")
     with st.expander(f"Chunk {chunk.index + 1} · {where} · {chunk.token_count} tokens"):
         st.markdown(md_escape(chunk.text))

@@ -60,7 +60,14 @@ def test_running_headers_and_page_numbers_removed_and_listed_once():
     header = "© 2024 示例出版社 版权所有"
     result = extract(pdfs.headed_pdf(bodies, header), "book.pdf", ocr=False)
     assert texts(result) == [(n, body) for n, body in enumerate(bodies, start=1)]
-    assert result.notes == (f"removed lines repeated on most pages: “{header}”; “Page 1 of 4”",)
+    assert result.notes == (f"removed lines repeated on most pages: “{header}”; “Page N of N”",)
+
+
+def test_bare_page_numbers_are_listed_as_such():
+    bodies = ["Alpha page body.", "Beta page body.", "Gamma page body."]
+    result = extract(pdfs.headed_pdf(bodies, "Report", footer="{n}"), "r.pdf", ocr=False)
+    assert texts(result) == [(n, body) for n, body in enumerate(bodies, start=1)]
+    assert result.notes == ("removed lines repeated on most pages: “Report”; page numbers",)
 
 
 def test_a_file_repeating_one_page_keeps_its_text():
@@ -76,6 +83,18 @@ def test_layout_reads_three_columns_in_order():
         for row in range(3)
     ]
     assert page_lines(runs) == ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]
+
+
+def test_layout_keeps_bullets_with_their_items():
+    runs = []
+    for row, item in enumerate(["First item of a list", "Second item", "Third item here"]):
+        y = 700 - 15 * row
+        runs += [Run(72, y, 76, y + 10, "•"), Run(90, y, 90 + 6 * len(item), y + 10, item)]
+    assert page_lines(runs) == [
+        "• First item of a list",
+        "• Second item",
+        "• Third item here",
+    ]
 
 
 def test_layout_keeps_words_of_one_line_together():

@@ -60,11 +60,7 @@ def page_view(
             ) from error
         raise PageViewError(f"{label}: the page cannot be shown ({error})") from error
     indices, matched = match_chars(chars.text, passage)
-    left, top = chars.origin
-    rects = [
-        ((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale)
-        for x0, y0, x1, y1 in line_boxes([chars.boxes[i] for i in indices])
-    ]
+    rects = [chars.pixel_rect(box, scale) for box in line_boxes([chars.boxes[i] for i in indices])]
     return PageView(_draw(image, rects), len(rects), matched)
 
 

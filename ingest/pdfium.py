@@ -53,8 +53,8 @@ def page_text(document: pdfium.PdfDocument, index: int) -> str:
             left, bottom, right, top = textpage.get_rect(i)
             text = textpage.get_text_bounded(left, bottom, right, top)
             runs.append(Run(left, bottom, right, top, text.replace("\r", "").replace("\n", " ")))
-    except pdfium.PdfiumError as error:
-        raise PdfiumFailed(str(error)) from error
+    except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
+        raise PdfiumFailed(_reason(error)) from error
     lines = page_lines(runs)
     return "\n".join(_soft_hyphen(line) for line in lines)
 
@@ -84,8 +84,8 @@ def render(
         width, height = page.get_size()
         scale = render_scale(width, height, dpi)
         image = page.render(scale=scale).to_pil().convert("RGB")
-    except pdfium.PdfiumError as error:
-        raise PdfiumFailed(str(error)) from error
+    except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
+        raise PdfiumFailed(_reason(error)) from error
     return image, scale
 
 
@@ -95,8 +95,27 @@ class PageChars:
 
     text: str  # one entry per character index; PDFium's generated line breaks included
     boxes: tuple[tuple[float, float, float, float], ...]  # left, bottom, right, top
-    origin: tuple[float, float]  # the page box's left and top edges, in points
-    size: tuple[float, float]  # width and height in points
+    page_box: tuple[float, float, float, float]  # the crop box: left, bottom, right, top
+    rotation: int  # degrees clockwise the page is shown turned (its /Rotate)
+
+    def pixel_rect(
+        self, box: tuple[float, float, float, float], scale: float
+    ) -> tuple[float, float, float, float]:
+        """A box in points as (x0, y0, x1, y1) pixels of the page rendered at scale."""
+        left, bottom, right, top = self.page_box
+        width, height = right - left, top - bottom
+        corners = []
+        for x, y in ((box[0], box[1]), (box[2], box[3])):
+            u, v = x - left, y - bottom  # v grows upwards
+            corners.append(
+                {
+                    90: (v, u),
+                    180: (width - u, v),
+                    270: (height - v, width - u),
+                }.get(self.rotation, (u, height - v))
+            )
+        (a, b), (c, d) = corners
+        return (min(a, c) * scale, min(b, d) * scale, max(a, c) * scale, max(b, d) * scale)
 
 
 def page_chars(document: pdfium.PdfDocument, index: int) -> PageChars:
@@ -106,10 +125,12 @@ def page_chars(document: pdfium.PdfDocument, index: int) -> PageChars:
         count = textpage.count_chars()
         text = textpage.get_text_range(0, count) if count else ""
         boxes = tuple(textpage.get_charbox(i) for i in range(count))
-        left, _bottom, _right, top = page.get_cropbox()
-        size = page.get_size()
-    except pdfium.PdfiumError as error:
-        raise PdfiumFailed(str(error)) from error
-    if len(text) != count:  # never seen, but the boxes would then not line up with the text
-        text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
-    return PageChars(text, boxes, (left, top), size)
+        if len(text) != count:  # never seen, but the boxes would then not line up with the text
+            text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
+        return PageChars(text, boxes, tuple(page.get_cropbox()), page.get_rotation() % 360)
+    except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
+        raise PdfiumFailed(_reason(error)) from error
+
+
+def _reason(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -84,3 +84,22 @@ def test_image_file_page_view_and_a_non_image():
         page_view(b"plain text", None, "x", label="a.png")
     view = page_view(pdfs.text_image(["Hello"]), None, "Hello", ocr_lines=[])
     assert view.boxes == 0 and view.image.size == (1400, 160)
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_highlight_follows_a_rotated_page(rotation):
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdfs.english_pdf(["Turned page text."]))))
+    writer.pages[0].rotate(rotation)
+    buffer = BytesIO()
+    writer.write(buffer)
+    view = page_view(buffer.getvalue(), 1, "Turned page text.")
+    assert view.boxes == 1
+    pixels = np.asarray(view.image).astype(int)
+    dark = pixels.max(axis=2) < 120  # the glyphs, highlighted or not
+    rows, columns = np.nonzero(amber(view.image))
+    inside = dark[rows.min() : rows.max() + 1, columns.min() : columns.max() + 1].sum()
+    assert dark.sum() > 50 and inside == dark.sum()  # every glyph lies under the highlight

@@ -25,12 +25,13 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import cpu_note  # noqa: E402
+from core.retrieval.embedding_cache import ENCODE_BATCH  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.store import open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.chunk import chunk_pages  # noqa: E402
 from ingest.extract import extract  # noqa: E402
-from ingest.pipeline import ENCODE_BATCH, FileResult, Ingestor  # noqa: E402
+from ingest.pipeline import FileResult, Ingestor  # noqa: E402
 
 WORD_LIST = (
     "the of and to in a is that for it as was with be by on not he this are or his from at "

@@ -18,6 +18,8 @@ class Chunk:
     char_start: int  # offset into the text of page_start
     char_end: int  # offset (exclusive) into the text of page_end
     token_count: int
+    origin: str = "text"  # "text": the file's own text; "ocr": read by OCR from a page image
+    ocr_confidence: float | None = None  # OCR's mean confidence over the chunk's OCR'd pages
 
     @property
     def id(self) -> str:
@@ -49,7 +51,7 @@ class Document:
 
     sha256: str
     source: str
-    kind: str  # "pdf" or "text"
+    kind: str  # "pdf", "text" or "image"
     pages: int | None
     chunks: int
     model: str

@@ -20,10 +20,19 @@ class Settings:
     chunk_overlap: int = 40
     max_file_mb: int = 100
     max_pages: int = 2000
+    ocr: bool = True  # read pages without a text layer, and image files, by OCR
 
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.data_dir / "embedding_cache.sqlite"
 
     @property
     def max_file_bytes(self) -> int:
@@ -42,4 +51,17 @@ class Settings:
             chunk_overlap=int(env.get("EE_CHUNK_OVERLAP", defaults.chunk_overlap)),
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),
             max_pages=int(env.get("EE_MAX_PAGES", defaults.max_pages)),
+            ocr=_flag(env.get("EE_OCR"), defaults.ocr),
         )
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    """EE_OCR=0/false/no/off turns a feature off; 1/true/yes/on turns it on."""
+    if value is None or not value.strip():
+        return default
+    word = value.strip().lower()
+    if word in ("0", "false", "no", "off"):
+        return False
+    if word in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"expected on or off (1/0, true/false), got {value!r}")

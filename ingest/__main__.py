@@ -15,6 +15,8 @@ from core.retrieval.cli import (
     encoder_for,
     settings_from,
 )
+from core.retrieval.embedding_cache import EmbeddingCache
+from core.retrieval.originals import Originals
 from core.retrieval.store import open_store
 from ingest.chunk import ChunkConfig
 from ingest.extract import Limits
@@ -31,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk-tokens", type=int, help="chunk size in the model's tokens")
     parser.add_argument("--overlap", type=int, help="overlap between chunks in tokens")
     parser.add_argument("--replace", action="store_true", help="re-index files already indexed")
+    parser.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not OCR pages without a text layer or image files (OCR is on unless EE_OCR=0)",
+    )
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     settings = settings_from(args)
@@ -50,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         collection=args.collection,
         chunking=chunking,
         limits=Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages),
+        ocr=settings.ocr and not args.no_ocr,
+        cache=EmbeddingCache(settings.embedding_cache_path),
+        originals=Originals(settings.originals_dir),
     )
     paths = list(expand_paths(args.paths))
     if not paths:

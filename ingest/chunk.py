@@ -39,9 +39,14 @@ class _TokenCounter:
     def __init__(self, encoder: Encoder) -> None:
         self._encoder = encoder
         self.overhead = encoder.count_tokens("")
+        self._known: dict[str, int] = {}  # repeated pages repeat their sentences
 
     def __call__(self, text: str) -> int:
-        return max(self._encoder.count_tokens(text) - self.overhead, 0)
+        if text not in self._known:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            self._known[text] = max(self._encoder.count_tokens(text) - self.overhead, 0)
+        return self._known[text]
 
 
 def chunk_pages(
@@ -51,12 +56,14 @@ def chunk_pages(
     doc_sha: str,
     source: str,
     config: ChunkConfig = ChunkConfig(),
+    origins: Sequence[tuple[str, float | None]] | None = None,
 ) -> list[Chunk]:
     """Split (page number, page text) pairs into chunks no longer than the model reads.
 
     Chunks are made of whole sentences (English . ! ? and Chinese 。！？；), may run over a
     page break (recording both pages), and never mix files. A sentence longer than a chunk is
-    cut at word boundaries, or between characters in CJK text.
+    cut at word boundaries, or between characters in CJK text. origins gives each page's
+    (origin, OCR confidence); a chunk is "ocr" when any of its pages is.
     """
     count = _TokenCounter(encoder)
     budget = min(config.tokens, encoder.max_tokens - count.overhead)
@@ -77,6 +84,7 @@ def chunk_pages(
             group = group[:-1]
             text = _join(texts, group)
         first, last = group[0], group[-1]
+        origin, confidence = _origin(origins, first.page_index, last.page_index)
         chunks.append(
             Chunk(
                 doc_sha=doc_sha,
@@ -88,9 +96,23 @@ def chunk_pages(
                 char_start=first.start,
                 char_end=last.end,
                 token_count=count(text) + count.overhead,
+                origin=origin,
+                ocr_confidence=confidence,
             )
         )
     return chunks
+
+
+def _origin(
+    origins: Sequence[tuple[str, float | None]] | None, first: int, last: int
+) -> tuple[str, float | None]:
+    if not origins:
+        return "text", None
+    scores = [score for origin, score in origins[first : last + 1] if origin == "ocr"]
+    if not scores:
+        return "text", None
+    known = [score for score in scores if score is not None]
+    return "ocr", (round(sum(known) / len(known), 4) if known else None)
 
 
 def _pack(pieces: list[_Piece], budget: int, overlap: int) -> list[list[_Piece]]:

@@ -8,7 +8,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +25,13 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import LimitReachedError
 
 from core.errors import IngestError, PasswordRequired
-from core.text import clean_text, is_cjk, safe_display_name, unwrap_lines
+from core.text import clean_text, count_noun, is_cjk, safe_display_name, unwrap_lines
+from ingest import images, pdfium
+from ingest.ocr import OcrLine
+from ingest.ocr import read_image as ocr_image
+
+# progress(stage, done, total): stage is "reading" or "OCR".
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class Page:
 
     number: int | None
     text: str  # cleaned and unwrapped; "" when the page has no usable text
+    origin: str = "text"  # "text": the file's own text; "ocr": read from the page's image
+    confidence: float | None = None  # OCR's mean confidence, 0-1
+    ocr_lines: tuple[OcrLine, ...] = ()  # OCR's lines with their boxes, for highlighting
 
 
 @dataclass(frozen=True)
@@ -49,13 +58,17 @@ class Limits:
 class Extracted:
     """A file's pages, every page included, and one-line notes for the user."""
 
-    kind: str  # "pdf" or "text"
+    kind: str  # "pdf", "text" or "image"
     pages: tuple[Page, ...]
     notes: tuple[str, ...]
 
     @property
     def page_count(self) -> int:
         return len(self.pages)
+
+    @property
+    def ocr_pages(self) -> int:
+        return sum(page.origin == "ocr" for page in self.pages)
 
 
 _PDF_HEADER = b"%PDF-"
@@ -64,20 +77,50 @@ _TEXT_SAMPLE = 200_000  # characters of a text file checked for binary junk
 
 
 def extract(
-    data: bytes, name: str, *, password: str | None = None, limits: Limits = Limits()
+    data: bytes,
+    name: str,
+    *,
+    password: str | None = None,
+    limits: Limits = Limits(),
+    ocr: bool = True,
+    on_progress: Progress | None = None,
 ) -> Extracted:
-    """Extract the pages of a PDF or text file; raise IngestError with a one-line message."""
+    """Extract the pages of a PDF, image or text file; raise IngestError with a one-line message.
+
+    With ocr, pages without usable text and image files are read by OCR (seconds per page).
+    """
     label = safe_display_name(name)  # name is only ever shown, never used as a path
+    progress = on_progress or _no_progress
     if len(data) > limits.max_bytes:
         raise IngestError(f"{label}: the file is too large ({_sizes(len(data), limits.max_bytes)})")
     if not data.strip():
         raise IngestError(f"{label}: the file is empty")
     start = _pdf_offset(data, label)
     if start is not None:
-        return _extract_pdf(data[start:], label, password, limits)
+        return _extract_pdf(data[start:], label, password, limits, ocr, progress)
     if label.lower().endswith(".pdf"):
         raise IngestError(f"{label}: not a PDF file (it has no PDF header)")
+    if images.is_image(data, label):
+        return _extract_image(data, label, ocr, progress)
     return _extract_text_file(data, label)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _extract_image(data: bytes, label: str, ocr: bool, progress: Progress) -> Extracted:
+    image = images.load(data, label)
+    if not ocr:
+        raise IngestError(f"{label}: an image is read by OCR, which is turned off")
+    progress("OCR", 0, 1)
+    result = ocr_image(image)
+    progress("OCR", 1, 1)
+    text = unwrap_lines(clean_text(result.text))
+    if not text:
+        raise IngestError(f"{label}: OCR found no text in this image; nothing to index")
+    page = Page(None, text, "ocr", result.confidence, result.lines)
+    return Extracted("image", (page,), (f"read by OCR (mean confidence {result.confidence:.2f})",))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,42 +203,235 @@ def _pdf_offset(data: bytes, label: str) -> int | None:
     return None
 
 
-def _extract_pdf(data: bytes, label: str, password: str | None, limits: Limits) -> Extracted:
+def _extract_pdf(
+    data: bytes, label: str, password: str | None, limits: Limits, ocr: bool, progress: Progress
+) -> Extracted:
+    # pypdf checks structure, encryption and limits before PDFium reads anything.
     with _pypdf_warnings() as warnings:
         reader, used_password = _open_pdf(data, label, password)
         count = _page_count(reader, label, limits)
-        raw, errors = _first_extractor(reader, count, label)
+        _check_content_streams(reader, count, label)
     notes = []
     if any(_XREF_REPAIR.search(message) for message in warnings):
         notes.append("recovered a damaged cross-reference table")
 
-    # Pages that pypdf could not read, or read as junk, get a second chance with pdfminer.six.
+    raw, errors, opened = _pdfium_texts(data, used_password, count, progress)
+    if not opened:
+        notes.append(f"PDFium could not open the file ({errors[1]}); read with pdfminer")
     cut: set[int] = set()
-    texts = {n: _cap(text, n, limits, cut) for n, text in raw.items()}
-    retry = [n for n, text in texts.items() if n in errors or looks_unusable(text)]
+    lines = {n: _cap(text, n, limits, cut).split("\n") for n, text in raw.items()}
+    dropped = _drop_junk_lines(lines)
+
+    # Pages PDFium could not read, or read as junk only, get a second chance with pdfminer.six.
+    retry = [n for n in range(1, count + 1) if n in errors or not _has_text(lines[n])]
     second = _second_extractor(data, retry, used_password) if retry else {}
-    recovered, unreadable, no_layer = [], [], []
+    recovered, missing = [], []
     for number in retry:
         text = _cap(second.get(number, ""), number, limits, cut)
-        if not looks_unusable(text):
-            texts[number] = text
+        candidate = {number: text.split("\n")}
+        _drop_junk_lines(candidate)
+        if _has_text(candidate[number]):
+            lines[number] = candidate[number]
             recovered.append(number)
         else:
-            texts[number] = ""
-            (unreadable if number in errors else no_layer).append(number)
+            lines[number] = []
+            missing.append(number)
+
+    running = _running_lines(lines)
+    pages = {n: Page(n, unwrap_lines(clean_text("\n".join(lines[n])))) for n in lines}
+    if ocr and opened and missing:
+        unreadable = [n for n in missing if n in errors]
+        if unreadable:  # PDFium failed on them: OCR of the rendered page is the last try
+            notes.append(f"PDFium could not read {_pages(unreadable)} ({errors[unreadable[0]]})")
+        pages.update(_ocr_pages(data, used_password, missing, progress, notes))
+    elif missing:
+        unreadable = [n for n in missing if n in errors]
+        no_layer = [n for n in missing if n not in errors]
+        if unreadable:
+            first_error = errors[unreadable[0]]
+            notes.append(f"{_pages(unreadable)} could not be read ({first_error}; not indexed)")
+        if no_layer:
+            why = "OCR is off" if opened else "cannot be rendered for OCR"
+            notes.append(f"no text layer on {_pages(no_layer)} ({why}; not indexed)")
 
     if cut:
         limit = limits.max_chars_per_page
         notes.append(f"text of {_pages(sorted(cut))} cut at {limit:,} characters")
-    if recovered:
+    if recovered and opened:
         notes.append(f"{_pages(recovered)} read with a second extractor")
-    if unreadable:
-        first_error = errors[unreadable[0]]
-        notes.append(f"{_pages(unreadable)} could not be read ({first_error}; not indexed)")
-    if no_layer:
-        notes.append(f"no text layer on {_pages(no_layer)} (image-only or unreadable; not indexed)")
-    pages = tuple(Page(n, unwrap_lines(clean_text(texts[n]))) for n in range(1, count + 1))
-    return Extracted("pdf", pages, tuple(notes))
+    if dropped:
+        total = sum(dropped.values())
+        notes.append(
+            f"dropped {count_noun(total, 'line')} of unreadable characters on "
+            f"{_pages(sorted(dropped))}"
+        )
+    if running:
+        shown = "; ".join(
+            line if line == "page numbers" else f"“{line}”" for line in running[:_SHOWN_RUNNING]
+        )
+        more = len(running) - _SHOWN_RUNNING
+        shown += f" and {more} more" if more > 0 else ""
+        notes.append(f"removed lines repeated on most pages: {shown}")
+    return Extracted("pdf", tuple(pages[n] for n in range(1, count + 1)), tuple(notes))
+
+
+def _pdfium_texts(
+    data: bytes, password: str, count: int, progress: Progress
+) -> tuple[dict[int, str], dict[int, str], bool]:
+    """PDFium's text of every page, the reason for each page it failed on, whether it opened."""
+    texts: dict[int, str] = {}
+    errors: dict[int, str] = {}
+    try:
+        with pdfium.opened(data, password) as document:
+            for number in range(1, count + 1):
+                try:
+                    texts[number] = pdfium.page_text(document, number - 1)
+                except pdfium.PdfiumFailed as error:
+                    errors[number] = _reason(error)
+                    texts[number] = ""
+                if number % 20 == 0 or number == count:
+                    progress("reading", number, count)
+    except pdfium.PdfiumFailed as error:
+        numbers = range(1, count + 1)
+        return dict.fromkeys(numbers, ""), dict.fromkeys(numbers, _reason(error)), False
+    return texts, errors, True
+
+
+def _has_text(lines: list[str]) -> bool:
+    return any(line.strip() for line in lines)
+
+
+def _drop_junk_lines(pages: dict[int, list[str]]) -> dict[int, int]:
+    """Drop lines of junk (mojibake) in place; how many went from each page that lost some."""
+    verdicts: dict[str, bool] = {}  # identical lines (repeated pages) are judged once
+    dropped: dict[int, int] = {}
+    for number, lines in pages.items():
+        kept = []
+        for line in lines:
+            if not line.strip():
+                kept.append(line)
+                continue
+            if line not in verdicts:
+                verdicts[line] = looks_unusable(line)
+            if verdicts[line]:
+                dropped[number] = dropped.get(number, 0) + 1
+            else:
+                kept.append(line)
+        pages[number] = kept
+    return dropped
+
+
+# Running headers and footers sit among the first or last lines of a page. Digits are masked so
+# page numbers ("Page 3 of 60") repeat too; pages that are copies of one another count once, so a
+# file that repeats one page keeps its text.
+_EDGE_LINES = 3
+_MAX_RUNNING_LENGTH = 200
+_SHOWN_RUNNING = 5
+_DIGITS = re.compile(r"\d+")
+
+
+def _running_key(line: str) -> str:
+    return _DIGITS.sub("#", " ".join(line.split())).casefold()
+
+
+def _edges(lines: list[str]) -> list[int]:
+    """Positions of the first and last few non-empty lines."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]))
+
+
+def _running_lines(pages: dict[int, list[str]]) -> list[str]:
+    """Remove lines repeated at the top or bottom of most pages, in place; return them once."""
+    distinct = {tuple(lines) for lines in pages.values() if _has_text(lines)}
+    if len(distinct) < 3:
+        return []
+    counts: Counter[str] = Counter()
+    for lines in distinct:
+        counts.update(
+            {
+                _running_key(lines[i])
+                for i in _edges(list(lines))
+                if len(lines[i].strip()) <= _MAX_RUNNING_LENGTH
+            }
+        )
+    running = {key for key, n in counts.items() if n > len(distinct) / 2}
+    if not running:
+        return []
+    removed: dict[str, set[str]] = {}  # key -> the lines removed under it
+    trimmed = {}
+    for number, lines in pages.items():
+        drop = {i for i in _edges(lines) if _running_key(lines[i]) in running}
+        for i in sorted(drop):
+            removed.setdefault(_running_key(lines[i]), set()).add(" ".join(lines[i].split()))
+        trimmed[number] = [line for i, line in enumerate(lines) if i not in drop]
+    if not any(_has_text(lines) for lines in trimmed.values()):
+        return []  # every line "repeats": the pages are the text, not its frame
+    pages.update(trimmed)
+    # A line that varies only in its numbers is shown as "Page N of N", not as its first copy.
+    listed = [
+        next(iter(shown)) if len(shown) == 1 else _DIGITS.sub("N", min(shown))
+        for shown in removed.values()
+    ]
+    return ["page numbers" if line == "N" else line for line in listed]
+
+
+def _ocr_pages(
+    data: bytes, password: str, numbers: list[int], progress: Progress, notes: list[str]
+) -> dict[int, Page]:
+    """Pages without usable text, rendered by PDFium and read by OCR."""
+    pages: dict[int, Page] = {}
+    read, empty, failed = [], [], []
+    progress("OCR", 0, len(numbers))
+    for done, number in enumerate(numbers, start=1):
+        try:
+            # PDFium's lock is held while rendering only, not for the seconds OCR takes.
+            with pdfium.opened(data, password) as document:
+                image, _scale = pdfium.render(document, number - 1)
+        except pdfium.PdfiumFailed:
+            failed.append(number)
+            pages[number] = Page(number, "")
+            continue
+        result = ocr_image(image)
+        text = unwrap_lines(clean_text(result.text))
+        if text:
+            read.append(number)
+            pages[number] = Page(number, text, "ocr", result.confidence, result.lines)
+        else:
+            empty.append(number)
+            pages[number] = Page(number, "")
+        progress("OCR", done, len(numbers))
+    if read:
+        notes.append(f"{_pages(read)} read by OCR ({_confidences(pages, read)})")
+    if empty:
+        notes.append(f"no text layer on {_pages(empty)}, and OCR found no text (not indexed)")
+    if failed:
+        notes.append(f"{_pages(failed)} could not be rendered for OCR (not indexed)")
+    return pages
+
+
+def _confidences(pages: dict[int, Page], numbers: list[int]) -> str:
+    values = [pages[n].confidence for n in numbers if pages[n].confidence is not None]
+    return f"mean confidence {sum(values) / len(values):.2f}" if values else "no confidence"
+
+
+def _check_content_streams(reader: PdfReader, count: int, label: str) -> None:
+    """Inflate each page's content streams once, so a decompression bomb is refused early.
+
+    pypdf stops inflating at its output limit; PDFium would not.
+    """
+    for index in range(count):
+        try:
+            contents = reader.pages[index].get("/Contents")
+            contents = contents.get_object() if contents is not None else None
+            streams = contents if isinstance(contents, list) else [contents]
+            for stream in streams:
+                stream = stream.get_object() if stream is not None else None
+                if hasattr(stream, "get_data"):
+                    stream.get_data()
+        except LimitReachedError as error:
+            raise _bomb(label, error) from error
+        except Exception:  # a damaged page: PDFium and pdfminer will say what they can read
+            continue
 
 
 def _open_pdf(data: bytes, label: str, password: str | None) -> tuple[PdfReader, str]:
@@ -229,23 +465,6 @@ def _page_count(reader: PdfReader, label: str, limits: Limits) -> int:
     if count > limits.max_pages:
         raise IngestError(f"{label}: {count} pages, more than the limit of {limits.max_pages}")
     return count
-
-
-def _first_extractor(
-    reader: PdfReader, count: int, label: str
-) -> tuple[dict[int, str], dict[int, str]]:
-    """pypdf's text of every page, and the reason for each page it failed on."""
-    texts: dict[int, str] = {}
-    errors: dict[int, str] = {}
-    for number in range(1, count + 1):
-        try:
-            texts[number] = reader.pages[number - 1].extract_text()
-        except LimitReachedError as error:
-            raise _bomb(label, error) from error
-        except Exception as error:  # pypdf raises many types on a malformed page
-            errors[number] = _reason(error)
-            texts[number] = ""
-    return texts, errors
 
 
 def _second_extractor(data: bytes, numbers: list[int], password: str) -> dict[int, str]:

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from core.errors import PasswordRequired, UserError
 from core.records import Document
+from core.retrieval.embedding_cache import EmbeddingCache, encode_documents
 from core.retrieval.encoders import Encoder
+from core.retrieval.originals import Originals
 from core.retrieval.store import Store
 from core.text import count_noun, safe_display_name
 from ingest.chunk import ChunkConfig, chunk_pages
-from ingest.extract import Limits, extract
+from ingest.extract import Extracted, Limits, extract
 
-ENCODE_BATCH = 32
+log = logging.getLogger(__name__)
 
-# on_progress(stage, done, total): stage is "reading", "encoding" or "storing".
+# on_progress(stage, done, total): stage is "reading", "OCR", "encoding" or "storing".
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -34,6 +35,8 @@ class FileResult:
     notes: tuple[str, ...] = ()
     sha256: str = ""
     needs_password: bool = False
+    ocr_pages: int = 0
+    encoded: int = 0  # chunks actually encoded; the others came from the embedding cache
 
     @property
     def line(self) -> str:
@@ -51,6 +54,9 @@ class Ingestor:
     collection: str
     chunking: ChunkConfig = ChunkConfig()
     limits: Limits = Limits()
+    ocr: bool = True  # OCR pages without a text layer, and image files
+    cache: EmbeddingCache | None = None  # identical texts are encoded once
+    originals: Originals | None = None  # keeps each indexed file for page views and downloads
 
     def ingest(
         self,
@@ -82,21 +88,34 @@ class Ingestor:
             same = "" if existing.source == source else f" as {existing.source}"
             return FileResult(source, "skipped", f"already indexed{same}", sha256=sha)
         progress("reading", 0, 1)
-        extracted = extract(data, source, password=password, limits=self.limits)
+        extracted = extract(
+            data,
+            source,
+            password=password,
+            limits=self.limits,
+            ocr=self.ocr,
+            on_progress=progress,
+        )
         pages = [(page.number, page.text) for page in extracted.pages]
         chunks = chunk_pages(
-            pages, encoder=encoder, doc_sha=sha, source=source, config=self.chunking
+            pages,
+            encoder=encoder,
+            doc_sha=sha,
+            source=source,
+            config=self.chunking,
+            origins=[(page.origin, page.confidence) for page in extracted.pages],
         )
         page_count = extracted.page_count if extracted.kind == "pdf" else None
         if not chunks:
             notes = "; ".join(extracted.notes)
             raise UserError(f"{source}: no text to index" + (f" ({notes})" if notes else ""))
         progress("encoding", 0, len(chunks))
-        vectors = []
-        for start in range(0, len(chunks), ENCODE_BATCH):
-            batch = chunks[start : start + ENCODE_BATCH]
-            vectors.append(encoder.encode_documents([chunk.text for chunk in batch]))
-            progress("encoding", start + len(batch), len(chunks))
+        vectors, encoded = encode_documents(
+            encoder,
+            [chunk.text for chunk in chunks],
+            self.cache,
+            lambda done, total: progress("encoding", done, total),
+        )
         progress("storing", 0, 1)
         document = Document(
             sha256=sha,
@@ -108,20 +127,43 @@ class Ingestor:
             added_at=datetime.now(UTC).isoformat(timespec="seconds"),
             notes="; ".join(extracted.notes),
         )
-        store.add_document(self.collection, document, chunks, np.concatenate(vectors))
+        store.add_document(self.collection, document, chunks, vectors)
+        notes = extracted.notes + self._keep_original(sha, data, extracted)
         progress("storing", 1, 1)
         detail = count_noun(len(chunks), "chunk")
         if page_count is not None:
             detail = f"{count_noun(page_count, 'page')}, {detail}"
+        if extracted.ocr_pages:
+            detail += f", {count_noun(extracted.ocr_pages, 'page')} OCR'd"
         return FileResult(
             source,
             "indexed",
             detail,
             pages=page_count,
             chunks=len(chunks),
-            notes=extracted.notes,
+            notes=notes,
             sha256=sha,
+            ocr_pages=extracted.ocr_pages,
+            encoded=encoded,
         )
+
+    def _keep_original(self, sha: str, data: bytes, extracted: Extracted) -> tuple[str, ...]:
+        """Keep the file for page views; failing to is worth a note, not a failed file."""
+        if self.originals is None:
+            return ()
+        ocr = {
+            "" if page.number is None else str(page.number): [
+                {"text": line.text, "box": list(line.box)} for line in page.ocr_lines
+            ]
+            for page in extracted.pages
+            if page.ocr_lines
+        }
+        try:
+            self.originals.save(sha, data, ocr)
+        except OSError as error:
+            log.warning("original of %s not kept: %s", sha, error)
+            return (f"the original file could not be kept ({error.strerror}): no page view",)
+        return ()
 
     def ingest_paths(
         self,

@@ -9,7 +9,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import DEFAULT_STRICTNESS, closest_label, no_answer_message
 from core.retrieval.search import hit_record
-from ui import resources
+from ui import page_view, resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
 from ui.sidebar import existing_collection
@@ -75,6 +75,7 @@ with answer_column:
                 label = closest_label(result.query) if not result.relevant else "Not quoted"
                 st.caption(f"{label}: not used for the answer.")
                 st.markdown(md_escape(chunk.text))
+            page_view.page_toggle(chunk)  # the cited page, highlighted, and the original file
 
     records = [hit_record(hit) for hit in result.hits]
     left, right, _ = st.columns([1, 1, 2])

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.retrieval.originals import delete_document
 from ingest.chunk import ChunkConfig
 from ingest.jobs import Upload
 from ui import jobs, resources
@@ -32,12 +33,13 @@ chunking = ChunkConfig(chunk_tokens, overlap)
 
 st.markdown(f"Add files to **{md_escape(selection.collection)}** (model `{selection.model}`)")
 files = st.file_uploader(
-    "PDF, text or Markdown files",
-    type=["pdf", "txt", "md", "markdown"],
+    "PDF, text, Markdown or image files",
+    type=["pdf", "txt", "md", "markdown", "png", "jpg", "jpeg"],
     accept_multiple_files=True,
     key=f"uploads-{st.session_state.get('uploads_round', 0)}",
     help=f"PDF, plain text or Markdown, up to {settings.max_file_mb} MB and "
-    f"{settings.max_pages} pages each. Files already indexed are skipped.",
+    f"{settings.max_pages} pages each; PNG or JPEG images of text pages are read by OCR, as are "
+    "PDF pages without a text layer (seconds per page). Files already indexed are skipped.",
 )
 if st.button("Index files", type="primary", disabled=not files or jobs.running()):
     uploads = [Upload(file.name, file.getvalue()) for file in files]
@@ -84,7 +86,9 @@ label = left.selectbox("Document", list(by_label), key="doc_choice")
 document = by_label[label]
 if right.button("Delete", icon=":material/delete:", help="Removes the document and all its chunks"):
     try:
-        resources.store().delete_document(selection.collection, document.sha256)
+        delete_document(
+            resources.store(), resources.originals(), selection.collection, document.sha256
+        )
     except UserError as error:  # another process holds the data folder
         st.error(str(error))
     else:
@@ -95,5 +99,7 @@ st.subheader("What was indexed")
 st.caption("Each chunk exactly as stored and encoded, with its pages and size in tokens.")
 for chunk in resources.store().chunks(selection.collection, document.sha256):
     where = chunk.page_label or "text"
+    if chunk.origin == "ocr":  # say how the text was obtained: OCR can misread
+        where += " · OCR" + (f" {chunk.ocr_confidence:.2f}" if chunk.ocr_confidence else "")
     with st.expander(f"Chunk {chunk.index + 1} · {where} · {chunk.token_count} tokens"):
         st.markdown(md_escape(chunk.text))

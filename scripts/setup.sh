@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Embedding Explorer needs into .venv: CPU torch first, then the pinned packages.
-# Usage: scripts/setup.sh [--dev]   (--dev: test tools too, plus Chromium and a CJK font via apt)
+# Usage: scripts/setup.sh [--dev]   (--dev: test tools too, plus Chromium, a CJK and a Thai font via apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +8,7 @@ requirements=requirements.txt
 if [ "${1:-}" = "--dev" ]; then
   requirements=requirements-dev.txt
   missing=()
-  for package in chromium fonts-wqy-zenhei; do
+  for package in chromium fonts-wqy-zenhei fonts-tlwg-garuda-ttf; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then

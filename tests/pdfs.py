@@ -204,3 +204,164 @@ def _write(writer: PdfWriter) -> bytes:
     buffer = BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+# --- Layouts real PDFs have: columns, many scripts, running headers, scans --------------------
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf")  # Debian fonts-tlwg-garuda-ttf
+
+
+@lru_cache(maxsize=1)
+def _script_fonts() -> tuple[str, str]:
+    """DejaVu Sans (Latin, Cyrillic, Arabic) and Garuda (Thai), registered with reportlab."""
+    pdfmetrics.registerFont(TTFont("TestDejaVu", str(DEJAVU)))
+    pdfmetrics.registerFont(TTFont("TestThai", str(THAI_FONT)))
+    return "TestDejaVu", "TestThai"
+
+
+def two_column_pdf(left: list[str], right: list[str], *, title: str = "") -> bytes:
+    """One page of two columns of CJK lines, drawn row by row across both columns.
+
+    That is the order many real PDFs draw them in; extractors that follow the drawing order
+    interleave the columns line by line.
+    """
+    font = _cjk_font()
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    y = 780
+    if title:
+        pdf.setFont(font, 16)
+        pdf.drawString(72, y, title)
+        y -= 30
+    pdf.setFont(font, 11)
+    for row in range(max(len(left), len(right))):
+        for x, column in ((72, left), (320, right)):
+            if row < len(column):
+                pdf.drawString(x, y, column[row])
+        y -= 15
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+# "Hello World" in six scripts. Arabic is drawn in visual order (right to left), as PDF writers do.
+HELLO_WORLD = (
+    ("en", "Hello World"),
+    ("ar", "مرحبا بالعالم"),
+    ("ru", "Привет, мир"),
+    ("zh", "你好，世界"),
+    ("th", "สวัสดีชาวโลก"),
+    ("ja", "こんにちは世界"),
+)
+
+
+def six_script_pdf() -> bytes:
+    """One page with HELLO_WORLD, one language per line, each in a font that has its glyphs."""
+    latin, thai = _script_fonts()
+    fonts = {"zh": _cjk_font(), "ja": _cjk_font(), "th": thai}
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    y = 770
+    for language, text in HELLO_WORLD:
+        pdf.setFont(fonts.get(language, latin), 14)
+        pdf.drawString(72, y, text[::-1] if language == "ar" else text)
+        y -= 24
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def headed_pdf(bodies: list[str], header: str, footer: str = "Page {n} of {total}") -> bytes:
+    """Pages with a running header and a numbered footer around each body (hard-wrapped lines)."""
+    font = _cjk_font()
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    for n, body in enumerate(bodies, start=1):
+        pdf.setFont(font, 9)
+        pdf.drawString(72, 800, header)
+        pdf.drawString(72, 40, footer.format(n=n, total=len(bodies)))
+        text = pdf.beginText(72, 760)
+        text.setFont(font, 12)
+        for line in body.split("\n"):
+            text.textLine(line)
+        pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def text_image(lines: list[str], *, size: int = 40, width: int = 1400) -> bytes:
+    """A PNG of black text lines on white, like a scanned page or a slide."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(CJK_FONT_FILES[0]), size)
+    height = 80 + len(lines) * size * 2
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((60, 40 + i * size * 2), line, font=font, fill="black")
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def scanned_pdf(pages: list[list[str]]) -> bytes:
+    """Pages that are only an image of text (no text layer), as a scanner makes them."""
+    from reportlab.lib.utils import ImageReader
+
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    for lines in pages:
+        image = ImageReader(BytesIO(text_image(lines)))
+        width, height = image.getSize()
+        scale = 500 / width
+        pdf.drawImage(image, 50, 780 - height * scale, width * scale, height * scale)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+# Codes A-H of a font whose ToUnicode map sends them to letters of unrelated scripts: what a
+# broken font map makes of a line of text.
+_JUNK_UNICODE = ("0702", "08C7", "0B3D", "0486", "0FD0", "0F1D", "0D50", "10A8")
+
+
+def junk_line_pdf(good: str) -> bytes:
+    """One page: a line of good text (Helvetica), then a line that extracts as mojibake."""
+    mapping = "\n".join(f"<{0x41 + i:02X}> <{u}>" for i, u in enumerate(_JUNK_UNICODE))
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /Junk def 1 begincodespacerange <00> <FF> endcodespacerange\n"
+        f"{len(_JUNK_UNICODE)} beginbfchar\n{mapping}\nendbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end"
+    ).encode()
+    good_text = good.replace("(", r"\(").replace(")", r"\)")
+    content = (
+        f"BT /F1 14 Tf 72 750 Td ({good_text}) Tj ET BT /F2 14 Tf 72 720 Td (ABCDEFGH) Tj ET"
+    ).encode()
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    junk_font = _helvetica()
+    junk_font[NameObject("/ToUnicode")] = writer._add_object(
+        _stream(zlib.compress(cmap), "/FlateDecode")
+    )
+    fonts = DictionaryObject({NameObject("/F1"): _helvetica(), NameObject("/F2"): junk_font})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+    page.replace_contents(_stream(zlib.compress(content), "/FlateDecode"))
+    return _write(writer)
+
+
+def ligature_pdf(lines: list[str]) -> bytes:
+    """One page in DejaVu Sans (which has the ﬁ and ﬂ ligature glyphs), hard line breaks."""
+    latin, _thai = _script_fonts()
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    text = pdf.beginText(72, 770)
+    text.setFont(latin, 12)
+    for line in lines:
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -27,6 +27,9 @@ def start(collection: str, model: str, uploads: list[Upload], chunking: ChunkCon
         collection=collection,
         chunking=chunking,
         limits=Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages),
+        ocr=settings.ocr,
+        cache=resources.embedding_cache(),
+        originals=resources.originals(),
     )
     st.session_state.job = IngestJob(ingestor, uploads).start()
     st.session_state.uploads_round = st.session_state.get("uploads_round", 0) + 1  # empty the box

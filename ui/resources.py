@@ -16,7 +16,9 @@ from core.errors import UserError
 from core.map.atlas import CollectionMap, MapConfig, collection_map
 from core.map.projection import ProjectionCache, warm_up
 from core.retrieval.answerability import Baseline, BaselineCache
+from core.retrieval.embedding_cache import EmbeddingCache
 from core.retrieval.encoders import Encoder, load_encoder
+from core.retrieval.originals import Originals
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 
@@ -36,6 +38,16 @@ def _store() -> Store:
 def store() -> Store:
     """The shared store; when it cannot be opened (server down, say), say why and stop the page."""
     return _or_stop(_store)
+
+
+@st.cache_resource
+def embedding_cache() -> EmbeddingCache:
+    return EmbeddingCache(settings().embedding_cache_path)
+
+
+@st.cache_resource
+def originals() -> Originals:
+    return Originals(settings().originals_dir)
 
 
 @st.cache_resource(max_entries=3, show_spinner="Loading the model (once per server)…")

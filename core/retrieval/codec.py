@@ -24,6 +24,8 @@ def decode_chunk(text: str | None, metadata: Any) -> Chunk:
         char_start=int(metadata["char_start"]),
         char_end=int(metadata["char_end"]),
         token_count=int(metadata["token_count"]),
+        origin=str(metadata.get("origin", "text")),
+        ocr_confidence=_optional_float(metadata.get("ocr_confidence")),
     )
 
 
@@ -50,3 +52,7 @@ def _without_none(fields: dict[str, Any], leave_out: str = "") -> dict[str, Any]
 
 def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,79 @@
+"""Offline OCR of page images (Chinese and English) with RapidOCR's bundled PP-OCR models."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image
+
+from ingest.layout import Run, page_lines
+
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One line found on an image; box = left, top, right, bottom as fractions of the image."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    lines: tuple[OcrLine, ...]  # as the engine found them, each with its box
+    size: tuple[int, int]  # the image's width and height in pixels
+
+    @property
+    def text(self) -> str:
+        """The lines in reading order (columns one after another), one per line."""
+        runs = [
+            # Image rows grow downwards; Run wants PDF-style coordinates that grow upwards.
+            Run(line.box[0], -line.box[3], line.box[2], -line.box[1], line.text)
+            for line in self.lines
+        ]
+        return "\n".join(page_lines(_scaled(runs, self.size)))
+
+    @property
+    def confidence(self) -> float | None:
+        """Mean confidence over the characters read, or None when nothing was read."""
+        total = sum(len(line.text) for line in self.lines)
+        if not total:
+            return None
+        return sum(line.confidence * len(line.text) for line in self.lines) / total
+
+
+def _scaled(runs: list[Run], size: tuple[int, int]) -> list[Run]:
+    """Fractions as points of an A4-sized page, so layout's gap thresholds mean the same."""
+    longest = max(size[0], size[1], 1)
+    kx, ky = 842.0 * size[0] / longest, 842.0 * size[1] / longest
+    return [Run(r.left * kx, r.bottom * ky, r.right * kx, r.top * ky, r.text) for r in runs]
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR  # loads onnxruntime: only when OCR is needed
+
+    return RapidOCR()
+
+
+def read_image(image: Image.Image) -> OcrResult:
+    """The text lines found on an image; an empty result when there is none."""
+    rgb = np.asarray(image.convert("RGB"))
+    width, height = image.size
+    with _LOCK:
+        found, _elapsed = _engine()(rgb)
+    lines = []
+    for points, text, score in found or []:
+        text = str(text).strip()
+        if not text:
+            continue
+        xs = [float(p[0]) for p in points]
+        ys = [float(p[1]) for p in points]
+        box = (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)
+        lines.append(OcrLine(text, box, float(score)))
+    return OcrResult(tuple(lines), (width, height))

@@ -1,0 +1,136 @@
+"""PDFium (pypdfium2) behind one lock: page text in reading order, page images, character boxes.
+
+PDFium is not thread-safe, and Streamlit serves every user from threads of one process, so every
+call into it holds _LOCK.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from ingest.layout import Run, page_lines
+
+_LOCK = threading.RLock()
+MAX_RENDER_SIDE = 2500  # pixels; a 20000-point page is rendered at this size, not at 300 dpi
+RENDER_DPI = 200
+
+# PDFium marks a hyphen it judged to be a line-end hyphenation with U+0002 (U+FFFE in some
+# calls) and then leaves out the line break.
+_SOFT_HYPHENS = ("\x02", "\ufffe")
+
+
+class PdfiumFailed(Exception):
+    """PDFium could not open the file or read a page."""
+
+
+@contextmanager
+def opened(data: bytes, password: str | None = None) -> Iterator[pdfium.PdfDocument]:
+    """The document open under the PDFium lock; PdfiumFailed if PDFium cannot open it."""
+    with _LOCK:
+        try:
+            document = pdfium.PdfDocument(data, password=password or None)
+        except pdfium.PdfiumError as error:
+            raise PdfiumFailed(str(error)) from error
+        try:
+            yield document
+        finally:
+            document.close()
+
+
+def page_text(document: pdfium.PdfDocument, index: int) -> str:
+    """One page's text (0-based index), lines in reading order, separated by newlines."""
+    try:
+        page = document[index]
+        textpage = page.get_textpage()
+        runs = []
+        for i in range(textpage.count_rects()):
+            left, bottom, right, top = textpage.get_rect(i)
+            text = textpage.get_text_bounded(left, bottom, right, top)
+            runs.append(Run(left, bottom, right, top, text.replace("\r", "").replace("\n", " ")))
+    except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
+        raise PdfiumFailed(_reason(error)) from error
+    lines = page_lines(runs)
+    return "\n".join(_soft_hyphen(line) for line in lines)
+
+
+def _soft_hyphen(line: str) -> str:
+    for mark in _SOFT_HYPHENS:
+        # At the end of a line it is a real hyphen (unwrapping rejoins the word); inside a line
+        # PDFium already joined the two halves of the word, so it goes.
+        line = line[:-1] + "-" if line.endswith(mark) else line
+        line = line.replace(mark, "")
+    return line
+
+
+def render_scale(width: float, height: float, dpi: int = RENDER_DPI) -> float:
+    """Pixels per point: dpi, capped so the longer side stays within MAX_RENDER_SIDE pixels."""
+    scale = dpi / 72
+    longest = max(width, height, 1.0)
+    return min(scale, MAX_RENDER_SIDE / longest)
+
+
+def render(
+    document: pdfium.PdfDocument, index: int, dpi: int = RENDER_DPI
+) -> tuple[Image.Image, float]:
+    """The page as an RGB image, and the scale it was rendered at (pixels per point)."""
+    try:
+        page = document[index]
+        width, height = page.get_size()
+        scale = render_scale(width, height, dpi)
+        image = page.render(scale=scale).to_pil().convert("RGB")
+    except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
+        raise PdfiumFailed(_reason(error)) from error
+    return image, scale
+
+
+@dataclass(frozen=True)
+class PageChars:
+    """Every character PDFium found on a page, with its box in PDF points."""
+
+    text: str  # one entry per character index; PDFium's generated line breaks included
+    boxes: tuple[tuple[float, float, float, float], ...]  # left, bottom, right, top
+    page_box: tuple[float, float, float, float]  # the crop box: left, bottom, right, top
+    rotation: int  # degrees clockwise the page is shown turned (its /Rotate)
+
+    def pixel_rect(
+        self, box: tuple[float, float, float, float], scale: float
+    ) -> tuple[float, float, float, float]:
+        """A box in points as (x0, y0, x1, y1) pixels of the page rendered at scale."""
+        left, bottom, right, top = self.page_box
+        width, height = right - left, top - bottom
+        corners = []
+        for x, y in ((box[0], box[1]), (box[2], box[3])):
+            u, v = x - left, y - bottom  # v grows upwards
+            corners.append(
+                {
+                    90: (v, u),
+                    180: (width - u, v),
+                    270: (height - v, width - u),
+                }.get(self.rotation, (u, height - v))
+            )
+        (a, b), (c, d) = corners
+        return (min(a, c) * scale, min(b, d) * scale, max(a, c) * scale, max(b, d) * scale)
+
+
+def page_chars(document: pdfium.PdfDocument, index: int) -> PageChars:
+    try:
+        page = document[index]
+        textpage = page.get_textpage()
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count else ""
+        boxes = tuple(textpage.get_charbox(i) for i in range(count))
+        if len(text) != count:  # never seen, but the boxes would then not line up with the text
+            text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
+        return PageChars(text, boxes, tuple(page.get_cropbox()), page.get_rotation() % 360)
+    except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
+        raise PdfiumFailed(_reason(error)) from error
+
+
+def _reason(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

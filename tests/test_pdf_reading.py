@@ -1,0 +1,185 @@
+"""Real-world PDF layouts read right: columns, many scripts, junk lines, running headers, scans."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import IngestError
+from ingest.extract import extract
+from ingest.layout import Run, page_lines
+from tests import pdfs
+
+LEFT = [
+    "数据是大模型训练的基础，因此",
+    "过滤和处理网页数据非常重要。",
+    "这些数据资源需要仔细清洗。",
+]
+RIGHT = ["模型评测需要覆盖多种任务，", "包括问答、摘要和翻译等方面，", "结果表明规模越大效果越好。"]
+
+
+def texts(result) -> list[tuple[int | None, str]]:
+    return [(page.number, page.text) for page in result.pages]
+
+
+def test_two_columns_drawn_row_by_row_are_read_column_by_column():
+    result = extract(pdfs.two_column_pdf(LEFT, RIGHT), "survey.pdf", ocr=False)
+    assert texts(result) == [(1, "".join(LEFT) + "".join(RIGHT))]
+    assert result.notes == ()
+
+
+def test_full_width_title_comes_before_the_columns():
+    result = extract(pdfs.two_column_pdf(LEFT, RIGHT, title="大模型综述"), "survey.pdf", ocr=False)
+    assert texts(result) == [(1, "大模型综述" + "".join(LEFT) + "".join(RIGHT))]
+
+
+def test_a_short_column_keeps_its_place():
+    result = extract(pdfs.two_column_pdf(LEFT, RIGHT[:1]), "survey.pdf", ocr=False)
+    assert texts(result) == [(1, "".join(LEFT) + RIGHT[0])]
+
+
+def test_six_scripts_on_one_page():
+    result = extract(pdfs.six_script_pdf(), "hello.pdf", ocr=False)
+    assert texts(result) == [(1, " ".join(text for _, text in pdfs.HELLO_WORLD))]
+    assert result.notes == ()
+
+
+def test_mojibake_is_dropped_per_line_and_counted():
+    result = extract(pdfs.junk_line_pdf("Readable English line."), "junk.pdf", ocr=False)
+    assert texts(result) == [(1, "Readable English line.")]
+    assert result.notes == ("dropped 1 line of unreadable characters on page 1",)
+
+
+def test_ligatures_expanded_and_line_end_hyphens_joined():
+    lines = ["The ﬁrst ofﬁce was an extraordi-", "narily well-known ﬂoor."]
+    result = extract(pdfs.ligature_pdf(lines), "lig.pdf", ocr=False)
+    assert texts(result) == [(1, "The first office was an extraordinarily well-known floor.")]
+
+
+def test_running_headers_and_page_numbers_removed_and_listed_once():
+    bodies = ["第一页的正文内容。", "第二页的正文内容。", "Third page body.", "第四页正文。"]
+    header = "© 2024 示例出版社 版权所有"
+    result = extract(pdfs.headed_pdf(bodies, header), "book.pdf", ocr=False)
+    assert texts(result) == [(n, body) for n, body in enumerate(bodies, start=1)]
+    assert result.notes == (f"removed lines repeated on most pages: “{header}”; “Page N of N”",)
+
+
+def test_bare_page_numbers_are_listed_as_such():
+    bodies = ["Alpha page body.", "Beta page body.", "Gamma page body."]
+    result = extract(pdfs.headed_pdf(bodies, "Report", footer="{n}"), "r.pdf", ocr=False)
+    assert texts(result) == [(n, body) for n, body in enumerate(bodies, start=1)]
+    assert result.notes == ("removed lines repeated on most pages: “Report”; page numbers",)
+
+
+def test_a_file_repeating_one_page_keeps_its_text():
+    result = extract(pdfs.english_pdf(["Same page.\nSecond line."] * 5), "same.pdf", ocr=False)
+    assert texts(result) == [(n, "Same page. Second line.") for n in range(1, 6)]
+    assert result.notes == ()
+
+
+def test_layout_reads_three_columns_in_order():
+    runs = [
+        Run(x, 700 - 15 * row, x + 100, 710 - 15 * row, f"{name}{row}")
+        for x, name in ((300, "b"), (72, "a"), (528, "c"))
+        for row in range(3)
+    ]
+    assert page_lines(runs) == ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]
+
+
+def test_layout_keeps_bullets_with_their_items():
+    runs = []
+    for row, item in enumerate(["First item of a list", "Second item", "Third item here"]):
+        y = 700 - 15 * row
+        runs += [Run(72, y, 76, y + 10, "•"), Run(90, y, 90 + 6 * len(item), y + 10, item)]
+    assert page_lines(runs) == [
+        "• First item of a list",
+        "• Second item",
+        "• Third item here",
+    ]
+
+
+def test_layout_keeps_words_of_one_line_together():
+    runs = [Run(72, 700, 100, 710, "Hello"), Run(103, 700, 140, 710, "world")]
+    assert page_lines(runs) == ["Hello world"]
+
+
+# --- OCR -----------------------------------------------------------------------------------------
+
+SCAN = ["扫描页面的中文文本识别测试", "Scanned pages are read by OCR"]
+
+
+def test_scanned_page_read_by_ocr_with_confidence():
+    data = pdfs.join_pdfs(pdfs.english_pdf(["A text page."]), pdfs.scanned_pdf([SCAN]))
+    stages = []
+    result = extract(data, "scan.pdf", on_progress=lambda *args: stages.append(args))
+    assert texts(result) == [(1, "A text page."), (2, " ".join(SCAN))]
+    first, scanned = result.pages
+    assert (first.origin, first.confidence) == ("text", None)
+    assert scanned.origin == "ocr" and 0.9 < scanned.confidence <= 1
+    assert [line.text for line in scanned.ocr_lines] == SCAN
+    assert result.ocr_pages == 1
+    assert result.notes == (f"page 2 read by OCR (mean confidence {scanned.confidence:.2f})",)
+    assert ("OCR", 1, 1) in stages
+
+
+def test_ocr_can_be_turned_off():
+    result = extract(pdfs.scanned_pdf([SCAN]), "scan.pdf", ocr=False)
+    assert texts(result) == [(1, "")]
+    assert result.notes == ("no text layer on page 1 (OCR is off; not indexed)",)
+
+
+def test_image_file_read_by_ocr():
+    result = extract(pdfs.text_image(SCAN), "slide.png")
+    assert result.kind == "image"
+    assert texts(result) == [(None, " ".join(SCAN))]
+    assert result.pages[0].origin == "ocr"
+
+
+def test_image_with_ocr_off_is_refused():
+    with pytest.raises(
+        IngestError, match=r"^slide\.png: an image is read by OCR, which is turned off$"
+    ):
+        extract(pdfs.text_image(SCAN), "slide.png", ocr=False)
+
+
+def test_blank_image_says_ocr_found_nothing():
+    blank = pdfs.text_image([])
+    with pytest.raises(IngestError, match=r"^blank\.png: OCR found no text in this image; nothing"):
+        extract(blank, "blank.png")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, b"\xff\xd8\xff" + bytes(500)],
+    ids=["png", "jpeg"],
+)
+def test_damaged_image_refused(data):
+    with pytest.raises(IngestError, match=r"^photo\.png: damaged image, could not be read"):
+        extract(data, "photo.png")
+
+
+def test_text_named_like_an_image_refused():
+    with pytest.raises(IngestError, match=r"^photo\.jpg: not a PNG or JPEG image \(its content"):
+        extract(b"just some words", "photo.jpg")
+
+
+def test_huge_image_refused_before_decoding():
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("1", (20000, 20000), 1).save(buffer, "PNG")  # 400 megapixels, a few KB stored
+    message = r"^huge\.png: the image is too large \(more than 60 megapixels\)$"
+    with pytest.raises(IngestError, match=message):
+        extract(buffer.getvalue(), "huge.png")
+
+
+def test_huge_pdf_page_rendered_at_a_capped_size():
+    from ingest import pdfium
+
+    data = pdfs.scanned_pdf([SCAN])
+    with pdfium.opened(data) as document:
+        document[0].set_mediabox(0, 0, 14400, 14400)  # the largest page PDF allows: 200 inches
+        image, scale = pdfium.render(document, 0)
+    assert max(image.size) == pdfium.MAX_RENDER_SIDE
+    assert scale == pdfium.MAX_RENDER_SIDE / 14400

@@ -8,7 +8,7 @@ import streamlit as st
 from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.search import hit_record
-from ui import resources
+from ui import generation, resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
 from ui.sidebar import existing_collection
@@ -28,6 +28,7 @@ with st.sidebar:
         help="Cosine similarity below which a passage is not used for the answer. Scales differ "
         "between models (e5 scores sit between ~0.7 and ~0.95), so each model has its own default.",
     )
+    writer = generation.picker()
 
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
@@ -35,6 +36,7 @@ with st.form("ask", border=False):
 
 if asked:
     try:
+        question = generation.standalone(question, selection.collection, writer)
         answered = ask(resources.store(), encoder, selection.collection, question, k, floor)
         st.session_state.answer = (selection.collection, answered)
     except UserError as error:
@@ -47,7 +49,9 @@ if result is None or collection != selection.collection:  # asked of another col
 answer_column, map_column = st.columns([1, 1], gap="large")
 with answer_column:
     st.subheader("Answer")
-    if result.relevant:
+    if generation.answered(result, writer, selection.collection):
+        pass  # written by a language model, from the passages below
+    elif result.relevant:
         for sentences, citation in result.cited():
             st.markdown(f"{md_escape(sentences)} **{md_escape(citation)}**")
     else:

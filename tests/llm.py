@@ -6,6 +6,7 @@ real server cannot be made to do on demand: 401/403/429 answers, a context-lengt
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import socket
@@ -33,7 +34,7 @@ def export_folder(local: LocalTransformers, folder: Path) -> Path:
     if done.is_file():
         return folder
     model = local._model
-    config = model.config
+    config = copy.deepcopy(model.config)  # the loaded model is shared: leave its config alone
     config.architectures = [type(model).__name__]  # a GGUF config names none
     if hasattr(config, "quantization_config"):
         del config.quantization_config  # dequantized on load: plain float weights now

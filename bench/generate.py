@@ -88,6 +88,8 @@ def measure(
     pid: int | None,
 ) -> dict:
     firsts, rates, prompt_tokens = [], [], 0
+    for _ in Generation(generator, QUESTION, hits, 0.0, 4, time_limit=600):  # warm-up, not timed
+        pass
     with PeakSampler(pid) as sampler:
         for _ in range(runs):
             generation = Generation(generator, QUESTION, hits, 0.0, max_tokens, time_limit=600)
@@ -99,7 +101,9 @@ def measure(
             tokens = count(result.text)
             first = result.first_token_s or total
             firsts.append(first)
-            rates.append(tokens / max(total - first, 1e-6) if tokens > 1 else float("nan"))
+            # Extractive "pieces" are whole sentences at once: no generation rate to speak of.
+            writes = generator.kind != "extractive" and tokens > 1
+            rates.append(tokens / max(total - first, 1e-6) if writes else float("nan"))
             prompt_tokens = result.prompt.tokens
     row = {
         "backend": name,
@@ -109,8 +113,9 @@ def measure(
         "exact": generator.exact_tokens,
         "peak": sampler.peak,
     }
+    rate = "    n/a" if row["rate"] != row["rate"] else f"{row['rate']:7.1f}"  # NaN: no rate
     print(
-        f"{name:<11} first token {row['first'] * 1000:8.0f} ms   {row['rate']:7.1f} tokens/s   "
+        f"{name:<11} first token {row['first'] * 1000:8.0f} ms   {rate} tokens/s   "
         f"prompt {'' if row['exact'] else '~'}{prompt_tokens} tokens   "
         f"peak RSS {row['peak']:.0f} MB{' (server)' if pid else ''}",
         flush=True,

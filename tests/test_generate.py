@@ -456,3 +456,27 @@ def test_ask_reports_a_refused_key_without_printing_it(data_dir, capsys, monkeyp
     assert captured.err.count("\n") == 2 and KEY not in captured.err
     assert "refused the API key (401)" in captured.err.split("\n")[1]
     assert server.requests[0]["headers"]["authorization"] == f"Bearer {KEY}"
+
+
+def test_llm_settings_come_from_the_environment_and_the_key_is_never_shown():
+    settings = Settings.from_env(
+        {
+            "EE_LLM_GENERATOR": "openai",
+            "EE_LLM_BASE_URL": "http://localhost:11434/v1",
+            "EE_LLM_MODEL": "qwen2.5:7b-instruct",
+            "OPENAI_API_KEY": KEY,
+            "EE_LLM_CONTEXT": "4096",
+            "EE_LLM_MAX_TOKENS": "300",
+            "EE_LLM_TIMEOUT": "30",
+        }
+    )
+    assert (settings.llm_generator, settings.llm_base_url, settings.llm_model) == (
+        "openai",
+        "http://localhost:11434/v1",
+        "qwen2.5:7b-instruct",
+    )
+    assert (settings.llm_context, settings.llm_max_tokens, settings.llm_timeout) == (4096, 300, 30)
+    assert settings.llm_api_key == KEY and KEY not in repr(settings)
+    both = Settings.from_env({"EE_LLM_API_KEY": "sk-ee", "OPENAI_API_KEY": KEY})
+    assert both.llm_api_key == "sk-ee"  # the app's own variable wins
+    assert Settings.from_env({}).llm_generator == "extractive"

@@ -15,3 +15,7 @@ class PasswordRequired(IngestError):
 
 class StoreError(UserError):
     """The store refused an operation: locked, model mismatch, unknown collection."""
+
+
+class GeneratorError(UserError):
+    """A language model could not answer: endpoint unreachable, key refused, model unknown, ..."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MODEL = "e5-small"
@@ -21,6 +21,14 @@ class Settings:
     max_file_mb: int = 100
     max_pages: int = 2000
     ocr: bool = True  # read pages without a text layer, and image files, by OCR
+    # Generated answers: extractive (no model), an OpenAI-compatible endpoint, or a local model.
+    llm_generator: str = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None  # endpoint: model name; local: GGUF file or model folder
+    llm_api_key: str | None = field(default=None, repr=False)  # never shown, logged or printed
+    llm_context: int = 8192  # context window assumed for an endpoint (tokens)
+    llm_max_tokens: int = 512  # longest answer (tokens)
+    llm_timeout: float = 120.0  # seconds for a whole answer
 
     @property
     def chroma_dir(self) -> Path:
@@ -52,6 +60,13 @@ class Settings:
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),
             max_pages=int(env.get("EE_MAX_PAGES", defaults.max_pages)),
             ocr=_flag(env.get("EE_OCR"), defaults.ocr),
+            llm_generator=env.get("EE_LLM_GENERATOR", defaults.llm_generator),
+            llm_base_url=env.get("EE_LLM_BASE_URL") or None,
+            llm_model=env.get("EE_LLM_MODEL") or None,
+            llm_api_key=env.get("EE_LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,
+            llm_context=int(env.get("EE_LLM_CONTEXT", defaults.llm_context)),
+            llm_max_tokens=int(env.get("EE_LLM_MAX_TOKENS", defaults.llm_max_tokens)),
+            llm_timeout=float(env.get("EE_LLM_TIMEOUT", defaults.llm_timeout)),
         )
 
 

@@ -9,7 +9,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import DEFAULT_STRICTNESS, closest_label, no_answer_message
 from core.retrieval.search import hit_record
-from ui import page_view, resources
+from ui import generation, page_view, resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
 from ui.sidebar import existing_collection
@@ -30,6 +30,7 @@ with st.sidebar:
         "answers (a calibrated confidence, the same for every model and language). Higher: "
         "fewer wrong answers, more 'not in your documents'.",
     )
+    writer = generation.picker()
 
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
@@ -37,6 +38,7 @@ with st.form("ask", border=False):
 
 if asked:
     try:
+        question = generation.standalone(question, selection.collection, writer)
         baseline = resources.baseline(selection.collection, encoder)
         answered = ask(
             resources.store(), encoder, selection.collection, question, baseline, k, strictness
@@ -53,7 +55,9 @@ answer_column, map_column = st.columns([1, 1], gap="large")
 with answer_column:
     st.subheader("Answer")
     confidence = f"confidence {result.verdict.confidence:.0%}"
-    if result.relevant:
+    if generation.answered(result, writer, selection.collection):
+        pass  # written by a language model, from the passages below
+    elif result.relevant:
         for sentences, citation in result.cited():
             st.markdown(f"{md_escape(sentences)} **{md_escape(citation)}**")
         st.caption(f"Answered with {confidence} (strictness {result.verdict.strictness:.0%}).")

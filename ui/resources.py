@@ -18,6 +18,7 @@ from core.map.projection import ProjectionCache, warm_up
 from core.retrieval.answerability import Baseline, BaselineCache
 from core.retrieval.embedding_cache import EmbeddingCache
 from core.retrieval.encoders import Encoder, load_encoder
+from core.retrieval.generate import Generator, open_generator
 from core.retrieval.originals import Originals
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
@@ -109,3 +110,26 @@ def baseline(collection: str, encoder: Encoder) -> Baseline:
     """What unrelated questions score on the collection: measured once per collection state."""
     with st.spinner("Measuring what unrelated questions score here (once per collection)…"):
         return _baseline_cache().get(store(), encoder, collection)
+
+
+def llm_api_key() -> str | None:
+    """The endpoint key: Streamlit secrets first, then EE_LLM_API_KEY / OPENAI_API_KEY."""
+    try:
+        secret = st.secrets.get("EE_LLM_API_KEY") or st.secrets.get("OPENAI_API_KEY")
+    except Exception:  # no secrets file: the environment decides
+        secret = None
+    return secret or settings().llm_api_key
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the language model (once per server)…")
+def generator(kind: str, base_url: str | None, model: str | None) -> Generator:
+    """The shared generator for a choice; raises UserError (shown by the caller) when it can't."""
+    config = settings()
+    return open_generator(
+        kind,
+        base_url=base_url,
+        model=model,
+        api_key=llm_api_key(),
+        context_window=config.llm_context,
+        timeout=config.llm_timeout,
+    )

@@ -1,0 +1,220 @@
+"""Generated answers on the Ask page: the generator picker, streaming with a stop button, and the
+conversation whose follow-up questions are rewritten before retrieval."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.errors import UserError
+from core.retrieval.answer import Answer
+from core.retrieval.generate import (
+    EXTRACTIVE,
+    LOCAL,
+    OPENAI,
+    GeneratedAnswer,
+    Generation,
+    bundled_smollm2,
+    rewrite_question,
+)
+from ui import resources
+from ui.render import md_escape
+
+PRESETS = {
+    "Ollama": ("http://localhost:11434/v1", "qwen2.5:7b-instruct"),
+    "llama.cpp server": ("http://localhost:8080/v1", "default"),
+    "vLLM": ("http://localhost:8000/v1", "Qwen/Qwen2.5-7B-Instruct"),
+    "LM Studio": ("http://localhost:1234/v1", "qwen2.5-7b-instruct"),
+    "OpenAI": ("https://api.openai.com/v1", "gpt-4o-mini"),
+}
+CUSTOM = "Custom"
+KINDS = {
+    EXTRACTIVE: "Extractive (best sentences, no model)",
+    OPENAI: "OpenAI-compatible endpoint",
+    LOCAL: "Local model (GGUF file or folder)",
+}
+
+# Markdown that could fetch or link (images, links, :directives[...]), maths, and HTML.
+_MODEL_SPECIAL = re.compile(r"([\\\[\]$`])")
+_ESCAPED_CITATION = re.compile(r"\\\[(\d{1,3})\\\]")
+
+
+@dataclass(frozen=True)
+class Choice:
+    kind: str
+    base_url: str | None = None
+    model: str | None = None
+
+
+def model_markdown(text: str, cited: frozenset[int] = frozenset()) -> str:
+    """Model output as Markdown: HTML escaped, no links, images or maths; valid [n] in bold."""
+    text = _MODEL_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _ESCAPED_CITATION.sub(
+        lambda m: f"**\\[{m.group(1)}\\]**" if int(m.group(1)) in cited else m.group(0), text
+    )
+
+
+def picker() -> Choice:
+    """Who writes the answer: chosen in the sidebar, starting from the EE_LLM_* settings."""
+    config = resources.settings()
+    kinds = list(KINDS)
+    default = kinds.index(config.llm_generator) if config.llm_generator in kinds else 0
+    st.subheader("Answer writer")
+    kind = st.radio(
+        "Answer writer", kinds, default, format_func=KINDS.get, label_visibility="collapsed"
+    )
+    if kind == OPENAI:
+        preset = st.selectbox("Server", [CUSTOM, *PRESETS], help="Fills in the usual address.")
+        url, model = PRESETS.get(preset, (config.llm_base_url or "", config.llm_model or ""))
+        if preset == CUSTOM or config.llm_base_url is None:
+            url = config.llm_base_url or url
+        base_url = st.text_input("Base URL", url, key=f"llm_url_{preset}")
+        model = st.text_input("Model name", config.llm_model or model, key=f"llm_model_{preset}")
+        key_set = resources.llm_api_key() is not None
+        st.caption(
+            "API key: "
+            + ("set (from secrets or the environment)." if key_set else "none set")
+            + ("" if key_set else " — local servers need none; for OpenAI set EE_LLM_API_KEY.")
+        )
+        choice = Choice(OPENAI, base_url.strip(), model.strip())
+    elif kind == LOCAL:
+        bundled = bundled_smollm2()
+        default_path = config.llm_model or (str(bundled) if bundled else "")
+        path = st.text_input(
+            "GGUF file or model folder",
+            default_path,
+            help="For Chinese, point to e.g. a Qwen2.5-Instruct GGUF you downloaded.",
+        )
+        if bundled is not None and path == str(bundled):
+            st.caption(
+                "Bundled SmolLM2-135M: a teaching demo of generation. It is tiny, English-only "
+                "and makes things up."
+            )
+        choice = Choice(LOCAL, None, path.strip())
+    else:
+        return Choice(EXTRACTIVE)
+    if st.session_state.get("conversation") and st.button(
+        "New conversation", help="Follow-up questions are read in the light of earlier ones."
+    ):
+        st.session_state.conversation = []
+        st.session_state.pop("rewritten", None)
+    return choice
+
+
+def standalone(question: str, collection: str, choice: Choice) -> str:
+    """The question to retrieve with: a follow-up rewritten from the conversation (and shown)."""
+    st.session_state.pop("rewritten", None)
+    turns = [
+        (turn["question"], turn["answer"])
+        for turn in st.session_state.get("conversation", [])
+        if turn["collection"] == collection
+    ]
+    if choice.kind == EXTRACTIVE or not turns:
+        return question
+    with st.spinner("Rewriting the follow-up into a standalone question…"):
+        rewritten = rewrite_question(
+            resources.generator(choice.kind, choice.base_url, choice.model), turns, question
+        )
+    if rewritten != question:
+        st.session_state.rewritten = (question, rewritten)
+    return rewritten
+
+
+def answered(result: Answer, choice: Choice, collection: str) -> bool:
+    """Write (streaming) or show the generated answer; False for the extractive choice."""
+    if choice.kind == EXTRACTIVE:
+        return False
+    _conversation(collection, result.query)
+    rewritten = st.session_state.get("rewritten")
+    if rewritten and rewritten[1] == result.query:
+        st.caption(f"Asked as: {md_escape(rewritten[1])}")
+    key = (collection, result.query, choice, tuple(hit.chunk.id for hit in result.hits))
+    stored = st.session_state.get("generation")
+    if stored is not None and stored[0] == key:
+        generation = stored[1]
+        generation.stop()  # a rerun (Stop, a click on the map) ends a stream still running
+        _show(generation.result())
+        return True
+    config = resources.settings()
+    try:
+        generator = resources.generator(choice.kind, choice.base_url, choice.model)
+        if generator.note:
+            st.caption(md_escape(generator.note))
+        generation = Generation(
+            generator,
+            result.query,
+            result.hits,
+            result.verdict,
+            config.llm_max_tokens,
+            config.llm_timeout,
+        )
+        st.session_state.generation = (key, generation)
+        stop = st.empty()
+        stop.button("Stop", icon=":material/stop:", key="stop_generation")
+        with st.empty():
+            st.write_stream(model_markdown(piece) for piece in generation)
+            stop.empty()
+            st.empty()  # the final rendering below replaces the streamed text
+    except UserError as error:
+        st.session_state.pop("generation", None)
+        st.error(str(error))
+        return True
+    done = generation.result()
+    if done.stopped is None:
+        st.session_state.setdefault("conversation", []).append(
+            {"collection": collection, "question": result.query, "answer": done.text}
+        )
+    _show(done)
+    return True
+
+
+def _show(done: GeneratedAnswer) -> None:
+    cited = frozenset(citation.n for citation in done.citations)
+    st.markdown(model_markdown(done.text, cited))
+    if done.stopped:
+        st.caption(f"Stopped ({done.stopped}): the answer is incomplete.")
+    if done.refused:
+        st.caption("Your documents don't seem to answer this, so no model was asked.")
+        return
+    if done.flagged:
+        st.warning("This answer cites none of the passages it was given: treat it as unsupported.")
+    if done.invalid:
+        numbers = ", ".join(f"\\[{n}\\]" for n in done.invalid)
+        st.caption(f"Ignored citations that point at no passage given: {numbers}.")
+    if done.citations:
+        sources = " · ".join(
+            f"**\\[{c.n}\\]** {md_escape(c.hit.chunk.where)}" for c in done.citations
+        )
+        st.markdown(f"Sources: {sources}")
+    prompt = done.prompt
+    sizes = ", ".join(str(tokens) for tokens in prompt.passage_tokens)
+    approx = "" if prompt.exact else "≈"
+    note = (
+        f"Prompt {approx}{prompt.tokens:,} tokens of a {prompt.context_window:,}-token window "
+        f"({prompt.max_tokens:,} kept for the answer); passages given: {len(prompt.passages)} "
+        f"({approx}{sizes} tokens)"
+    )
+    if prompt.dropped:
+        note += f", {prompt.dropped} left out to fit"
+    if prompt.truncated:
+        note += ", the last one cut short"
+    st.caption(note + ". Citations [n] are the numbered passage cards below and points on the map.")
+    if done.first_token_s is not None:
+        st.caption(f"First words after {done.first_token_s:.1f} s, done in {done.seconds:.1f} s.")
+
+
+def _conversation(collection: str, current: str) -> None:
+    """The earlier turns of this collection's conversation, oldest first."""
+    turns = [
+        t
+        for t in st.session_state.get("conversation", [])
+        if t["collection"] == collection and t["question"] != current
+    ]
+    if turns:
+        with st.expander(f"Earlier in this conversation ({len(turns)})"):
+            for turn in turns:
+                question, answer = md_escape(turn["question"]), model_markdown(turn["answer"])
+                st.markdown(f"**{question}**  \n{answer}")

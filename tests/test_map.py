@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,10 +24,11 @@ from core.map.projection import (
     fit_projection,
     minimum_points,
     place,
-    warm_up,
 )
 from core.records import Chunk
 from core.retrieval.encoders import Encoder
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Three topics, each a grid of subjects x actions: 3 x 5 x 8 = 120 English sentences.
 ENGLISH = {
@@ -283,8 +289,58 @@ def test_too_little_data_is_a_clear_user_error(english: Corpus) -> None:
     )
 
 
-def test_warm_up_compiles_without_error() -> None:
-    warm_up()
+WARM_UP_CHECK = """
+import sys
+import numba
+import numpy as np
+import umap.umap_
+from core.map.projection import ProjectionConfig, fit_projection, place, warm_up
+
+def signatures():
+    return {
+        f"{name}.{attr}": set(obj.signatures)
+        for name, module in list(sys.modules.items())
+        if name.startswith(("umap", "pynndescent"))
+        for attr, obj in list(vars(module).items())
+        if isinstance(obj, numba.core.dispatcher.Dispatcher)
+    }
+
+before = signatures()
+warm_up()
+warmed = signatures()
+rng = np.random.default_rng(1)
+vectors = rng.normal(size=(200, 384)).astype(np.float32)
+vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+place(fit_projection(vectors, ProjectionConfig(method="umap")), vectors[:1])
+after = signatures()
+print(sorted(name for name in warmed if warmed[name] - before.get(name, set())))
+print(sorted(name for name in after if after[name] - warmed.get(name, set())))
+"""
+
+
+def test_warm_up_compiles_what_a_first_map_and_query_need() -> None:
+    # In a fresh process, so nothing this test session compiled counts: after warm_up() a real
+    # map (UMAP fit of e5-sized vectors) and the placing of a query compile nothing new.
+    run = subprocess.run(
+        [sys.executable, "-c", WARM_UP_CHECK],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    compiled_by_warm_up, compiled_later = (
+        ast.literal_eval(line) for line in run.stdout.split("\n")[:2]
+    )
+    # UMAP's fit (nearest neighbours, fuzzy graph, layout) and transform (submatrix) kernels.
+    assert {
+        "umap.layouts._nb_optimize_layout_euclidean_single_epoch",
+        "umap.umap_.compute_membership_strengths",
+        "umap.umap_.smooth_knn_dist",
+        "umap.umap_.submatrix",
+    } <= set(compiled_by_warm_up)
+    assert compiled_later == []
 
 
 def test_tsne_refuses_collections_it_cannot_sample(english: Corpus) -> None:

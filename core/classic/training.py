@@ -6,7 +6,6 @@ in core.classic.evaluation.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -122,12 +121,6 @@ class LossSample:
     negatives: np.ndarray  # (n, k) int64
 
 
-def stable_hash(text: str) -> int:
-    """gensim seeds each word's first vector from hashfxn(word + seed); Python's own hash()
-    changes from process to process, which made trainings differ between runs."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 def _gensim_model(config: TrainConfig) -> Word2Vec:
     common = {
         "vector_size": config.vector_size,
@@ -139,7 +132,6 @@ def _gensim_model(config: TrainConfig) -> Word2Vec:
         "ns_exponent": config.ns_exponent,
         "sample": config.sample,
         "seed": config.seed,
-        "hashfxn": stable_hash,
         "workers": config.workers,
         "epochs": config.epochs,
     }

@@ -351,7 +351,7 @@ def test_chinese_evaluation_files() -> None:
         for line in ZH_SIMILARITY.read_text(encoding="utf-8").splitlines()
         if not line.startswith("#")
     ]
-    assert 40 <= len(pairs) <= 60
+    assert len(pairs) == 60
     assert all(0 <= float(score) <= 10 for _, _, score in pairs)
     assert len({(a, b) for a, b, _ in pairs}) == len(pairs)
     analogies = [

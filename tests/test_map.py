@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.manifold import trustworthiness
 from sklearn.metrics import adjusted_rand_score
 
 from core.errors import UserError
@@ -349,9 +350,11 @@ def test_tsne_refuses_collections_it_cannot_sample(english: Corpus) -> None:
 
 
 def test_bad_config_is_refused() -> None:
-    with pytest.raises(UserError):
+    with pytest.raises(UserError, match=r"^The map can have 2 or 3 dimensions, not 4\.$"):
         ProjectionConfig(dimensions=4)
-    with pytest.raises(UserError):
+    with pytest.raises(
+        UserError, match=r"^Unknown map method 'mds'; use one of umap, pca, tsne\.$"
+    ):
         ProjectionConfig(method="mds")  # type: ignore[arg-type]
 
 
@@ -475,14 +478,28 @@ def test_ctfidf_prefers_distinctive_words_and_skips_noise() -> None:
 
 def test_true_vs_map_neighbours(english: Corpus, umap_map) -> None:
     full_ids, map_ids, overlap = true_vs_map_neighbours(english.vectors, umap_map.coords, 5, k=8)
-    assert len(full_ids) == len(map_ids) == 8
-    assert 5 not in full_ids and 5 not in map_ids
-    assert 0.0 <= overlap <= 1.0
+    # The same neighbours found the slow way: every other row, by cosine and by map distance.
+    unit = english.vectors / np.linalg.norm(english.vectors, axis=1, keepdims=True)
+    others = [row for row in range(len(unit)) if row != 5]
+    by_cosine = sorted(others, key=lambda row: -float(unit[row] @ unit[5]))[:8]
+    by_map = sorted(
+        others, key=lambda row: float(np.linalg.norm(umap_map.coords[row] - umap_map.coords[5]))
+    )[:8]
+    assert full_ids.tolist() == by_cosine and map_ids.tolist() == by_map
+    assert overlap == len(set(by_cosine) & set(by_map)) / 8
     # The nearest neighbours of a sentence share its topic in the full space.
     assert np.mean(english.topics[full_ids] == english.topics[5]) >= 0.75
     score = map_trustworthiness(english.vectors, umap_map.coords, k=5)
-    assert 0.7 < score <= 1.0
-    assert 0.0 < map_trustworthiness(english.vectors, umap_map.coords, k=5, max_points=50) <= 1.0
+    assert score == pytest.approx(
+        trustworthiness(unit, umap_map.coords, n_neighbors=5, metric="cosine")
+    )
+    assert score > 0.7
+    sample = np.random.default_rng(42).choice(len(unit), size=50, replace=False)
+    assert map_trustworthiness(
+        english.vectors, umap_map.coords, k=5, max_points=50
+    ) == pytest.approx(
+        trustworthiness(unit[sample], umap_map.coords[sample], n_neighbors=5, metric="cosine")
+    )
 
 
 # --- figure -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.store import Store
 from core.text import count_noun, safe_display_name
 from ingest.chunk import ChunkConfig, chunk_pages
-from ingest.extract import Limits, extract
+from ingest.extract import Limits, check_size, extract
 
 ENCODE_BATCH = 32
 
@@ -147,12 +147,7 @@ class Ingestor:
 
     def _ingest_path(self, path, password, replace, on_progress) -> FileResult:
         try:
-            size = path.stat().st_size
-            if size > self.limits.max_bytes:
-                raise UserError(
-                    f"{path.name}: {size / 2**20:.1f} MB is over the limit of "
-                    f"{self.limits.max_bytes / 2**20:.0f} MB"
-                )
+            check_size(path.name, path.stat().st_size, self.limits)  # before reading it
             data = path.read_bytes()
         except OSError as error:
             return FileResult(path.name, "failed", f"cannot read the file ({error.strerror})")

@@ -12,6 +12,7 @@ import base64
 import codecs
 import io
 import json
+import socket
 from collections.abc import Sequence
 
 import numpy as np
@@ -293,3 +294,46 @@ def test_selected_rows_skip_the_star_repeats_and_rows_gone_since(data_dir, tmp_p
     ]
     assert atlas.selected_rows(points) == [0, 2]
     assert atlas.selected_rows([star]) == []
+
+
+# --- Messages instead of tracebacks -----------------------------------------------------------
+
+
+def test_every_page_says_when_the_chroma_server_is_unreachable(tmp_path, monkeypatch):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the probe is
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EE_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("EE_CHROMA_PORT", str(port))
+    st.cache_resource.clear()
+    try:
+        for name in ("app.py", "pages/library.py", "pages/ask.py", "pages/map.py"):
+            app = _page(name)  # no exception
+            (error,) = app.error
+            assert error.value.startswith(
+                f"Could not reach the Chroma server at 127.0.0.1:{port} ("
+            ), name
+            assert error.value.endswith("); is it running?"), name
+    finally:
+        st.cache_resource.clear()
+    assert not (tmp_path / "data").exists()
+
+
+def test_library_says_when_a_model_name_is_unknown(empty_env):
+    app = _page("pages/library.py")
+    app.selectbox[0].set_value("➕ New collection…").run()
+    app.text_input[0].input("papers").run()
+    [model] = [box for box in app.selectbox if box.label == "Model"]
+    model.set_value("Other (sentence-transformers)…").run()
+    [custom] = [box for box in app.text_input if box.label == "Model name or local folder"]
+    custom.input("no-such-model").run()
+    app.file_uploader[0].upload("note.md", b"A short note.", "text/markdown")
+    app.run()
+    [index] = [button for button in app.button if button.label == "Index files"]
+    index.click().run()
+    assert not app.exception, app.exception
+    (error,) = app.error
+    assert error.value.startswith("Could not load the model 'no-such-model' (")
+    assert "Use a bundled model (e5-small, minilm)" in error.value
+    assert "job" not in app.session_state

@@ -6,6 +6,7 @@ in core.classic.evaluation.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -121,6 +122,16 @@ class LossSample:
     negatives: np.ndarray  # (n, k) int64
 
 
+def stable_hash(text: str) -> int:
+    """A hash that is the same in every process (Python's hash() is salted per process).
+
+    gensim 4.4 no longer calls hashfxn for the initial vectors of Word2Vec and FastText (they
+    come from numpy's generator seeded with the model's seed); passing it keeps salted
+    hashes out of any gensim path that still calls it.
+    """
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
 def _gensim_model(config: TrainConfig) -> Word2Vec:
     common = {
         "vector_size": config.vector_size,
@@ -132,6 +143,7 @@ def _gensim_model(config: TrainConfig) -> Word2Vec:
         "ns_exponent": config.ns_exponent,
         "sample": config.sample,
         "seed": config.seed,
+        "hashfxn": stable_hash,
         "workers": config.workers,
         "epochs": config.epochs,
     }

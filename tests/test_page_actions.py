@@ -136,7 +136,9 @@ def test_map_selection_lists_the_chunks_and_downloads_them(downloads):
     # The honesty check below the table is about the first selected chunk.
     first = by_row[rows[0]]
     source = "茶.txt" if first == TEA else "fasttext.md"
-    assert any(md_escape(source) in element.value for element in app.markdown)
+    assert any(
+        element.value.startswith(f"For **{md_escape(source)}** ") for element in app.markdown
+    )
 
 
 @pytest.mark.usefixtures("app_env")

@@ -91,8 +91,7 @@ def extract(
     """
     label = safe_display_name(name)  # name is only ever shown, never used as a path
     progress = on_progress or _no_progress
-    if len(data) > limits.max_bytes:
-        raise IngestError(f"{label}: the file is too large ({_sizes(len(data), limits.max_bytes)})")
+    check_size(label, len(data), limits)
     if not data.strip():
         raise IngestError(f"{label}: the file is empty")
     start = _pdf_offset(data, label)
@@ -554,6 +553,12 @@ def _pages(numbers: list[int]) -> str:
             runs.append([n])
     parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
     return ("page " if len(numbers) == 1 else "pages ") + ", ".join(parts)
+
+
+def check_size(label: str, size: int, limits: Limits) -> None:
+    """Refuse a file over the size limit; callers with a path check before reading it."""
+    if size > limits.max_bytes:
+        raise IngestError(f"{label}: the file is too large ({_sizes(size, limits.max_bytes)})")
 
 
 def _sizes(size: int, limit: int) -> str:

@@ -17,7 +17,7 @@ from core.retrieval.originals import Originals
 from core.retrieval.store import Store
 from core.text import count_noun, safe_display_name
 from ingest.chunk import ChunkConfig, chunk_pages
-from ingest.extract import Extracted, Limits, extract
+from ingest.extract import Extracted, Limits, check_size, extract
 
 log = logging.getLogger(__name__)
 
@@ -189,12 +189,7 @@ class Ingestor:
 
     def _ingest_path(self, path, password, replace, on_progress) -> FileResult:
         try:
-            size = path.stat().st_size
-            if size > self.limits.max_bytes:
-                raise UserError(
-                    f"{path.name}: {size / 2**20:.1f} MB is over the limit of "
-                    f"{self.limits.max_bytes / 2**20:.0f} MB"
-                )
+            check_size(path.name, path.stat().st_size, self.limits)  # before reading it
             data = path.read_bytes()
         except OSError as error:
             return FileResult(path.name, "failed", f"cannot read the file ({error.strerror})")

@@ -113,7 +113,7 @@ with map_column:
             "The star is the question, placed by the fitted map (not refitted); numbered points "
             "are the passages found, the rest fade. " + md_escape(atlas.note)
         )
-        for point in event.selection.points:
-            chunk = atlas.chunks[point["customdata"]]
+        for row in atlas.selected_rows(event.selection.points):  # the star is no chunk
+            chunk = atlas.chunks[row]
             with st.container(border=True):
                 st.markdown(f"**{md_escape(chunk.where)}**  \n{md_escape(chunk.text)}")

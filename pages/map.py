@@ -82,7 +82,7 @@ event = st.plotly_chart(
     key="map",
     width="stretch",
 )
-rows = sorted({point["customdata"] for point in event.selection.points if "customdata" in point})
+rows = atlas.selected_rows(event.selection.points)
 
 sizes = pd.Series(atlas.labels).value_counts()
 clusters = [f"{name} ({sizes.get(label, 0)})" for label, name in atlas.cluster_names.items()]

@@ -98,12 +98,29 @@ def test_ask_in_chinese_and_english(store_with_tea, e5, tmp_path):
 
 
 def test_each_source_is_cited_once(e5):
+    # Two passages of one page, and another page whose sentence ranks between theirs:
+    # the page's sentences are gathered under one citation, at the place of its best one.
     hits = [
-        _hit("Sourdough rises because yeast makes gas. Gluten traps the gas.", 1, 0.9),
-        _hit("Bakers feed the starter with flour.", 2, 0.88, page=4),
+        _hit("Sourdough rises because yeast makes carbon dioxide. Rye is a grain.", 1, 0.9),
+        _hit("Gluten traps the gas in the dough. Ovens are hot.", 2, 0.89, page=4),
+        _hit("Bakers feed the starter with flour and water.", 3, 0.88),
     ]
     query = "Why does sourdough rise and what traps the gas?"
     result = answer(query, e5.encode_query(query), hits, e5, verdict())
-    citations = [citation for _, citation in result.cited()]
-    assert len(citations) == len(set(citations))
-    assert result.text.count("[a.pdf, p. 3]") == 1
+    assert [(e.sentence, e.citation) for e in result.sentences] == [
+        ("Sourdough rises because yeast makes carbon dioxide.", "[a.pdf, p. 3]"),
+        ("Gluten traps the gas in the dough.", "[a.pdf, p. 4]"),
+        ("Bakers feed the starter with flour and water.", "[a.pdf, p. 3]"),
+    ]
+    assert result.cited() == [
+        (
+            "Sourdough rises because yeast makes carbon dioxide. "
+            "Bakers feed the starter with flour and water.",
+            "[a.pdf, p. 3]",
+        ),
+        ("Gluten traps the gas in the dough.", "[a.pdf, p. 4]"),
+    ]
+    assert result.text == (
+        "Sourdough rises because yeast makes carbon dioxide. Bakers feed the starter with flour "
+        "and water. [a.pdf, p. 3] Gluten traps the gas in the dough. [a.pdf, p. 4]"
+    )

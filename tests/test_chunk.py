@@ -97,9 +97,11 @@ def test_chunk_ids_are_deterministic(e5):
 
 
 def test_config_is_validated():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^overlap must be at least 0 and smaller than the chunk"):
         ChunkConfig(tokens=100, overlap=100)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^overlap must be at least 0"):
+        ChunkConfig(tokens=100, overlap=-1)
+    with pytest.raises(ValueError, match="^chunk size must be at least 16 tokens$"):
         ChunkConfig(tokens=8)
 
 

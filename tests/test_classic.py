@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import random
+import subprocess
+import sys
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.stats
 from gensim.models import FastText, Word2Vec
 from gensim.models.fasttext import ft_ngram_hashes
 from gensim.test.utils import datapath
@@ -42,6 +47,8 @@ from core.classic.training import (
 )
 from core.errors import UserError
 from core.text import words
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # A corpus built so the geometry is known: each person word is gender x status x age, and
 # each sentence names the person with one context word for each of the three attributes.
@@ -344,7 +351,7 @@ def test_chinese_evaluation_files() -> None:
         for line in ZH_SIMILARITY.read_text(encoding="utf-8").splitlines()
         if not line.startswith("#")
     ]
-    assert 40 <= len(pairs) <= 60
+    assert len(pairs) == 60
     assert all(0 <= float(score) <= 10 for _, _, score in pairs)
     assert len({(a, b) for a, b, _ in pairs}) == len(pairs)
     analogies = [
@@ -373,10 +380,25 @@ def test_evaluation_scores_and_oov_shares() -> None:
     assert wordsim.total == len(rows) == 353
     assert wordsim.pairs_used == len(known) > 0
     assert wordsim.oov_share == pytest.approx(1 - len(known) / 353)
-    assert -1 <= wordsim.score <= 1
+    unit = model.wv.vectors / np.linalg.norm(model.wv.vectors, axis=1, keepdims=True)
+
+    def cosine(a: str, b: str) -> float:
+        return float(
+            unit[model.wv.key_to_index[a.lower()]] @ unit[model.wv.key_to_index[b.lower()]]
+        )
+
+    expected = scipy.stats.spearmanr(
+        [float(r[2]) for r in known], [cosine(r[0], r[1]) for r in known]
+    )
+    assert wordsim.score == pytest.approx(expected.statistic, abs=1e-6)
     analogies = results["Google analogies (en)"]
     assert analogies.total == 19544 and analogies.metric == "accuracy"
-    assert 0.5 < analogies.oov_share < 1.0 and 0 <= analogies.score <= 1
+    with open(datapath("questions-words.txt"), encoding="utf-8") as lines:
+        questions = [line.split() for line in lines if not line.startswith(":")]
+    answerable = [q for q in questions if all(word.lower() in model.wv for word in q)]
+    assert len(questions) == 19544 and analogies.pairs_used == len(answerable) > 0
+    assert analogies.oov_share == pytest.approx(1 - len(answerable) / 19544)
+    assert 0 <= analogies.score <= 1
     chinese = results["Chinese similarity (zh, this project)"]
     assert (chinese.score, chinese.oov_share, chinese.pairs_used) == (None, 1.0, 0)
     # gensim's evaluators swap in an upper-cased vocabulary while they run; ours is untouched.
@@ -384,12 +406,32 @@ def test_evaluation_scores_and_oov_shares() -> None:
 
 
 def test_chinese_similarity_scores_a_chinese_model() -> None:
-    texts = ["".join(f"{a}和{b}都很常见。" for a, b in [("猫", "狗"), ("苹果", "香蕉")] * 3)]
+    # Eight pairs of the file, from close (猫-狗) to unrelated (香蕉-法律): enough for a rank
+    # correlation that says something (two pairs would always give +1 or -1).
+    pairs = [
+        ("猫", "狗"), ("猫", "动物"), ("苹果", "香蕉"), ("苹果", "水果"),
+        ("咖啡", "茶"), ("猫", "电脑"), ("香蕉", "法律"), ("咖啡", "战争"),
+    ]  # fmt: skip
+    texts = ["".join(f"{a}和{b}都很常见。" for a, b in pairs) * 3]
     model = train(tokenize_corpus(texts * 5), TrainConfig(vector_size=8, min_count=1))
     result = evaluate_similarity(model, ZH_SIMILARITY, "zh")
-    # Two pairs of the file are in this vocabulary: 猫-狗 and 苹果-香蕉.
-    assert result.pairs_used == 2 and result.oov_share == pytest.approx(58 / 60)
-    assert abs(result.score) == pytest.approx(1.0)
+    assert result.pairs_used == 8 and result.oov_share == pytest.approx(52 / 60)
+    # The same number computed here: the human scores of the file against the cosines.
+    human = {
+        (a, b): float(score)
+        for a, b, score in (
+            line.split("\t")
+            for line in ZH_SIMILARITY.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("#")
+        )
+    }
+    unit = model.wv.vectors / np.linalg.norm(model.wv.vectors, axis=1, keepdims=True)
+    cosines = [
+        float(unit[model.wv.key_to_index[a]] @ unit[model.wv.key_to_index[b]]) for a, b in pairs
+    ]
+    expected = scipy.stats.spearmanr([human[p] for p in pairs], cosines).statistic
+    assert -1 < expected < 1
+    assert result.score == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize("algorithm", ["word2vec", "fasttext"])
@@ -493,30 +535,33 @@ def test_project_words() -> None:
 
 
 REPRODUCE = """
+import sys
 from core.classic.training import TrainConfig, tokenize_corpus, train
-texts = ["the king rules the land", "the queen rules the land", "a man walks", "a woman walks"] * 20
-model = train(tokenize_corpus(texts), TrainConfig(epochs=2, min_count=1, sample=0))
-print(repr(float(model.wv.vectors.sum())))
+texts = ["the king rules the land", "the queen rules the land", "a man walks", "a woman walks",
+         "国王统治这片土地。王后也统治这片土地。"] * 20
+for algorithm in ("word2vec", "fasttext"):
+    config = TrainConfig(algorithm=algorithm, epochs=2, min_count=1, sample=0, bucket=1000,
+                         seed=int(sys.argv[1]))
+    model = train(tokenize_corpus(texts), config)
+    print(algorithm, model.wv.index_to_key, model.wv.vectors.tobytes().hex())
 """
 
 
 def test_training_is_reproducible_across_processes():
-    # Python's hash() is salted per process; gensim seeds word vectors from hashfxn.
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    sums = {
-        subprocess.run(
-            [sys.executable, "-c", REPRODUCE],
-            cwd=root,
-            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(root)},
+    # gensim 4.4 draws every initial vector from numpy's generator seeded with the model's seed
+    # (prep_vectors), and hashfxn is no longer consulted: a run must depend on the seed and on
+    # nothing that changes from process to process, such as the salt of Python's hash().
+    def run(hash_seed: int, seed: int) -> str:
+        return subprocess.run(
+            [sys.executable, "-c", REPRODUCE, str(seed)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": str(hash_seed), "PYTHONPATH": str(ROOT)},
             capture_output=True,
             text=True,
             check=True,
-        ).stdout.strip()
-        for seed in (1, 2)
-    }
-    assert len(sums) == 1
+        ).stdout
+
+    first = run(hash_seed=1, seed=42)
+    assert first.count("\n") == 2 and "国王" in first
+    assert run(hash_seed=2, seed=42) == first
+    assert run(hash_seed=1, seed=43) != first

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.jobs import IngestJob, Upload
+from ingest.jobs import IngestJob, JobStatus, Upload
 from ingest.pipeline import Ingestor
 
 TEXTS = {
@@ -30,17 +32,41 @@ def test_two_jobs_at_once_leave_the_store_consistent(tmp_path, e5):
     store.close()
 
 
+class _RecordingJob(IngestJob):
+    """An ingest job that keeps every status a page could have read while it ran."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: list[JobStatus] = []
+
+    def _update(self, **changes) -> None:
+        super()._update(**changes)
+        self.seen.append(self.status())
+
+
 def test_a_job_reports_progress_and_a_failed_file(tmp_path, e5):
     store = open_store(Settings(data_dir=tmp_path))
     ingestor = Ingestor(store=store, encoder=e5, collection="c")
-    stages = []
-    job = IngestJob(ingestor, [Upload("ok.md", b"Fine text."), Upload("bad.pdf", b"nope")])
-    job._on_progress = lambda stage, done, total: stages.append(stage)  # observe the callback
+    job = _RecordingJob(ingestor, [Upload("ok.md", b"Fine text."), Upload("bad.pdf", b"nope")])
     status = job.start().wait(60)
+    assert status.done
     assert [r.line for r in status.results] == [
         "ok.md: indexed: 1 chunk",
         "bad.pdf: failed: not a PDF file (it has no PDF header)",
     ]
-    assert {"reading", "encoding", "storing"} <= set(stages)
-    assert status.current == "" and status.stage == "done"
+    # What the progress bar shows, in order (repeats of one state collapsed): the pipeline's
+    # own progress calls must reach status(), the only thing the page reads.
+    shown = [(s.current, s.stage, s.stage_done, s.stage_total, len(s.results)) for s in job.seen]
+    assert [state for state, _ in itertools.groupby(shown)] == [
+        ("ok.md", "reading", 0, 1, 0),
+        ("ok.md", "encoding", 0, 1, 0),
+        ("ok.md", "encoding", 1, 1, 0),
+        ("ok.md", "storing", 0, 1, 0),
+        ("ok.md", "storing", 1, 1, 0),
+        ("ok.md", "storing", 1, 1, 1),
+        ("bad.pdf", "reading", 0, 1, 1),
+        ("bad.pdf", "reading", 0, 1, 2),
+        ("", "done", 0, 1, 2),
+    ]
+    assert all(not s.done for s in job.seen[:-1])
     store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
+from ui.render import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 FASTTEXT = (
@@ -108,12 +110,20 @@ def test_document_text_is_escaped_not_rendered(app_env):
     assert "](javascript" not in text and "\\]\\(javascript" in text
 
 
-def test_library_lists_and_previews_documents(app_env):
+def test_library_lists_and_previews_documents(app_env, e5):
     app = _page("pages/library.py")
     table = app.dataframe[0].value
     assert sorted(table["Name"]) == ["fasttext.md", "hostile.txt", "茶.txt"]
     assert set(table["Model"]) == {"e5-small"}
-    assert app.expander  # the chunk preview of the selected document
+    for name, text in [("茶.txt", TEA), ("hostile.txt", HOSTILE)]:
+        label = f"{name} · {hashlib.sha256(text.encode()).hexdigest()[:8]}"
+        app.selectbox(key="doc_choice").set_value(label).run()
+        assert not app.exception, app.exception
+        # The first expander is the chunking help; then one per chunk of the chosen document.
+        chunking, *previews = app.expander
+        assert chunking.label.startswith("Chunking")
+        assert [e.label for e in previews] == [f"Chunk 1 · text · {e5.count_tokens(text)} tokens"]
+        assert previews[0].markdown[0].value == md_escape(text)
 
 
 def test_map_page_draws_the_collection_and_says_how(app_env):

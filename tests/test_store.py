@@ -564,6 +564,22 @@ def test_a_writer_keeps_the_folder_until_it_closes(tmp_path: Path, e5: Encoder, 
     ]
 
 
+class _QueueProbe:
+    """Wraps the store's thread lock and tells when a thread had to queue for it."""
+
+    def __init__(self, lock) -> None:
+        self._lock = lock
+        self.queued = threading.Event()
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(blocking=False):  # held by another thread
+            self.queued.set()
+            self._lock.acquire()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
+
+
 def test_writing_is_reentrant_and_threads_queue(
     tmp_path: Path, e5: Encoder, english: Doc, chinese: Doc
 ) -> None:
@@ -577,15 +593,18 @@ def test_writing_is_reentrant_and_threads_queue(
         except BaseException as error:  # reported to the main thread
             errors.append(error)
 
+    probe = _QueueProbe(store._lock._threads)
+    store._lock._threads = probe
     with store.writing():
         with store.writing():
             _add(store, english)  # nested use inside one process does not deadlock
         other = threading.Thread(target=add_chinese)
         other.start()
-        other.join(timeout=0.5)
-        assert other.is_alive()  # waiting for the lock, not refused
+        # Decided by the lock itself, not by a clock: the other thread found it held and queued.
+        assert probe.queued.wait(timeout=60), "the other thread never asked for the lock"
+        assert other.is_alive() and errors == []  # waiting, not refused
         assert store.documents(NAME) == [english.document]
-    other.join(timeout=30)
+    other.join(timeout=60)
     assert not other.is_alive()
     assert errors == []
     assert store.documents(NAME) == [english.document, chinese.document]

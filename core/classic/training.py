@@ -128,8 +128,12 @@ class LossSample:
 
 
 def stable_hash(text: str) -> int:
-    """gensim seeds each word's first vector from hashfxn(word + seed); Python's own hash()
-    changes from process to process, which made trainings differ between runs."""
+    """A hash that is the same in every process (Python's hash() is salted per process).
+
+    gensim 4.4 no longer calls hashfxn for the initial vectors of Word2Vec and FastText (they
+    come from numpy's generator seeded with the model's seed); passing it keeps salted
+    hashes out of any gensim path that still calls it.
+    """
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 

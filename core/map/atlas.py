@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -41,6 +42,17 @@ class CollectionMap:
         """(row, rank) of each hit that is on the map."""
         rows = {chunk.id: row for row, chunk in enumerate(self.chunks)}
         return [(rows[h.chunk.id], h.rank) for h in hits if h.chunk.id in rows]
+
+    def selected_rows(self, points: Iterable[Mapping[str, Any]]) -> list[int]:
+        """The chunk rows under a chart selection (Streamlit's points), sorted, no repeats.
+
+        Every chunk's point carries its row as customdata; the query's star carries none and
+        is not a chunk. A selection left from an earlier, larger map may name rows gone since.
+        """
+        rows = {point.get("customdata") for point in points}
+        return sorted(
+            int(row) for row in rows if isinstance(row, int) and 0 <= row < len(self.chunks)
+        )
 
     def figure(
         self,

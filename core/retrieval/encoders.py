@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import socket
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -89,10 +91,18 @@ class E5Encoder(Encoder):
 class SentenceTransformerEncoder(Encoder):
     """Any sentence-transformers model, by hub name or local folder."""
 
-    def __init__(self, model: str | Path, name: str | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model: str | Path,
+        name: str | None = None,
+        batch_size: int = 32,
+        local_files_only: bool = False,
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
-        self._model = SentenceTransformer(str(model), device="cpu")
+        self._model = SentenceTransformer(
+            str(model), device="cpu", local_files_only=local_files_only
+        )
         self.name = name or str(model)
         self.dimension = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length or 512)
@@ -138,10 +148,28 @@ def load_encoder(name: str) -> Encoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         return SentenceTransformerEncoder(minilm_path(), name=MINILM)
+    # Offline, a hub download retries for minutes and logs every try: use the local cache only.
+    offline = not Path(name).expanduser().exists() and not _hub_reachable()
     try:
-        return SentenceTransformerEncoder(name)
+        return SentenceTransformerEncoder(name, local_files_only=offline)
     except Exception as error:  # hub errors come in many types; the user needs one sentence
+        reason = "the model hub cannot be reached" if offline else type(error).__name__
         raise UserError(
-            f"Could not load the model {name!r} ({type(error).__name__}). Use a bundled model "
+            f"Could not load the model {name!r} ({reason}). Use a bundled model "
             f"({', '.join(BUNDLED_MODELS)}), a local folder, or a hub name with internet access."
         ) from error
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the model hub (HF_ENDPOINT) accepts a connection; False when told to stay offline."""
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        return False
+    from huggingface_hub import constants
+
+    url = urlsplit(constants.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False

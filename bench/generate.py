@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Chunk, Hit  # noqa: E402
+from core.retrieval.answerability import accept_all  # noqa: E402
 from core.retrieval.encoders import E5_SMALL, load_encoder  # noqa: E402
 from core.retrieval.generate import (  # noqa: E402
     Extractive,
@@ -88,11 +89,15 @@ def measure(
     pid: int | None,
 ) -> dict:
     firsts, rates, prompt_tokens = [], [], 0
-    for _ in Generation(generator, QUESTION, hits, 0.0, 4, time_limit=600):  # warm-up, not timed
+    for _ in Generation(
+        generator, QUESTION, hits, accept_all(), 4, time_limit=600
+    ):  # warm-up, not timed
         pass
     with PeakSampler(pid) as sampler:
         for _ in range(runs):
-            generation = Generation(generator, QUESTION, hits, 0.0, max_tokens, time_limit=600)
+            generation = Generation(
+                generator, QUESTION, hits, accept_all(), max_tokens, time_limit=600
+            )
             started = time.perf_counter()
             for _piece in generation:
                 pass

@@ -231,7 +231,10 @@ def test_streaming_delivers_pieces_before_the_answer_is_complete():
     server = TinyOpenAI(handle)
     try:
         generation = Generation(
-            OpenAICompatible(server.base_url, "tiny", KEY), "Why does it rise?", HITS, 0.8
+            OpenAICompatible(server.base_url, "tiny", KEY),
+            "Why does it rise?",
+            HITS,
+            verdict(passage_floor=0.8),
         )
         pieces = []
         for piece in generation:
@@ -261,7 +264,9 @@ def test_stop_ends_the_stream_and_keeps_the_partial_answer():
 
     server = TinyOpenAI(handle)
     try:
-        generation = Generation(OpenAICompatible(server.base_url, "tiny"), "q?", HITS, 0.8)
+        generation = Generation(
+            OpenAICompatible(server.base_url, "tiny"), "q?", HITS, verdict(passage_floor=0.8)
+        )
         for piece in generation:
             if piece == "w2 ":
                 generation.stop()
@@ -285,7 +290,11 @@ def test_the_time_limit_stops_a_long_answer():
     server = TinyOpenAI(handle)
     try:
         generation = Generation(
-            OpenAICompatible(server.base_url, "tiny"), "q?", HITS, 0.8, time_limit=0.35
+            OpenAICompatible(server.base_url, "tiny"),
+            "q?",
+            HITS,
+            verdict(passage_floor=0.8),
+            time_limit=0.35,
         )
         pieces = list(generation)
     finally:
@@ -360,7 +369,9 @@ def test_a_stream_cut_off_midway_is_a_clear_error_and_keeps_what_came():
 
     server = TinyOpenAI(handle)
     try:
-        generation = Generation(OpenAICompatible(server.base_url, "tiny"), "q?", HITS, 0.8)
+        generation = Generation(
+            OpenAICompatible(server.base_url, "tiny"), "q?", HITS, verdict(passage_floor=0.8)
+        )
         pieces = []
         with pytest.raises(GeneratorError, match=r"broke off in the middle of the answer"):
             for piece in generation:

@@ -162,7 +162,9 @@ def test_a_server_killed_mid_stream_is_a_clear_error(smollm2_folder, tmp_path, h
     pieces: list[str] = []
     try:
         generator = OpenAICompatible(server.base_url, server.model)
-        generation = Generation(generator, QUESTION, hits, 0.0, max_tokens=200, time_limit=600)
+        generation = Generation(
+            generator, QUESTION, hits, verdict(passage_floor=0.0), max_tokens=200, time_limit=600
+        )
         with pytest.raises(GeneratorError, match=r"broke off in the middle of the answer"):
             for piece in generation:
                 pieces.append(piece)
@@ -200,7 +202,9 @@ def test_ask_command_line_through_the_server(llm_server, data_dir, capsys, monke
 
 def test_the_local_model_streams_and_stops_on_request(smollm2, hits):
     assert smollm2.note == SMOLLM2_NOTE  # labelled as the teaching demo it is
-    generation = Generation(smollm2, QUESTION, hits, 0.0, max_tokens=64, time_limit=600)
+    generation = Generation(
+        smollm2, QUESTION, hits, verdict(passage_floor=0.0), max_tokens=64, time_limit=600
+    )
     pieces = []
     for piece in generation:
         pieces.append(piece)
@@ -220,7 +224,9 @@ def test_prompt_injection_in_documents_stays_inert(smollm2, hits):
     bread = [hit for hit in hits if hit.chunk.source == "bread.txt"]
     clean = build_prompt(QUESTION, bread, smollm2.count_tokens, smollm2.context_window, 48, True)
 
-    generation = Generation(smollm2, QUESTION, hits, 0.0, max_tokens=48, time_limit=600)
+    generation = Generation(
+        smollm2, QUESTION, hits, verdict(passage_floor=0.0), max_tokens=48, time_limit=600
+    )
     prompt = generation.prompt
     assert prompt.messages[0] == clean.messages[0]  # the instructions are the same
     user = prompt.messages[1]["content"]

@@ -100,6 +100,11 @@ class Verdict:
     passage_floor: float
 
 
+def accept_all() -> Verdict:
+    """A verdict that lets every passage through: for measuring what consumes it (benchmarks)."""
+    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 0.0, 1.0, True), passage_floor=-1.0)
+
+
 def judge(
     question: str,
     hits: Sequence[Hit],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,7 +59,14 @@ def _scaled(runs: list[Run], size: tuple[int, int]) -> list[Run]:
 def _engine():
     from rapidocr_onnxruntime import RapidOCR  # loads onnxruntime: only when OCR is needed
 
-    return RapidOCR()
+    engine = RapidOCR()
+    # RapidOCR gives its loggers stderr handlers of their own at DEBUG: hand them back to the
+    # application's logging (the command lines show library chatter only with --verbose).
+    for name in ("RapidOCR", "OrtInferSession"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.setLevel(logging.NOTSET)
+    return engine
 
 
 def read_image(image: Image.Image) -> OcrResult:

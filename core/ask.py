@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         record = {"question": args.question, **result.record()}
         record["answerable"] = verdict.answerable
         record["confidence"] = round(verdict.confidence, 4)
+        record["passage_floor"] = round(verdict.passage_floor, 4)  # the score a passage needs
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
         record["passages"] = [hit_record(hit) for hit in hits]

@@ -194,7 +194,9 @@ def test_ask_command_line_through_the_server(llm_server, data_dir, capsys, monke
             "source": passage["source"],
             "page": passage["page"],
         }
-    assert record["prompt_tokens"] > 0 and record["passages_given"] == 3
+    assert record["answerable"] is True and record["prompt_tokens"] > 0
+    near_the_best = [p for p in record["passages"] if p["score"] >= record["passage_floor"]]
+    assert record["passages_given"] == len(near_the_best) >= 1  # only passages near the best
 
 
 # -- in-process ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -155,3 +156,20 @@ def test_questions_the_documents_cannot_answer_are_refused_in_both_languages(not
         assert verdict(question).answerable, question
     for question in ("火山为什么会喷发？", "如何申请美国签证？", "Who won the World Cup in 2014?"):
         assert not verdict(question).answerable, question
+
+
+def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
+    from core.ask import main as ask_main
+
+    def asked(question: str) -> dict:
+        argv = [question, "--collection", "notes", "--db", str(tmp_path), "--json"]
+        assert ask_main(argv) == 0
+        return json.loads(capsys.readouterr().out)
+
+    tea = asked("龙井茶产自哪里？")
+    assert tea["answerable"] is True and tea["confidence"] >= 0.5
+    assert "龙井茶产自浙江杭州西湖一带" in tea["answer"]
+    volcano = asked("火山为什么会喷发？")
+    assert volcano["answerable"] is False and volcano["confidence"] < 0.5
+    assert volcano["answer"] == "" and volcano["citations"] == []
+    assert len(volcano["passages"]) == 2  # both chunks, still shown as the closest ones

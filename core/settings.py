@@ -20,6 +20,7 @@ class Settings:
     chunk_overlap: int = 40
     max_file_mb: int = 100
     max_pages: int = 2000
+    map_max_points: int = 20_000  # bigger maps send a density plus a sample of points
 
     @property
     def chroma_dir(self) -> Path:
@@ -42,4 +43,5 @@ class Settings:
             chunk_overlap=int(env.get("EE_CHUNK_OVERLAP", defaults.chunk_overlap)),
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),
             max_pages=int(env.get("EE_MAX_PAGES", defaults.max_pages)),
+            map_max_points=int(env.get("EE_MAP_MAX_POINTS", defaults.map_max_points)),
         )

@@ -12,6 +12,7 @@ from core.map.atlas import MapConfig, collection_map
 from core.map.figures import DEFAULT_SAMPLE_POINTS, figure_size_bytes, map_figure, sample_rows
 from core.map.placement import (
     StarPlacement,
+    hit_groups,
     hit_weights,
     neighbour_spacing,
     place_star,
@@ -90,6 +91,33 @@ def test_star_far_from_its_hits_moves_to_their_weighted_mean() -> None:
     three_d = place_star(np.zeros(3), np.array([[3.0, 0, 0], [5.0, 0, 0]]), [1, 3], typical=1.0)
     np.testing.assert_array_equal(three_d.point, [4.5, 0.0, 0.0])
     assert three_d.ratio == 3.0
+
+
+def test_hit_groups_link_chains_of_near_hits() -> None:
+    hits = np.array([[10, 0], [0, 0], [11, 0], [1.5, 0], [12, 0], [30, 0]])
+    np.testing.assert_array_equal(hit_groups(hits, 1.5), [0, 1, 0, 1, 0, 2])
+    np.testing.assert_array_equal(hit_groups(hits, 1.0), [0, 1, 0, 2, 0, 3])
+    np.testing.assert_array_equal(hit_groups(hits, 100.0), [0, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(hit_groups(hits[:1], 0.0), [0])
+
+
+def test_star_far_from_split_hits_goes_to_the_heaviest_group() -> None:
+    hits = np.array([[0.0, 0.0], [2.0, 0.0], [20.0, 0.0], [21.0, 0.0], [22.0, 0.0]])
+    # Group A (first two) weighs 3 + 1 = 4, group B 1 + 1 + 1 = 3: the star goes to A's mean.
+    star = place_star(np.array([10.0, 10.0]), hits, [3, 1, 1, 1, 1], typical=1.0)
+    assert star.method == "hits" and (star.hits, star.group) == (5, 2)
+    np.testing.assert_array_equal(star.point, [0.5, 0.0])
+    assert star.ratio == pytest.approx(math.sqrt(8**2 + 10**2))  # nearest hit: (2, 0)
+    assert star.note == (
+        "★ drawn at the similarity-weighted mean of 2 of its 5 hits (the other 3 lie elsewhere "
+        "on the map): the map's transform put it 12.8× the typical neighbour distance from the "
+        "nearest hit."
+    )
+    # Equal weights 4 and 4: the group of the heaviest hit (weight 3) wins.
+    tie = place_star(np.array([10.0, 10.0]), hits, [3, 1, 2, 1, 1], typical=1.0)
+    np.testing.assert_array_equal(tie.point, [0.5, 0.0])
+    heavier = place_star(np.array([10.0, 10.0]), hits, [3, 1, 2, 2, 1], typical=1.0)
+    np.testing.assert_array_equal(heavier.point, np.float32([20.8, 0.0]))
 
 
 def test_star_without_hits_or_spacing() -> None:
@@ -240,9 +268,12 @@ def test_star_sits_among_its_hits_on_a_small_collection(tmp_path, e5: Encoder) -
         nearest = np.linalg.norm(coords[rows] - star.transformed, axis=1).min()
         assert star.distance == pytest.approx(float(nearest), rel=1e-6)
         if star.ratio > atlas.star_tolerance:
-            weights = [hit.score for hit in hits]  # Chroma's cosine for these unit vectors
-            expected = np.average(coords[rows], axis=0, weights=weights)
-            assert star.method == "hits"
+            weights = np.array([hit.score for hit in hits])  # Chroma's cosine, unit vectors
+            groups = hit_groups(coords[rows], atlas.star_tolerance * star.typical)
+            heaviest = max(set(groups), key=lambda g: weights[groups == g].sum())
+            members = groups == heaviest
+            expected = np.average(coords[rows][members], axis=0, weights=weights[members])
+            assert star.method == "hits" and star.group == members.sum()
             np.testing.assert_allclose(star.point, expected, rtol=1e-3, atol=1e-4)
         else:
             assert star.method == "transform"

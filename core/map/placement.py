@@ -3,7 +3,9 @@
 A reducer's transform (UMAP's especially, on small collections) can put a query far from the
 chunks the search ranked first: five hits on one side, the star on the other. That tells the
 wrong story, so the distance is measured against the map's own neighbour spacing, and a star
-that lands too far is drawn at the similarity-weighted mean of its hits instead.
+that lands too far is drawn at the similarity-weighted mean of its hits instead; of the heaviest
+group of them when the hits themselves lie in separate places (the mean of two distant groups
+would fall between them, near none).
 """
 
 from __future__ import annotations
@@ -30,13 +32,22 @@ class StarPlacement:
     distance: float  # transform's star to its nearest hit, map units (nan without hits)
     typical: float  # typical neighbour distance on this map, map units
     ratio: float  # distance / typical (nan without hits)
+    hits: int = 0  # how many hits were measured
+    group: int = 0  # how many of them the moved star is the mean of (0: not moved)
 
     @property
     def note(self) -> str:
         """One sentence for the map saying which placement was used and why."""
         if self.method == "hits":
+            which = "its hits"
+            if self.group < self.hits:
+                rest = self.hits - self.group
+                which = (
+                    f"{self.group} of its {self.hits} hits (the other {rest} lie elsewhere on "
+                    "the map)"
+                )
             return (
-                f"★ drawn at the similarity-weighted mean of its hits: the map's transform put it "
+                f"★ drawn at the similarity-weighted mean of {which}: the map's transform put it "
                 f"{self.ratio:.1f}× the typical neighbour distance from the nearest hit."
             )
         if np.isnan(self.ratio):
@@ -100,16 +111,47 @@ def place_star(
 ) -> StarPlacement:
     """Keep the transform's spot when it is within tolerance x typical of a hit, else move it.
 
-    The moved star is the weights-weighted mean of the hits' map coordinates.
+    The moved star is the weighted mean of the map coordinates of the heaviest hit group (see
+    hit_groups, linked at tolerance x typical); a tie goes to the group of the heaviest hit.
     """
     star = np.asarray(transformed, dtype=np.float32).reshape(-1)
     hits = np.asarray(hit_coords, dtype=np.float64).reshape(-1, len(star))
-    if len(hits) == 0:
+    n = len(hits)
+    if n == 0:
         return StarPlacement(star, star, "transform", float("nan"), typical, float("nan"))
     distance = float(np.min(np.linalg.norm(hits - star, axis=1)))
     ratio = distance / typical if typical > 0 else (0.0 if distance == 0 else float("inf"))
     if ratio <= tolerance:
-        return StarPlacement(star, star, "transform", distance, typical, ratio)
+        return StarPlacement(star, star, "transform", distance, typical, ratio, n)
     weights = np.asarray(weights, dtype=np.float64).reshape(-1)
-    mean = (weights[:, None] * hits).sum(axis=0) / weights.sum()
-    return StarPlacement(mean.astype(np.float32), star, "hits", distance, typical, ratio)
+    groups = hit_groups(hits, tolerance * typical if typical > 0 else 0.0)
+    heaviest = int(np.argmax(weights))
+    best = max(
+        set(groups.tolist()), key=lambda g: (weights[groups == g].sum(), g == groups[heaviest])
+    )
+    members = groups == best
+    mean = (weights[members, None] * hits[members]).sum(axis=0) / weights[members].sum()
+    point = mean.astype(np.float32)
+    return StarPlacement(point, star, "hits", distance, typical, ratio, n, int(members.sum()))
+
+
+def hit_groups(hit_coords: np.ndarray, link: float) -> np.ndarray:
+    """Group number per hit: hits within link of each other, directly or in a chain, share one.
+
+    Numbered by first member, so the group of hit 0 is 0.
+    """
+    points = np.asarray(hit_coords, dtype=np.float64)
+    n = len(points)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    near = np.linalg.norm(points[:, None] - points[None], axis=2) <= link
+    for i, j in zip(*np.nonzero(np.triu(near, k=1)), strict=True):
+        parent[max(root(i), root(j))] = min(root(i), root(j))
+    roots = [root(i) for i in range(n)]
+    numbers = {r: number for number, r in enumerate(dict.fromkeys(roots))}
+    return np.array([numbers[r] for r in roots], dtype=np.int64)

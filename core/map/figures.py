@@ -147,7 +147,8 @@ def _density_trace(points: np.ndarray, bins: int, opacity: float) -> go.Heatmap:
         points[:, 0],
         points[:, 1],
         bins=[int(shape[0]), int(shape[1])],
-        range=[[low[0], low[0] + shape[0] * size], [low[1], low[1] + shape[1] * size]],
+        # max(): rounding must never leave the farthest point outside the last bin.
+        range=[[low[i], max(low[i] + shape[i] * size, high[i])] for i in (0, 1)],
     )
     # Log scale (a few dense topics would otherwise wash out the rest), as levels 1-255 in one
     # byte per bin; 0 = empty, drawn transparent.

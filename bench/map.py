@@ -10,6 +10,17 @@ warm-up and reported on its own. "restart" runs a fresh Python process that load
 map and places one query: what the first search after an app restart costs. "fig MB" is the
 figure JSON with a query and 10 hits (hover snippets of "hover" characters: the default for
 that size), "fig s" the time to build it.
+
+Three more parts, each on its own (they skip the table above):
+  --figures 10000,100000[,1000000]  payload of the big-map figure (density + 2,000-point sample,
+      the query and 10 hits on top) against the old full scatter, both built in this run from the
+      same synthetic 2-D coords: JSON bytes, build + serialise seconds, and the ratios.
+      --no-old skips the full scatter (1M points of it take minutes and gigabytes).
+  --cold  the first map in a fresh process (UMAP fit of --cold-n vectors + one query placement):
+      with no warm-up, while the background warm-up is still running, and after it finished.
+  --star  real e5 vectors of small bilingual collections: how far the map's transform puts the
+      question's star from its nearest top-5 hit, in typical neighbour distances, and after
+      core.map.placement moved the far ones among their hits.
 """
 
 from __future__ import annotations
@@ -138,6 +149,175 @@ def run(sizes: list[int], methods: list[str], data: str, restart: bool, cache_di
             )
 
 
+def map_coords(n: int, seed: int = 0) -> np.ndarray:
+    """2-D map coords like a UMAP of topics: 60 blobs of uneven size and spread."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(-20, 20, size=(60, 2))
+    topic = rng.choice(60, size=n, p=rng.dirichlet(np.ones(60)))
+    spread = rng.uniform(0.3, 1.5, size=60)[topic, None]
+    return (centres[topic] + rng.normal(size=(n, 2)) * spread).astype(np.float32)
+
+
+def run_figures(sizes: list[int], old: bool) -> None:
+    """Bytes and seconds of the big-map figure against the old full scatter, same coords."""
+    from core.map.atlas import MapConfig
+    from core.map.figures import hover_texts
+
+    max_points = MapConfig().max_points
+    print(f"figure with a query and 10 hits; big-map mode above {max_points:,} points")
+    header = (
+        f"{'n':>8} {'old MB':>8} {'old s':>7} {'new MB':>7} {'new s':>6} "
+        f"{'bytes old/new':>13} {'time old/new':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for n in sizes:
+        coords = map_coords(n)
+        fake_chunks = chunks(n)
+        hits = [(int(row), rank) for rank, row in enumerate(range(0, n, n // 10), 1)][:10]
+        query = coords[hits[0][0]] + 0.5
+
+        sent = (coords, fake_chunks, query, hits)
+        old_mb = old_s = float("nan")
+        if old:
+            # The app kept every point's hover text cached, so it is not part of the old cost.
+            hover = hover_texts(fake_chunks)
+            old_bytes, old_s = timed(_figure_bytes, *sent, hover=hover)
+            old_mb = old_bytes / 1e6
+            del hover
+        new_bytes, new_s = timed(_figure_bytes, *sent, max_points=max_points)
+        new_mb = new_bytes / 1e6
+        print(
+            f"{n:>8} {old_mb:>8.2f} {old_s:>7.2f} {new_mb:>7.3f} {new_s:>6.2f} "
+            f"{old_mb / new_mb:>13.1f} {old_s / new_s:>12.1f}",
+            flush=True,
+        )
+
+
+def _figure_bytes(coords, fake_chunks, query, hits, **options: object) -> int:
+    """Build the figure and serialise it as it is sent: the JSON's bytes."""
+    figure = map_figure(coords, fake_chunks, query=query, hits=hits, **options)
+    return len(figure.to_json().encode("utf-8"))
+
+
+def run_cold(n: int) -> None:
+    """The first map (fit + one placement) in fresh processes, with and without the warm-up."""
+    print(f"first map in a fresh Python process: UMAP of {n} clustered vectors + one query")
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory(prefix="map-cold-") as cache_dir:
+        for mode, words in [
+            ("none", "fit, no warm-up"),
+            ("racing", "fit, requested as the background warm-up starts"),
+            ("warmed", "fit, after the background warm-up finished"),
+            ("restart", "restart: cached map, no warm-up"),
+            ("restart-warmed", "restart: cached map, after the warm-up"),
+        ]:
+            spec = f"{mode},{n},{cache_dir}"
+            command = [sys.executable, "-m", "bench.map", "--cold-probe", spec]
+            result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=root)
+            first, again, warm = (float(x) for x in result.stdout.split()[-3:])
+            extra = f"; the warm-up took {warm:.1f} s" if warm == warm else ""
+            print(
+                f"  {words:<50} first map {first:6.1f} s (the same again {again:5.1f} s{extra})",
+                flush=True,
+            )
+
+
+def _cold_probe(spec: str) -> None:
+    """One fresh process: optional warm-up, then the first map (and a second one) timed."""
+    import threading
+
+    from core.map import projection
+
+    mode, n, cache_dir = spec.split(",", 2)
+    matrix = vectors(int(n), "clustered")
+    warm_s = float("nan")
+    if mode != "none" and mode != "restart":
+        start = time.perf_counter()
+        thread = threading.Thread(target=projection.warm_up, daemon=True)
+        thread.start()
+        if mode != "racing":
+            thread.join()
+            warm_s = time.perf_counter() - start
+    # "none" stores its fit in the cache that the restart modes then load.
+    cache = ProjectionCache(cache_dir)
+    config = ProjectionConfig(method="umap")
+    restart = mode.startswith("restart")
+    times = []
+    for attempt in range(2):
+        start = time.perf_counter()
+        if restart or (mode == "none" and attempt == 0):
+            fitted = cache.get_or_fit(["cold"], matrix, config)
+        else:  # the second map of a fit mode: a fit again, with everything compiled
+            fitted = fit_projection(matrix, config)
+        place(fitted, matrix[:1])
+        times.append(time.perf_counter() - start)
+    assert fitted.from_cache == restart
+    print(times[0], times[1], warm_s)
+
+
+STAR_QUESTIONS = [
+    "How long should bread dough rise before baking?",
+    "Which telescope can see distant galaxies?",
+    "Who scored the winning goal in the final?",
+    "A star player under the night sky at the stadium",
+    "What did the chef cook for dessert?",
+    "谁在比赛最后时刻进球了？",
+    "哪一台望远镜能看到遥远的星系？",
+    "奶奶用什么做了蛋糕？",
+]
+
+
+def run_star() -> None:
+    """Star vs its top-5 hits on maps of real e5 vectors of small bilingual collections."""
+    from core.map.placement import hit_weights, neighbour_spacing, place_star, typical_distance
+    from core.retrieval.encoders import load_encoder
+    from tests.test_map import CHINESE, ENGLISH
+
+    texts = [
+        sentence
+        for topics, form in ((ENGLISH, "{} {}."), (CHINESE, "{}{}。"))
+        for subjects, actions in topics.values()
+        for action in actions
+        for subject in subjects
+        for sentence in [form.format(subject, action)]
+    ]
+    encoder = load_encoder("e5-small")
+    all_vectors = encoder.encode_documents(texts)
+    queries = encoder.encode_queries(STAR_QUESTIONS)
+    print(f"{len(STAR_QUESTIONS)} questions (English and Chinese), top 5 hits, tolerance 2.0")
+    header = (
+        f"{'chunks':>6} {'seed':>4} {'transform ratio median/max':>26} {'moved':>5} "
+        f"{'drawn ratio median/max':>22}"
+    )
+    print(header)
+    print("-" * len(header))
+    for n in (22, 40, 120, 210):
+        for seed in (0, 1, 2):
+            rows = np.sort(np.random.default_rng(seed).choice(len(texts), n, replace=False))
+            matrix = all_vectors[rows]
+            projection = fit_projection(matrix, ProjectionConfig(method="umap", seed=42 + seed))
+            spacing = neighbour_spacing(projection.coords)
+            before, after, moved = [], [], 0
+            for query in queries:
+                hits = np.argsort(-(matrix @ query))[:5]
+                star = place_star(
+                    place(projection, query)[0],
+                    projection.coords[hits],
+                    hit_weights(query, matrix[hits]),
+                    typical_distance(spacing, 5),
+                )
+                drawn = np.linalg.norm(projection.coords[hits] - star.point, axis=1).min()
+                before.append(star.ratio)
+                after.append(drawn / star.typical)
+                moved += star.method == "hits"
+            print(
+                f"{n:>6} {seed:>4} {np.median(before):>14.2f} / {max(before):<9.2f} "
+                f"{moved:>5} {np.median(after):>12.2f} / {max(after):<7.2f}",
+                flush=True,
+            )
+
+
 def _place_ms(projection: Projection, matrix: np.ndarray, repeats: int = 5) -> float:
     """Median milliseconds to place one query (a perturbed stored vector)."""
     rng = np.random.default_rng(3)
@@ -155,9 +335,27 @@ def main() -> None:
     parser.add_argument("--data", choices=["clustered", "random"], default="clustered")
     parser.add_argument("--no-restart", action="store_true", help="skip the fresh-process probe")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
+    parser.add_argument("--figures", help="sizes for the big-map payload comparison")
+    parser.add_argument("--no-old", action="store_true", help="--figures without the old figure")
+    parser.add_argument("--cold", action="store_true", help="first map in a fresh process")
+    parser.add_argument("--cold-n", type=int, default=1000)
+    parser.add_argument("--cold-probe", help=argparse.SUPPRESS)
+    parser.add_argument("--star", action="store_true", help="star vs its hits on real vectors")
     args = parser.parse_args()
     if args.probe:
         _probe(args.probe)
+        return
+    if args.cold_probe:
+        _cold_probe(args.cold_probe)
+        return
+    if args.figures:
+        run_figures([int(size) for size in args.figures.split(",")], not args.no_old)
+        return
+    if args.cold:
+        run_cold(args.cold_n)
+        return
+    if args.star:
+        run_star()
         return
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="map-bench-") as cache_dir:

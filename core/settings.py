@@ -29,6 +29,7 @@ class Settings:
     llm_context: int = 8192  # context window assumed for an endpoint (tokens)
     llm_max_tokens: int = 512  # longest answer (tokens)
     llm_timeout: float = 120.0  # seconds for a whole answer
+    map_max_points: int = 20_000  # bigger maps send a density plus a sample of points
 
     @property
     def chroma_dir(self) -> Path:
@@ -67,6 +68,7 @@ class Settings:
             llm_context=int(env.get("EE_LLM_CONTEXT", defaults.llm_context)),
             llm_max_tokens=int(env.get("EE_LLM_MAX_TOKENS", defaults.llm_max_tokens)),
             llm_timeout=float(env.get("EE_LLM_TIMEOUT", defaults.llm_timeout)),
+            map_max_points=int(env.get("EE_MAP_MAX_POINTS", defaults.map_max_points)),
         )
 
 

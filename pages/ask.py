@@ -110,8 +110,8 @@ with map_column:
             width="stretch",
         )
         st.caption(
-            "The star is the question, placed by the fitted map (not refitted); numbered points "
-            "are the passages found, the rest fade. " + md_escape(atlas.note)
+            "The star is the question (the note above the map says how it was placed); numbered "
+            "points are the passages found, the rest fade. " + md_escape(atlas.note)
         )
         for row in atlas.selected_rows(event.selection.points):  # the star is no chunk
             chunk = atlas.chunks[row]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import streamlit as st
@@ -91,7 +92,7 @@ def collection_map_or_none(
     collection: str, config: MapConfig | None = None
 ) -> CollectionMap | None:
     """The collection's map, cached per collection state; None, said why, when there is none."""
-    config = config or MapConfig()
+    config = replace(config or MapConfig(), max_points=settings().map_max_points)
     documents = store().documents(collection)
     state = tuple((d.sha256, d.added_at) for d in documents)  # changes when documents do
     try:

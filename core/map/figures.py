@@ -23,6 +23,11 @@ ColorBy = Literal["document", "cluster", "page"]
 _PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Safe
 _NOISE_COLOR = "#c8c8c8"
 _FADED = 0.2  # opacity of the points that are not hits while a query is shown
+# Above a map's max_points: how many points are drawn over the density, and its resolution.
+DEFAULT_SAMPLE_POINTS = 2_000
+DEFAULT_BINS = 160
+DENSE_HOVER_CHARS = 80  # snippet length of the sampled points' hover text
+_DENSITY_SCALE = [[1 / 255, "#f0f0f0"], [0.5, "#bdbdbd"], [1.0, "#636363"]]
 
 
 def default_hover_chars(n: int) -> int:
@@ -54,11 +59,18 @@ def map_figure(
     hover_chars: int | None = None,
     max_groups: int = 20,
     query_label: str = "Query",
+    max_points: int | None = None,
+    sample_points: int = DEFAULT_SAMPLE_POINTS,
+    bins: int = DEFAULT_BINS,
+    selected: Sequence[int] = (),
 ) -> go.Figure:
     """The map: one trace per document/cluster (or a page colour scale), query and hits on top.
 
     customdata of every point is its row in coords/chunks, so a UI selection maps back to
     chunks. hits are (row, rank) pairs; pass hover (from hover_texts) to reuse it across redraws.
+    Above max_points the payload stays bounded: a 2D density of every point (bins across the
+    wider axis; 3D maps have none) under a seeded sample of sample_points points, with the
+    query, the hits and the selected rows always drawn on top.
     """
     points = np.asarray(coords, dtype=np.float32)
     if points.ndim != 2 or points.shape[1] not in (2, 3):
@@ -66,16 +78,50 @@ def map_figure(
     if len(points) != len(chunks):
         raise ValueError(f"{len(points)} coords but {len(chunks)} chunks")
     three_d = points.shape[1] == 3
-    hover = list(hover) if hover is not None else hover_texts(chunks, hover_chars)
+    n = len(points)
+    dense = max_points is not None and n > max_points
+    drawn = sample_rows(n, sample_points) if dense else np.arange(n)
+    selected_rows = np.unique(np.asarray(selected, dtype=np.int64))
+    if len(selected_rows) and (selected_rows[0] < 0 or selected_rows[-1] >= n):
+        raise ValueError("a selected row is outside the map")
+    if hover is None:
+        limit = hover_chars if hover_chars is not None else default_hover_chars(len(drawn))
+        if dense and hover_chars is None:
+            limit = min(limit, DENSE_HOVER_CHARS)
+        if dense:  # hover text only for what is drawn: the rest never reaches the browser
+            extra = [row for row, _ in hits or ()] + selected_rows.tolist()
+            hover = {int(r): _hover(chunks[r], limit) for r in [*drawn.tolist(), *extra]}
+        else:
+            hover = hover_texts(chunks, limit)
     highlighting = query is not None or bool(hits)
     opacity = _FADED if highlighting else 0.8
 
     fig = go.Figure()
+    if dense and not three_d:
+        fig.add_trace(_density_trace(points, bins, 0.45 if highlighting else 0.8))
+    if dense:
+        opacity = _FADED if highlighting else 0.6
+    sub_chunks = [chunks[row] for row in drawn] if dense else chunks
     if color_by == "page":
-        _add_page_traces(fig, points, chunks, hover, opacity)
+        _add_page_traces(fig, points, sub_chunks, drawn, hover, opacity)
     else:
-        for name, rows, color in _groups(chunks, color_by, labels, cluster_names, max_groups):
-            fig.add_trace(_scatter(points, rows, hover, name, color, opacity, three_d))
+        sub_labels = np.asarray(labels)[drawn] if dense and labels is not None else labels
+        groups = _groups(sub_chunks, color_by, sub_labels, cluster_names, max_groups)
+        for name, rows, color in groups:
+            fig.add_trace(_scatter(points, drawn[rows], hover, name, color, opacity, three_d))
+    if len(selected_rows):
+        fig.add_trace(
+            _scatter(
+                points,
+                selected_rows,
+                hover,
+                "selected",
+                "#1f77b4",
+                1.0,
+                three_d,
+                line={"width": 1.5, "color": "black"},
+            )
+        )
     # The query goes under the hits: a hit often sits right on it, and its rank must show.
     if query is not None:
         fig.add_trace(_query_trace(np.asarray(query, dtype=np.float32), query_label, three_d))
@@ -83,6 +129,46 @@ def map_figure(
         fig.add_trace(_hits_trace(points, hits, hover, three_d))
     _style(fig, three_d)
     return fig
+
+
+def sample_rows(n: int, size: int, seed: int = 0) -> np.ndarray:
+    """A seeded sample of size rows out of n, sorted; the same on every redraw."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False))
+
+
+def _density_trace(points: np.ndarray, bins: int, opacity: float) -> go.Heatmap:
+    """Log counts of every point in square bins, bins across the wider axis; empty bins clear."""
+    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+    size = float(max(high - low)) / bins or 1.0
+    shape = np.maximum(np.ceil((high - low) / size).astype(int), 1)
+    counts, _, _ = np.histogram2d(
+        points[:, 0],
+        points[:, 1],
+        bins=[int(shape[0]), int(shape[1])],
+        # max(): rounding must never leave the farthest point outside the last bin.
+        range=[[low[i], max(low[i] + shape[i] * size, high[i])] for i in (0, 1)],
+    )
+    # Log scale (a few dense topics would otherwise wash out the rest), as levels 1-255 in one
+    # byte per bin; 0 = empty, drawn transparent.
+    logs = np.log1p(counts.T)
+    levels = np.ceil(255 * logs / max(float(logs.max()), 1e-12)).astype(np.uint8)
+    return go.Heatmap(
+        z=levels,
+        x0=float(low[0]) + size / 2,
+        dx=size,
+        y0=float(low[1]) + size / 2,
+        dy=size,
+        colorscale=[[0.0, "rgba(0,0,0,0)"], [0.5 / 255, "rgba(0,0,0,0)"], *_DENSITY_SCALE],
+        zmin=0,
+        zmax=255,
+        showscale=False,
+        hoverinfo="skip",
+        opacity=opacity,
+        name=f"density of all {len(points):,}",
+        showlegend=True,
+    )
 
 
 def figure_size_bytes(fig: go.Figure) -> int:
@@ -129,7 +215,7 @@ def _groups(
 def _scatter(
     points: np.ndarray,
     rows: np.ndarray,
-    hover: Sequence[str],
+    hover: Sequence[str] | Mapping[int, str],
     name: str,
     color: str | np.ndarray,
     opacity: float,
@@ -157,14 +243,17 @@ def _add_page_traces(
     fig: go.Figure,
     points: np.ndarray,
     chunks: Sequence[Chunk],
-    hover: Sequence[str],
+    drawn: np.ndarray,
+    hover: Sequence[str] | Mapping[int, str],
     opacity: float,
 ) -> None:
+    """Page-coloured traces of the drawn rows; chunks[i] is the chunk of row drawn[i]."""
     three_d = points.shape[1] == 3
     paged = np.array([c.page_start is not None for c in chunks], dtype=bool)
     rows = np.flatnonzero(paged)
     if len(rows):
-        pages = np.array([chunks[row].page_start for row in rows], dtype=np.int32)
+        pages = np.array([chunks[i].page_start for i in rows], dtype=np.int32)
+        rows = drawn[rows]
         colorbar = {"title": {"text": "page"}}
         fig.add_trace(
             _scatter(
@@ -180,13 +269,16 @@ def _add_page_traces(
                 colorbar=colorbar,
             )
         )
-    rows = np.flatnonzero(~paged)
+    rows = drawn[np.flatnonzero(~paged)]
     if len(rows):
         fig.add_trace(_scatter(points, rows, hover, "no pages", _NOISE_COLOR, opacity, three_d))
 
 
 def _hits_trace(
-    points: np.ndarray, hits: Sequence[tuple[int, int]], hover: Sequence[str], three_d: bool
+    points: np.ndarray,
+    hits: Sequence[tuple[int, int]],
+    hover: Sequence[str] | Mapping[int, str],
+    three_d: bool,
 ) -> go.Scattergl | go.Scatter3d:
     rows = np.array([row for row, _ in hits], dtype=np.int32)
     if len(rows) and (rows.min() < 0 or rows.max() >= len(points)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from core.errors import UserError
@@ -40,8 +40,15 @@ class JobStatus:
 class IngestJob:
     """Indexes uploads one after another in a daemon thread; progress is read with status()."""
 
-    def __init__(self, ingestor: Ingestor, uploads: Sequence[Upload], replace: bool = False):
+    def __init__(
+        self,
+        ingestor: Ingestor,
+        uploads: Sequence[Upload],
+        replace: bool = False,
+        then: Callable[[], object] | None = None,
+    ):
         self.id = uuid.uuid4().hex
+        self._then = then  # work that follows the files, such as measuring the new collection
         self._ingestor = ingestor
         self._uploads = list(uploads)
         self._replace = replace
@@ -80,6 +87,9 @@ class IngestJob:
                     )
                     results.append(result)
                     self._update(results=tuple(results))
+            if self._then is not None and any(r.status == "indexed" for r in results):
+                self._update(current="", stage="measuring the collection", stage_done=0)
+                self._then()
         except UserError as error:
             self._update(error=str(error))
         except Exception:  # keep the thread's failure visible to the page, details in the log

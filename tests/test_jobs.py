@@ -70,3 +70,17 @@ def test_a_job_reports_progress_and_a_failed_file(tmp_path, e5):
     ]
     assert all(not s.done for s in job.seen[:-1])
     store.close()
+
+
+def test_the_work_that_follows_runs_once_something_was_indexed(tmp_path, minilm):
+    store = open_store(Settings(data_dir=tmp_path))
+    ingestor = Ingestor(store=store, encoder=minilm, collection="notes")
+    calls: list[int] = []
+    note = Upload("a.md", b"Sourdough rises because yeast makes gas.")
+    first = IngestJob(ingestor, [note], then=lambda: calls.append(len(store.documents("notes"))))
+    assert first.start().wait(120).results[0].status == "indexed"
+    assert calls == [1]  # after the file was stored
+    again = IngestJob(ingestor, [note], then=lambda: calls.append(-1))
+    assert again.start().wait(120).results[0].status == "skipped"
+    assert calls == [1]  # nothing new: nothing to measure
+    store.close()

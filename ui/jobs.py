@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from ingest.chunk import ChunkConfig
@@ -31,7 +33,10 @@ def start(collection: str, model: str, uploads: list[Upload], chunking: ChunkCon
         cache=resources.embedding_cache(),
         originals=resources.originals(),
     )
-    st.session_state.job = IngestJob(ingestor, uploads).start()
+    baselines, store, encoder = resources.baseline_cache(), ingestor.store, ingestor.encoder
+    # The first question then finds the collection measured (what unrelated questions score).
+    measure = partial(baselines.get, store, encoder, collection)
+    st.session_state.job = IngestJob(ingestor, uploads, then=measure).start()
     st.session_state.uploads_round = st.session_state.get("uploads_round", 0) + 1  # empty the box
     st.session_state.job_uploads = uploads
     st.session_state.collection = collection

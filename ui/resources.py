@@ -103,14 +103,14 @@ def collection_map_or_none(
 
 
 @st.cache_resource
-def _baseline_cache() -> BaselineCache:
+def baseline_cache() -> BaselineCache:
     return BaselineCache(settings().data_dir / "baselines")
 
 
 def baseline(collection: str, encoder: Encoder) -> Baseline:
     """What unrelated questions score on the collection: measured once per collection state."""
     with st.spinner("Measuring what unrelated questions score here (once per collection)…"):
-        return _baseline_cache().get(store(), encoder, collection)
+        return baseline_cache().get(store(), encoder, collection)
 
 
 def llm_api_key() -> str | None:

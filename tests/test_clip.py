@@ -1,0 +1,53 @@
+"""The CLIP adapter on a tiny random CLIP loaded by folder: shapes and one space, never quality."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.errors import UserError
+from core.retrieval.encoders import CLIPEncoder
+from tests.tiny_clip import PROJECTION
+
+
+def _picture(seed: int, size: tuple[int, int] = (48, 40), mode: str = "RGB") -> Image.Image:
+    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    return Image.fromarray(pixels, "RGB").convert(mode)
+
+
+def test_a_local_clip_folder_loads_as_a_clip_encoder(clip, tiny_clip_folder):
+    assert isinstance(clip, CLIPEncoder)
+    assert clip.name == tiny_clip_folder
+    assert clip.dimension == PROJECTION
+    assert clip.encodes_images
+    assert clip.max_tokens == 77
+
+
+def test_images_and_texts_land_in_one_normalised_space(clip):
+    images = clip.encode_images([_picture(1), _picture(2, (300, 90)), _picture(3, mode="L")])
+    texts = clip.encode_queries(["a photo of a dog", "图 2. 长江流域"])
+    documents = clip.encode_documents(["a photo of a dog"])
+    assert images.shape == (3, PROJECTION) and images.dtype == np.float32
+    assert texts.shape == (2, PROJECTION)
+    np.testing.assert_allclose(np.linalg.norm(images, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(np.linalg.norm(texts, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(documents[0], texts[0], atol=1e-5)  # no query/passage roles
+    assert clip.encode_images([]).shape == (0, PROJECTION)
+
+
+def test_the_same_image_gives_the_same_vector(clip):
+    first, again = clip.encode_images([_picture(7), _picture(7)])
+    np.testing.assert_allclose(first, again, atol=1e-5)
+
+
+def test_a_caption_longer_than_clip_reads_is_cut_not_an_error(clip):
+    long_caption = "Figure 3: " + "the outer bank erodes " * 100
+    assert clip.count_tokens(long_caption) > clip.max_tokens
+    assert clip.encode_documents([long_caption]).shape == (1, PROJECTION)
+
+
+def test_a_text_model_refuses_images(minilm):
+    assert not minilm.encodes_images
+    with pytest.raises(UserError, match="reads text only: images need a CLIP model"):
+        minilm.encode_images([_picture(1)])

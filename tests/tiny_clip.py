@@ -1,4 +1,4 @@
-"""A tiny randomly initialised CLIP, saved as a real one is and loaded through sentence-transformers.
+"""A tiny random CLIP, saved as a real one is and loaded through sentence-transformers.
 
 No CLIP weights exist offline (shared/MODELS.md): this model tests the plumbing (shapes, storage,
 search, the map), never retrieval quality: its rankings are meaningless.

@@ -20,10 +20,15 @@ class Chunk:
     token_count: int
     origin: str = "text"  # "text": the file's own text; "ocr": read by OCR from a page image
     ocr_confidence: float | None = None  # OCR's mean confidence over the chunk's OCR'd pages
+    kind: str = "text"  # "text": a passage; "image": a picture (text is then its caption)
 
     @property
     def id(self) -> str:
         return chunk_id(self.doc_sha, self.index)
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "image"
 
     @property
     def page_label(self) -> str:

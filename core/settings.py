@@ -21,6 +21,13 @@ class Settings:
     max_file_mb: int = 100
     max_pages: int = 2000
     ocr: bool = True  # read pages without a text layer, and image files, by OCR
+    # Pictures for CLIP collections: larger images are refused before they are decoded
+    # (decompression bombs); smaller ones are not worth indexing; PDF images under
+    # min_figure_side are icons; a PDF gives at most max_figures figures.
+    max_image_megapixels: int = 60
+    min_image_side: int = 16
+    min_figure_side: int = 64
+    max_figures: int = 200
 
     @property
     def chroma_dir(self) -> Path:
@@ -52,6 +59,12 @@ class Settings:
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),
             max_pages=int(env.get("EE_MAX_PAGES", defaults.max_pages)),
             ocr=_flag(env.get("EE_OCR"), defaults.ocr),
+            max_image_megapixels=int(
+                env.get("EE_MAX_IMAGE_MEGAPIXELS", defaults.max_image_megapixels)
+            ),
+            min_image_side=int(env.get("EE_MIN_IMAGE_SIDE", defaults.min_image_side)),
+            min_figure_side=int(env.get("EE_MIN_FIGURE_SIDE", defaults.min_figure_side)),
+            max_figures=int(env.get("EE_MAX_FIGURES", defaults.max_figures)),
         )
 
 

@@ -9,7 +9,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import DEFAULT_STRICTNESS, closest_label, no_answer_message
 from core.retrieval.search import hit_record
-from ui import page_view, resources
+from ui import page_view, pictures, resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
 from ui.sidebar import existing_collection
@@ -34,6 +34,8 @@ with st.sidebar:
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
     asked = st.form_submit_button("Ask", type="primary")
+if pictures.picture_query(encoder, selection.collection, k):  # CLIP collections: a picture query
+    st.stop()
 
 if asked:
     try:
@@ -64,9 +66,12 @@ with answer_column:
             "lower the strictness in the sidebar."
         )
 
+    pictures.grid(result.hits)  # picture hits of a CLIP collection, as thumbnails
     st.subheader("Passages")
     for evidence in result.evidence:
         hit, chunk = evidence.hit, evidence.hit.chunk
+        if chunk.is_image:
+            continue  # shown in the grid above
         with st.container(border=True):
             st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
             if result.used(hit):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.classic.clip_lesson import PROMPT, similarity, similarity_heatmap, zero_shot
 from core.errors import UserError
 from core.retrieval.encoders import CLIPEncoder
 from tests.tiny_clip import PROJECTION
@@ -51,3 +52,33 @@ def test_a_text_model_refuses_images(minilm):
     assert not minilm.encodes_images
     with pytest.raises(UserError, match="reads text only: images need a CLIP model"):
         minilm.encode_images([_picture(1)])
+
+
+def test_the_lesson_scores_every_picture_against_every_caption(clip):
+    pictures = [_picture(1), _picture(2), _picture(3)]
+    matrix = similarity(clip, pictures, ["a dog", "", "a cat", "  a river "])
+    expected = clip.encode_images(pictures) @ clip.encode_documents(["a dog", "a cat", "a river"]).T
+    np.testing.assert_allclose(matrix, expected, atol=1e-5)
+    figure = similarity_heatmap(matrix, ["1. a", "2. b", "3. c"], ["a dog", "a cat", "a river"])
+    assert len(figure.layout.shapes) == 3  # each row's best caption outlined
+
+
+def test_zero_shot_gives_each_picture_a_distribution_over_the_labels(clip):
+    pictures = [_picture(1), _picture(2)]
+    result = zero_shot(clip, pictures, ["dog", " cat", "dog", "river", ""])
+    assert result.labels == ("dog", "cat", "river")
+    assert result.probabilities.shape == (2, 3)
+    np.testing.assert_allclose(result.probabilities.sum(axis=1), 1.0, atol=1e-6)
+    scores = similarity(clip, pictures, [PROMPT.format(label) for label in result.labels])
+    assert [label for label, _ in result.best()] == [
+        result.labels[i] for i in scores.argmax(axis=1)
+    ]
+    with pytest.raises(UserError, match="at least two different labels"):
+        zero_shot(clip, pictures, ["dog", "dog"])
+    with pytest.raises(UserError, match=r"needs \{\} where the label goes"):
+        zero_shot(clip, pictures, ["dog", "cat"], prompt="a photo")
+
+
+def test_the_lesson_needs_a_clip_model(minilm):
+    with pytest.raises(UserError, match="minilm reads text only: this lesson needs a CLIP model"):
+        similarity(minilm, [_picture(1)], ["a dog"])

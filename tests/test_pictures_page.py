@@ -95,7 +95,31 @@ def test_a_text_collection_says_how_to_add_a_clip_model(tmp_path, monkeypatch, m
     st.cache_resource.clear()
     try:
         app = _ask_page()
-        assert [expander.label for expander in app.expander] == ["Search pictures?"]
+        assert [expander.label for expander in app.sidebar.expander] == ["Search pictures?"]
         assert NO_CLIP in [element.value for element in app.markdown]
     finally:
         st.cache_resource.clear()
+
+
+def _lab_page() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.switch_page("pages/lab.py")
+    app.query_params["tab"] = "CLIP"
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_the_clip_lesson_uses_the_collections_pictures(clip_env):
+    app = _lab_page()
+    assert not app.error, [error.value for error in app.error]
+    shown = app.image[0].captions
+    assert sorted(shown) == [f"picture-{seed}.png" for seed in range(5)]
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["dog", "cat", "chart", "river"]
+    assert list(table.index) == [f"{i}. {name}" for i, name in enumerate(shown, start=1)]
+    np.testing.assert_allclose(table.to_numpy().sum(axis=1), 1.0, atol=1e-6)
+    app.text_input(key="clip_labels").input("dog").run()
+    assert [error.value for error in app.error] == [
+        "Type at least two different labels, separated by commas."
+    ]

@@ -24,9 +24,9 @@ COLUMNS = 4
 
 
 def clip_advice(encoder: Encoder) -> None:
-    """Under a text-only collection: how pictures would become searchable."""
+    """In the sidebar of a text-only collection: how pictures would become searchable."""
     if not encoder.encodes_images:
-        with st.expander("Search pictures?", icon=":material/image:"):
+        with st.sidebar.expander("Search pictures?", icon=":material/image:"):
             st.markdown(NO_CLIP)
 
 

@@ -123,3 +123,32 @@ def test_the_clip_lesson_uses_the_collections_pictures(clip_env):
     assert [error.value for error in app.error] == [
         "Type at least two different labels, separated by commas."
     ]
+
+
+def test_the_map_marks_pictures_in_the_hover(clip_env):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.switch_page("pages/map.py")
+    app.run()
+    assert not app.exception, app.exception
+    (chart,) = app.get("plotly_chart")
+    assert chart.proto.spec.count("picture (select it to see it)") == 5
+
+
+def _selected_script() -> None:
+    import streamlit as st
+
+    from ui import pictures, resources
+
+    st.session_state.shown = [
+        chunk.source for chunk in resources.store().chunks("library") if chunk.is_image
+    ]
+    pictures.selected(resources.store().chunks("library"))
+
+
+def test_selected_pictures_show_their_thumbnails(clip_env):
+    app = AppTest.from_function(_selected_script, default_timeout=120)
+    app.run()
+    assert not app.exception, app.exception
+    (images,) = app.image
+    assert images.captions == app.session_state.shown
+    assert len(images.value) == 5

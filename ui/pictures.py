@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.errors import UserError
 from core.pictures import PICTURE_SUFFIXES, PictureLimits, load_picture
-from core.records import Hit
+from core.records import Chunk, Hit
 from core.retrieval.encoders import Encoder
 from core.retrieval.search import search_by_image_with_vector
 from ui import resources
@@ -73,6 +73,22 @@ def picture_query(encoder: Encoder, collection: str, k: int) -> bool:
                 "The star is the picture, placed by the fitted map; numbered points are hits."
             )
     return True
+
+
+def selected(chunks: Sequence[Chunk]) -> None:
+    """Thumbnails of the pictures among chunks selected on a map, with file, page and caption."""
+    pictures = [chunk for chunk in chunks if chunk.is_image]
+    if not pictures:
+        return
+    originals = resources.originals()
+    images, captions = [], []
+    for chunk in pictures[:24]:
+        thumbnail = originals.thumbnail(chunk.doc_sha, chunk.index)
+        if thumbnail is not None:
+            images.append(thumbnail)
+            captions.append(f"{chunk.where} {chunk.text[:60]}".strip())
+    if images:
+        st.image(images, caption=captions, width=160)
 
 
 def grid(hits: Sequence[Hit]) -> None:

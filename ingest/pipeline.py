@@ -154,8 +154,7 @@ class Ingestor:
         store.add_document(self.collection, document, chunks, vectors)
         notes = extracted.notes + self._keep_original(sha, data, extracted)
         if figures:
-            first = len(chunks) - len(figures)
-            thumbs = {first + i: figure.picture.thumbnail for i, figure in enumerate(figures)}
+            thumbs = {i: figure.picture.thumbnail for i, figure in enumerate(figures)}
             notes += self._keep_thumbnails(sha, thumbs)
         progress("storing", 1, 1)
         detail = count_noun(len(chunks) - len(figures), "chunk")
@@ -186,7 +185,7 @@ class Ingestor:
         picture = load_picture(data, source, self.pictures)
         progress("encoding", 0, 1)
         vectors = self.encoder.encode_images([picture.image])
-        chunk = Chunk(sha, 0, "", source, None, None, 0, 0, 0, kind="image")
+        chunk = Chunk(sha, 0, "", source, None, None, 0, 0, 0, kind="image", figure=0)
         progress("storing", 0, 1)
         document = Document(
             sha256=sha,
@@ -222,6 +221,7 @@ class Ingestor:
                 char_end=len(figure.caption),
                 token_count=self.encoder.count_tokens(figure.caption) if figure.caption else 0,
                 kind="image",
+                figure=i,
             )
             for i, figure in enumerate(figures)
         ]

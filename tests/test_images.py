@@ -5,6 +5,7 @@ Plumbing only (shapes, storage, thumbnails, search): the random CLIP says nothin
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import zlib
 from io import BytesIO
@@ -108,7 +109,8 @@ def test_png_jpeg_and_webp_files_become_picture_chunks_with_thumbnails(ingestor,
     chunks, vectors = ingestor.store.embeddings("pictures")
     assert vectors.shape == (3, PROJECTION)
     assert sorted(chunk.source for chunk in chunks) == ["a.png", "b.jpg", "c.webp"]
-    assert all(chunk.kind == "image" and chunk.index == 0 and chunk.text == "" for chunk in chunks)
+    assert all(chunk.kind == "image" and chunk.text == "" for chunk in chunks)
+    assert {(chunk.index, chunk.figure) for chunk in chunks} == {(0, 0)}
     documents = {document.source: document for document in ingestor.store.documents("pictures")}
     assert {document.kind for document in documents.values()} == {"image"}
     originals = Originals(data_dir / "originals")
@@ -203,14 +205,31 @@ def test_a_pdf_in_a_clip_collection_stores_passages_and_figures_in_one_space(ing
         (1, "Figure 3: A meander migrating across its floodplain."),
         (2, "图 2. 长江流域的三峡工程"),
     ]
-    assert [c.index for c in figures] == [len(texts), len(texts) + 1]
+    assert [(c.index, c.figure) for c in figures] == [(len(texts), 0), (len(texts) + 1, 1)]
     originals = Originals(data_dir / "originals")
     for chunk in figures:
-        assert Image.open(BytesIO(originals.thumbnail(chunk.doc_sha, chunk.index))).format == "JPEG"
+        thumbnail = originals.thumbnail(chunk.doc_sha, chunk.figure)
+        assert Image.open(BytesIO(thumbnail)).format == "JPEG"
     figure = extract_figures(figure_pdf(), "paper.pdf").figures[1].picture.image
     hits = search_by_image(ingestor.store, ingestor.encoder, "pictures", figure, k=len(chunks))
     assert (hits[0].chunk.kind, hits[0].chunk.page_start) == ("image", 2)
     assert {hit.chunk.kind for hit in hits} == {"image", "text"}  # image -> text works too
+
+
+def test_one_pdf_in_two_chunkings_keeps_each_figure_its_own_thumbnail(ingestor, data_dir):
+    data = figure_pdf()
+    expected = [figure.picture.thumbnail for figure in extract_figures(data, "p.pdf").figures]
+    fine = dataclasses.replace(ingestor, collection="fine", chunking=ChunkConfig(16, 0))
+    for each in (ingestor, fine):
+        assert each.ingest(data, "p.pdf").status == "indexed"
+    originals = Originals(data_dir / "originals")
+    starts = []
+    for collection in ("pictures", "fine"):
+        figures = [c for c in ingestor.store.chunks(collection) if c.kind == "image"]
+        starts.append(figures[0].index)
+        thumbnails = [originals.thumbnail(c.doc_sha, c.figure) for c in figures]
+        assert thumbnails == expected
+    assert starts[0] != starts[1]  # the figures sit at different chunk indexes
 
 
 def test_a_text_collection_still_reads_images_by_ocr(tmp_path, minilm):

@@ -83,7 +83,7 @@ def selected(chunks: Sequence[Chunk]) -> None:
     originals = resources.originals()
     images, captions = [], []
     for chunk in pictures[:24]:
-        thumbnail = originals.thumbnail(chunk.doc_sha, chunk.index)
+        thumbnail = originals.thumbnail(chunk.doc_sha, chunk.figure)
         if thumbnail is not None:
             images.append(thumbnail)
             captions.append(f"{chunk.where} {chunk.text[:60]}".strip())
@@ -101,7 +101,7 @@ def grid(hits: Sequence[Hit]) -> None:
         ):
             chunk = hit.chunk
             with column:
-                thumbnail = originals.thumbnail(chunk.doc_sha, chunk.index)
+                thumbnail = originals.thumbnail(chunk.doc_sha, chunk.figure)
                 if thumbnail is not None:
                     st.image(thumbnail, width="stretch")
                 else:

@@ -27,6 +27,7 @@ def decode_chunk(text: str | None, metadata: Any) -> Chunk:
         origin=str(metadata.get("origin", "text")),
         ocr_confidence=_optional_float(metadata.get("ocr_confidence")),
         kind=str(metadata.get("kind", "text")),
+        figure=_optional_int(metadata.get("figure")),
     )
 
 

@@ -2,7 +2,7 @@
 
 A file is stored once however many collections hold it (data/originals/<sha256>), next to what
 OCR read on its pages (<sha256>.ocr.json) and the thumbnails of its pictures
-(<sha256>.thumbs/<chunk index>.jpg), and removed when no collection holds it any more.
+(<sha256>.thumbs/<figure number>.jpg), and removed when no collection holds it any more.
 """
 
 from __future__ import annotations
@@ -45,16 +45,18 @@ class Originals:
         return self.path(sha256).with_suffix(".thumbs")
 
     def save_thumbnails(self, sha256: str, thumbnails: dict[int, bytes]) -> None:
-        """Keep the JPEG thumbnails of a document's pictures, by chunk index."""
+        """Keep the JPEG thumbnails of a document's pictures, by figure number."""
         folder = self._thumbs_dir(sha256)
         folder.mkdir(parents=True, exist_ok=True)
-        for index, jpeg in thumbnails.items():
-            _write_atomically(folder / f"{int(index)}.jpg", jpeg)
+        for figure, jpeg in thumbnails.items():
+            _write_atomically(folder / f"{int(figure)}.jpg", jpeg)
 
-    def thumbnail(self, sha256: str, index: int) -> bytes | None:
-        """The JPEG thumbnail of a picture chunk, or None when none was kept."""
+    def thumbnail(self, sha256: str, figure: int | None) -> bytes | None:
+        """The JPEG thumbnail of a document's picture (Chunk.figure), or None when none was kept."""
+        if figure is None:
+            return None
         try:
-            return (self._thumbs_dir(sha256) / f"{int(index)}.jpg").read_bytes()
+            return (self._thumbs_dir(sha256) / f"{int(figure)}.jpg").read_bytes()
         except (OSError, ValueError):
             return None
 

@@ -87,7 +87,7 @@ def _pictures(lab: Lab) -> tuple[list[str], list[Image.Image]]:
         return _numbered(names), images
     originals = resources.originals()
     for chunk in resources.store().chunks(lab.selection.collection):
-        thumbnail = originals.thumbnail(chunk.doc_sha, chunk.index) if chunk.is_image else None
+        thumbnail = originals.thumbnail(chunk.doc_sha, chunk.figure) if chunk.is_image else None
         if thumbnail is not None:
             images.append(Image.open(BytesIO(thumbnail)).convert("RGB"))
             names.append(chunk.where)

@@ -8,7 +8,7 @@ from PIL import Image
 
 from core.classic.clip_lesson import PROMPT, similarity, similarity_heatmap, zero_shot
 from core.errors import UserError
-from core.retrieval.encoders import CLIPEncoder
+from core.retrieval.encoders import CLIPEncoder, minilm_path
 from tests.tiny_clip import PROJECTION
 
 
@@ -82,3 +82,17 @@ def test_zero_shot_gives_each_picture_a_distribution_over_the_labels(clip):
 def test_the_lesson_needs_a_clip_model(minilm):
     with pytest.raises(UserError, match="minilm reads text only: this lesson needs a CLIP model"):
         similarity(minilm, [_picture(1)], ["a dog"])
+
+
+def test_a_text_tower_is_paired_only_when_the_dimensions_match(tiny_clip_folder, clip):
+    paired = CLIPEncoder(tiny_clip_folder, name="pair", text_model=tiny_clip_folder)
+    np.testing.assert_allclose(
+        paired.encode_queries(["图 2. 长江"]), clip.encode_queries(["图 2. 长江"]), atol=1e-5
+    )
+    with pytest.raises(UserError, match=r"gives 384-d vectors but the image model .* 16-d"):
+        CLIPEncoder(tiny_clip_folder, text_model=minilm_path())
+
+
+def test_a_text_model_folder_is_not_taken_for_clip():
+    with pytest.raises(UserError, match="does not read images: it is not a CLIP model"):
+        CLIPEncoder(minilm_path())

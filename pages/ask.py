@@ -34,7 +34,8 @@ with st.sidebar:
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
     asked = st.form_submit_button("Ask", type="primary")
-if pictures.picture_query(encoder, selection.collection, k):  # CLIP collections: a picture query
+# CLIP collections: a picture as the query; asking a question clears it.
+if not asked and pictures.picture_query(encoder, selection.collection, k):
     st.stop()
 
 if asked:

@@ -121,7 +121,10 @@ class SentenceTransformerEncoder(Encoder):
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
-        return len(self._text_model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        tokenizer = self._text_model.tokenizer
+        # A multimodal model may hand out its processor, whose first argument is images.
+        tokenizer = getattr(tokenizer, "tokenizer", tokenizer)
+        return len(tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)
@@ -175,7 +178,7 @@ class CLIPEncoder(SentenceTransformerEncoder):
             if text_dimension != self.dimension:
                 raise UserError(
                     f"The text model {text_model} gives {text_dimension}-d vectors but the image "
-                    f"model {model} gives {self.dimension}-d ones: they are not a pair."
+                    f"model {self.name} gives {self.dimension}-d ones: they are not a pair."
                 )
         self.max_tokens = min(self.max_tokens, _text_positions(self._model))
         # Longer captions are truncated, not an index error in the position embeddings.

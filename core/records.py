@@ -20,10 +20,18 @@ class Chunk:
     token_count: int
     origin: str = "text"  # "text": the file's own text; "ocr": read by OCR from a page image
     ocr_confidence: float | None = None  # OCR's mean confidence over the chunk's OCR'd pages
+    kind: str = "text"  # "text": a passage; "image": a picture (text is then its caption)
+    # A picture's number in its file (0 for an image file, 0, 1, ... for a PDF's figures): it
+    # names the thumbnail, the same whatever the chunking put before it in a collection.
+    figure: int | None = None
 
     @property
     def id(self) -> str:
         return chunk_id(self.doc_sha, self.index)
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "image"
 
     @property
     def page_label(self) -> str:

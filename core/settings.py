@@ -30,6 +30,13 @@ class Settings:
     llm_max_tokens: int = 512  # longest answer (tokens)
     llm_timeout: float = 120.0  # seconds for a whole answer
     map_max_points: int = 20_000  # bigger maps send a density plus a sample of points
+    # Pictures for CLIP collections: larger images are refused before they are decoded
+    # (decompression bombs); smaller ones are not worth indexing; PDF images under
+    # min_figure_side are icons; a PDF gives at most max_figures figures.
+    max_image_megapixels: int = 60
+    min_image_side: int = 16
+    min_figure_side: int = 64
+    max_figures: int = 200
 
     @property
     def chroma_dir(self) -> Path:
@@ -69,6 +76,12 @@ class Settings:
             llm_max_tokens=int(env.get("EE_LLM_MAX_TOKENS", defaults.llm_max_tokens)),
             llm_timeout=float(env.get("EE_LLM_TIMEOUT", defaults.llm_timeout)),
             map_max_points=int(env.get("EE_MAP_MAX_POINTS", defaults.map_max_points)),
+            max_image_megapixels=int(
+                env.get("EE_MAX_IMAGE_MEGAPIXELS", defaults.max_image_megapixels)
+            ),
+            min_image_side=int(env.get("EE_MIN_IMAGE_SIDE", defaults.min_image_side)),
+            min_figure_side=int(env.get("EE_MIN_FIGURE_SIDE", defaults.min_figure_side)),
+            max_figures=int(env.get("EE_MAX_FIGURES", defaults.max_figures)),
         )
 
 

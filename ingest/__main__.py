@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from core.errors import UserError
+from core.pictures import PictureLimits
 from core.retrieval.cli import (
     add_store_arguments,
     configure_logging,
@@ -25,7 +26,8 @@ from ingest.pipeline import FileResult, Ingestor, expand_paths
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ingest", description="Index PDFs, text and Markdown files for search."
+        prog="python -m ingest",
+        description="Index PDFs, text and Markdown files (and pictures, with a CLIP model).",
     )
     parser.add_argument("paths", nargs="+", help="files and folders (searched recursively)")
     add_store_arguments(parser)
@@ -59,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         limits=Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages),
         ocr=settings.ocr and not args.no_ocr,
         cache=EmbeddingCache(settings.embedding_cache_path),
+        pictures=PictureLimits.from_settings(settings),
         originals=Originals(settings.originals_dir),
     )
     paths = list(expand_paths(args.paths))

@@ -29,7 +29,7 @@ class JobStatus:
 
     done: bool
     current: str  # the file being processed, "" when none
-    stage: str  # "waiting", "reading", "OCR", "encoding", "storing"
+    stage: str  # "waiting", "reading", "OCR", "figures", "encoding", "storing"
     stage_done: int
     stage_total: int
     results: tuple[FileResult, ...]

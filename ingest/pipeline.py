@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import PasswordRequired, UserError
-from core.records import Document
+from core.pictures import DEFAULT_LIMITS, PictureLimits, is_picture, load_picture
+from core.records import Chunk, Document
 from core.retrieval.embedding_cache import EmbeddingCache, encode_documents
 from core.retrieval.encoders import Encoder
 from core.retrieval.originals import Originals
@@ -18,10 +21,11 @@ from core.retrieval.store import Store
 from core.text import count_noun, safe_display_name
 from ingest.chunk import ChunkConfig, chunk_pages
 from ingest.extract import Extracted, Limits, check_size, extract
+from ingest.figures import Figure, extract_figures
 
 log = logging.getLogger(__name__)
 
-# on_progress(stage, done, total): stage is "reading", "OCR", "encoding" or "storing".
+# on_progress(stage, done, total): stage is "reading", "OCR", "figures", "encoding" or "storing".
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -57,6 +61,7 @@ class Ingestor:
     ocr: bool = True  # OCR pages without a text layer, and image files
     cache: EmbeddingCache | None = None  # identical texts are encoded once
     originals: Originals | None = None  # keeps each indexed file for page views and downloads
+    pictures: PictureLimits = DEFAULT_LIMITS  # image files and PDF figures, for CLIP models
 
     def ingest(
         self,
@@ -87,6 +92,8 @@ class Ingestor:
         if existing and not replace:
             same = "" if existing.source == source else f" as {existing.source}"
             return FileResult(source, "skipped", f"already indexed{same}", sha256=sha)
+        if encoder.encodes_images and is_picture(data, source) and b"%PDF-" not in data[:1024]:
+            return self._ingest_picture(data, source, sha, progress)
         progress("reading", 0, 1)
         extracted = extract(
             data,
@@ -106,16 +113,33 @@ class Ingestor:
             origins=[(page.origin, page.confidence) for page in extracted.pages],
         )
         page_count = extracted.page_count if extracted.kind == "pdf" else None
-        if not chunks:
+        figures: tuple[Figure, ...] = ()
+        if encoder.encodes_images and extracted.kind == "pdf":
+            found = extract_figures(
+                data,
+                source,
+                password=password,
+                limits=self.pictures,
+                max_pages=self.limits.max_pages,
+                on_page=lambda done, total: progress("figures", done, total),
+            )
+            figures = found.figures
+            extracted = Extracted(extracted.kind, extracted.pages, extracted.notes + found.notes)
+        if not chunks and not figures:
             notes = "; ".join(extracted.notes)
             raise UserError(f"{source}: no text to index" + (f" ({notes})" if notes else ""))
-        progress("encoding", 0, len(chunks))
+        progress("encoding", 0, len(chunks) + len(figures))
         vectors, encoded = encode_documents(
             encoder,
             [chunk.text for chunk in chunks],
             self.cache,
-            lambda done, total: progress("encoding", done, total),
+            lambda done, total: progress("encoding", done, total + len(figures)),
         )
+        if figures:
+            chunks = [*chunks, *self._figure_chunks(figures, sha, source, len(chunks))]
+            pictures = encoder.encode_images([figure.picture.image for figure in figures])
+            vectors = np.concatenate([vectors.reshape(-1, encoder.dimension), pictures])
+            encoded += len(figures)
         progress("storing", 0, 1)
         document = Document(
             sha256=sha,
@@ -129,8 +153,13 @@ class Ingestor:
         )
         store.add_document(self.collection, document, chunks, vectors)
         notes = extracted.notes + self._keep_original(sha, data, extracted)
+        if figures:
+            thumbs = {i: figure.picture.thumbnail for i, figure in enumerate(figures)}
+            notes += self._keep_thumbnails(sha, thumbs)
         progress("storing", 1, 1)
-        detail = count_noun(len(chunks), "chunk")
+        detail = count_noun(len(chunks) - len(figures), "chunk")
+        if figures:
+            detail += f", {count_noun(len(figures), 'figure')}"
         if page_count is not None:
             detail = f"{count_noun(page_count, 'page')}, {detail}"
         if extracted.ocr_pages:
@@ -146,6 +175,66 @@ class Ingestor:
             ocr_pages=extracted.ocr_pages,
             encoded=encoded,
         )
+
+    def _ingest_picture(self, data: bytes, source: str, sha: str, progress) -> FileResult:
+        """An image file into a CLIP collection: one picture chunk, its thumbnail, the original."""
+        if len(data) > self.limits.max_bytes:
+            limit = self.limits.max_bytes / 2**20
+            raise UserError(f"{source}: the file is over the limit of {limit:.0f} MB")
+        progress("reading", 0, 1)
+        picture = load_picture(data, source, self.pictures)
+        progress("encoding", 0, 1)
+        vectors = self.encoder.encode_images([picture.image])
+        chunk = Chunk(sha, 0, "", source, None, None, 0, 0, 0, kind="image", figure=0)
+        progress("storing", 0, 1)
+        document = Document(
+            sha256=sha,
+            source=source,
+            kind="image",
+            pages=None,
+            chunks=1,
+            model=self.encoder.name,
+            added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        self.store.add_document(self.collection, document, [chunk], vectors)
+        empty = Extracted("image", (), ())
+        notes = self._keep_original(sha, data, empty) + self._keep_thumbnails(
+            sha, {0: picture.thumbnail}
+        )
+        progress("storing", 1, 1)
+        detail = f"picture, {picture.width} x {picture.height} pixels"
+        return FileResult(source, "indexed", detail, chunks=1, notes=notes, sha256=sha, encoded=1)
+
+    def _figure_chunks(
+        self, figures: tuple[Figure, ...], sha: str, source: str, first: int
+    ) -> list[Chunk]:
+        """PDF figures as picture chunks after the text chunks; their text is their caption."""
+        return [
+            Chunk(
+                doc_sha=sha,
+                index=first + i,
+                text=figure.caption,
+                source=source,
+                page_start=figure.page,
+                page_end=figure.page,
+                char_start=0,
+                char_end=len(figure.caption),
+                token_count=self.encoder.count_tokens(figure.caption) if figure.caption else 0,
+                kind="image",
+                figure=i,
+            )
+            for i, figure in enumerate(figures)
+        ]
+
+    def _keep_thumbnails(self, sha: str, thumbnails: dict[int, bytes]) -> tuple[str, ...]:
+        if self.originals is None:
+            return ()
+        try:
+            self.originals.save_thumbnails(sha, thumbnails)
+        except OSError as error:
+            log.warning("thumbnails of %s not kept: %s", sha, error)
+            return (f"the thumbnails could not be kept ({error.strerror})",)
+        return ()
 
     def _keep_original(self, sha: str, data: bytes, extracted: Extracted) -> tuple[str, ...]:
         """Keep the file for page views; failing to is worth a note, not a failed file."""

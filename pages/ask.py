@@ -9,7 +9,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import DEFAULT_STRICTNESS, closest_label, no_answer_message
 from core.retrieval.search import hit_record
-from ui import generation, page_view, resources
+from ui import generation, page_view, pictures, resources
 from ui.layout import page
 from ui.render import highlighted, md_escape
 from ui.sidebar import existing_collection
@@ -35,6 +35,9 @@ with st.sidebar:
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
     asked = st.form_submit_button("Ask", type="primary")
+# CLIP collections: a picture as the query; asking a question clears it.
+if not asked and pictures.picture_query(encoder, selection.collection, k):
+    st.stop()
 
 if asked:
     try:
@@ -68,9 +71,12 @@ with answer_column:
             "lower the strictness in the sidebar."
         )
 
+    pictures.grid(result.hits)  # picture hits of a CLIP collection, as thumbnails
     st.subheader("Passages")
     for evidence in result.evidence:
         hit, chunk = evidence.hit, evidence.hit.chunk
+        if chunk.is_image:
+            continue  # shown in the grid above
         with st.container(border=True):
             st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
             if result.used(hit):

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui.lab import (
     alignment_tab,
+    clip_tab,
     distances_tab,
     doc2vec_tab,
     glove_tab,
@@ -25,6 +26,7 @@ LESSONS = {
     "Alignment": alignment_tab.render,
     "Indexes": indexes_tab.render,
     "Distances": distances_tab.render,
+    "CLIP": clip_tab.render,
 }
 
 page("Lab")

@@ -34,12 +34,14 @@ chunking = ChunkConfig(chunk_tokens, overlap)
 st.markdown(f"Add files to **{md_escape(selection.collection)}** (model `{selection.model}`)")
 files = st.file_uploader(
     "PDF, text, Markdown or image files",
-    type=["pdf", "txt", "md", "markdown", "png", "jpg", "jpeg"],
+    type=["pdf", "txt", "md", "markdown", "png", "jpg", "jpeg", "webp"],
     accept_multiple_files=True,
     key=f"uploads-{st.session_state.get('uploads_round', 0)}",
     help=f"PDF, plain text or Markdown, up to {settings.max_file_mb} MB and "
     f"{settings.max_pages} pages each; PNG or JPEG images of text pages are read by OCR, as are "
-    "PDF pages without a text layer (seconds per page). Files already indexed are skipped.",
+    "PDF pages without a text layer (seconds per page). In a collection with a CLIP model, "
+    "PNG, JPEG and WebP files are indexed as pictures, and PDFs bring their figures too. "
+    "Files already indexed are skipped.",
 )
 if st.button("Index files", type="primary", disabled=not files or jobs.running()):
     uploads = [Upload(file.name, file.getvalue()) for file in files]

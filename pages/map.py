@@ -6,7 +6,7 @@ import streamlit as st
 from core.map.atlas import MapConfig
 from core.map.neighbours import map_trustworthiness, true_vs_map_neighbours
 from core.map.projection import ProjectionConfig
-from ui import resources
+from ui import pictures, resources
 from ui.layout import page
 from ui.render import md_escape
 from ui.sidebar import existing_collection
@@ -107,6 +107,7 @@ chosen = pd.DataFrame(
 )
 st.subheader(f"{len(rows)} selected")
 st.dataframe(chosen, hide_index=True, width="stretch")
+pictures.selected([atlas.chunks[row] for row in rows])  # thumbnails of selected pictures
 st.download_button(
     "Download selection (CSV)",
     chosen.to_csv(index=False).encode("utf-8-sig"),

@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from core.pictures import PictureLimits
 from ingest.chunk import ChunkConfig
 from ingest.extract import Limits
 from ingest.jobs import IngestJob, JobStatus, Upload
@@ -31,6 +32,7 @@ def start(collection: str, model: str, uploads: list[Upload], chunking: ChunkCon
         limits=Limits(max_bytes=settings.max_file_bytes, max_pages=settings.max_pages),
         ocr=settings.ocr,
         cache=resources.embedding_cache(),
+        pictures=PictureLimits.from_settings(settings),
         originals=resources.originals(),
     )
     baselines, store, encoder = resources.baseline_cache(), ingestor.store, ingestor.encoder

@@ -67,7 +67,13 @@ def _model_picker() -> str:
     )
     if model in options:
         return model
-    custom = st.text_input("Model name or local folder", placeholder="BAAI/bge-small-en-v1.5")
+    custom = st.text_input(
+        "Model name or local folder",
+        placeholder="BAAI/bge-small-en-v1.5",
+        help="A CLIP model (clip-ViT-B-32, clip-ViT-B-32-multilingual-v1 or a local CLIP "
+        "folder) makes an image collection: pictures and PDF figures, searched by text or by "
+        "picture. None is installed here; a hub name needs internet once.",
+    )
     return custom.strip() or options[0]
 
 

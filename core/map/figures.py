@@ -349,6 +349,8 @@ def _hover(chunk: Chunk, hover_chars: int) -> str:
     head = f"<b>{_escape(_shorten(chunk.source, 80))}</b>"
     if chunk.page_label:
         head += f" · {chunk.page_label}"
+    if chunk.is_image:
+        head += " · picture (select it to see it)"  # Plotly hover boxes cannot show images
     snippet = _shorten(chunk.text, hover_chars)
     if not snippet:
         return head

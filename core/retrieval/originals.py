@@ -1,7 +1,8 @@
 """The original files, kept content-addressed in the data folder for page views and downloads.
 
 A file is stored once however many collections hold it (data/originals/<sha256>), next to what
-OCR read on its pages (<sha256>.ocr.json), and removed when no collection holds it any more.
+OCR read on its pages (<sha256>.ocr.json) and the thumbnails of its pictures
+(<sha256>.thumbs/<figure number>.jpg), and removed when no collection holds it any more.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,25 @@ class Originals:
         if ocr:
             _write_atomically(self._ocr_path(sha256), json.dumps(ocr).encode("utf-8"))
 
+    def _thumbs_dir(self, sha256: str) -> Path:
+        return self.path(sha256).with_suffix(".thumbs")
+
+    def save_thumbnails(self, sha256: str, thumbnails: dict[int, bytes]) -> None:
+        """Keep the JPEG thumbnails of a document's pictures, by figure number."""
+        folder = self._thumbs_dir(sha256)
+        folder.mkdir(parents=True, exist_ok=True)
+        for figure, jpeg in thumbnails.items():
+            _write_atomically(folder / f"{int(figure)}.jpg", jpeg)
+
+    def thumbnail(self, sha256: str, figure: int | None) -> bytes | None:
+        """The JPEG thumbnail of a document's picture (Chunk.figure), or None when none was kept."""
+        if figure is None:
+            return None
+        try:
+            return (self._thumbs_dir(sha256) / f"{int(figure)}.jpg").read_bytes()
+        except (OSError, ValueError):
+            return None
+
     def load(self, sha256: str) -> bytes | None:
         try:
             return self.path(sha256).read_bytes()
@@ -56,7 +77,7 @@ class Originals:
         """Bytes kept, all files together."""
         if not self.folder.is_dir():
             return 0
-        return sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file())
+        return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
 
     def forget_unless_held(self, store: Store, sha256: str) -> bool:
         """Delete the kept file when no collection holds its document; True when deleted."""
@@ -64,6 +85,7 @@ class Originals:
             return False
         for path in (self.path(sha256), self._ocr_path(sha256)):
             path.unlink(missing_ok=True)
+        shutil.rmtree(self._thumbs_dir(sha256), ignore_errors=True)
         return True
 
 

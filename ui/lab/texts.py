@@ -120,6 +120,23 @@ LESSONS: dict[str, dict[str, str]] = {
     },
 }
 
+LESSONS["CLIP"] = {
+    "en": (
+        "**CLIP** trains two encoders together, one for pictures and one for text, on hundreds "
+        "of millions of captioned images, so that a picture and its caption land close together "
+        "in one space. The heatmap compares every picture with every caption (cosine). "
+        "**Zero-shot** classification needs no training at all: each label is put in a sentence "
+        '("a photo of a dog"), and the picture takes the label whose sentence is nearest '
+        "(a softmax over the scaled cosines gives probabilities)."
+    ),
+    "zh": (
+        "**CLIP** 在数亿张带说明文字的图片上同时训练两个编码器（一个读图，一个读文字），使图片"
+        "与其说明文字在同一个空间里彼此靠近。热力图比较每张图片与每条说明文字的余弦相似度。"
+        "**零样本**分类完全不需要训练：把每个类别放进一句话（“a photo of a dog”），图片归入"
+        "与之最接近的那句话的类别（对放大后的余弦取 softmax 得到概率）。"
+    ),
+}
+
 SMALL_CORPUS = {
     "en": (
         "This corpus is small: static vectors need far more text (millions of words) to be "

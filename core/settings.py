@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MODEL = "e5-small"
@@ -20,6 +20,8 @@ class Settings:
     chunk_overlap: int = 40
     max_file_mb: int = 100
     max_pages: int = 2000
+    # A shared password for every page (ui/auth.py); None: no gate. Never shown in a repr.
+    app_password: str | None = field(default=None, repr=False)
 
     @property
     def chroma_dir(self) -> Path:
@@ -42,4 +44,5 @@ class Settings:
             chunk_overlap=int(env.get("EE_CHUNK_OVERLAP", defaults.chunk_overlap)),
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),
             max_pages=int(env.get("EE_MAX_PAGES", defaults.max_pages)),
+            app_password=env.get("EE_APP_PASSWORD") or None,
         )

@@ -16,6 +16,7 @@ class Settings:
     chroma_host: str | None = None
     chroma_port: int = 8000
     model: str = DEFAULT_MODEL
+    device: str = "auto"  # sentence-transformers models: auto (cuda when present), cpu, cuda
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     max_file_mb: int = 100
@@ -40,6 +41,7 @@ class Settings:
             chroma_host=env.get("EE_CHROMA_HOST") or None,
             chroma_port=int(env.get("EE_CHROMA_PORT", defaults.chroma_port)),
             model=env.get("EE_MODEL", defaults.model),
+            device=env.get("EE_DEVICE", defaults.device),
             chunk_tokens=int(env.get("EE_CHUNK_TOKENS", defaults.chunk_tokens)),
             chunk_overlap=int(env.get("EE_CHUNK_OVERLAP", defaults.chunk_overlap)),
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),

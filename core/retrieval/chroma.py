@@ -31,7 +31,7 @@ HNSW: dict[str, Any] = {
     "space": "cosine",
     "max_neighbors": 16,
     "ef_construction": 200,
-    "ef_search": 100,
+    "ef_search": 200,
 }
 
 # Chroma names must also start and end with a letter or digit; such user names are kept as they

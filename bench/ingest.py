@@ -134,7 +134,7 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> None:
     size_mb = sum(p.stat().st_size for p in paths) / 2**20
 
     load_start = time.perf_counter()
-    encoder = load_encoder(args.model)
+    encoder = load_encoder(args.model, args.device)
     load_s = time.perf_counter() - load_start
     encoder.encode_documents(["warm-up"])  # first-call set-up is not what we measure
 
@@ -163,7 +163,10 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> None:
     skipped = sum(r.status == "skipped" for r in rerun)
     store.close()
 
-    print(f"bench/ingest.py: model {encoder.name} ({encoder.dimension} dims), {cpu_note()}")
+    print(
+        f"bench/ingest.py: model {encoder.name} ({encoder.dimension} dims) on {encoder.device}, "
+        f"{cpu_note()}"
+    )
     where = data_dir if args.db else "a temporary folder"
     print(f"  files: {len(paths)} PDFs, {size_mb:.2f} MB, {origin}; store: {where}")
     print(
@@ -194,6 +197,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="*", help="PDF (or text) files to ingest")
     parser.add_argument("--model", default="e5-small", help="e5-small, minilm or another model")
+    parser.add_argument("--device", default="auto", help="auto (cuda when present), cpu, cuda")
     parser.add_argument("--collection", default="bench")
     parser.add_argument("--db", type=Path, help="data folder to use instead of a temporary one")
     parser.add_argument("--generate", type=int, default=0, help="make N PDFs when none given")

@@ -16,6 +16,7 @@ class Settings:
     chroma_host: str | None = None
     chroma_port: int = 8000
     model: str = DEFAULT_MODEL
+    device: str = "auto"  # sentence-transformers models: auto (cuda when present), cpu, cuda
     chunk_tokens: int = 200
     chunk_overlap: int = 40
     max_file_mb: int = 100
@@ -37,6 +38,8 @@ class Settings:
     min_image_side: int = 16
     min_figure_side: int = 64
     max_figures: int = 200
+    # A shared password for every page (ui/auth.py); None: no gate. Never shown in a repr.
+    app_password: str | None = field(default=None, repr=False)
 
     @property
     def chroma_dir(self) -> Path:
@@ -63,6 +66,7 @@ class Settings:
             chroma_host=env.get("EE_CHROMA_HOST") or None,
             chroma_port=int(env.get("EE_CHROMA_PORT", defaults.chroma_port)),
             model=env.get("EE_MODEL", defaults.model),
+            device=env.get("EE_DEVICE", defaults.device),
             chunk_tokens=int(env.get("EE_CHUNK_TOKENS", defaults.chunk_tokens)),
             chunk_overlap=int(env.get("EE_CHUNK_OVERLAP", defaults.chunk_overlap)),
             max_file_mb=int(env.get("EE_MAX_FILE_MB", defaults.max_file_mb)),
@@ -82,6 +86,7 @@ class Settings:
             min_image_side=int(env.get("EE_MIN_IMAGE_SIDE", defaults.min_image_side)),
             min_figure_side=int(env.get("EE_MIN_FIGURE_SIDE", defaults.min_figure_side)),
             max_figures=int(env.get("EE_MAX_FIGURES", defaults.max_figures)),
+            app_password=env.get("EE_APP_PASSWORD") or None,
         )
 
 

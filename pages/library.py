@@ -9,6 +9,7 @@ from ingest.chunk import ChunkConfig
 from ingest.jobs import Upload
 from ui import jobs, resources
 from ui.layout import page
+from ui.limits import upload_limit_mb
 from ui.render import md_escape
 from ui.sidebar import collection_picker
 
@@ -37,7 +38,8 @@ files = st.file_uploader(
     type=["pdf", "txt", "md", "markdown", "png", "jpg", "jpeg", "webp"],
     accept_multiple_files=True,
     key=f"uploads-{st.session_state.get('uploads_round', 0)}",
-    help=f"PDF, plain text or Markdown, up to {settings.max_file_mb} MB and "
+    max_upload_size=upload_limit_mb(settings),
+    help=f"PDF, plain text or Markdown, up to {upload_limit_mb(settings)} MB and "
     f"{settings.max_pages} pages each; PNG or JPEG images of text pages are read by OCR, as are "
     "PDF pages without a text layer (seconds per page). In a collection with a CLIP model, "
     "PNG, JPEG and WebP files are indexed as pictures, and PDFs bring their figures too. "

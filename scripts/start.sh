@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec .venv/bin/python -m streamlit run app.py "$@"
+# One upload limit: the server's ceiling follows the app's own (EE_MAX_FILE_MB, in MB).
+exec .venv/bin/python -m streamlit run app.py --server.maxUploadSize "${EE_MAX_FILE_MB:-100}" "$@"

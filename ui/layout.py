@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import resources
+from ui import auth, resources
 
 # (script, label, icon): the app is a classic multipage app (app.py + pages/), so a deep link
 # such as /ask works on a fresh server; the sidebar navigation is drawn here with titles.
@@ -22,6 +22,7 @@ def page(title: str) -> None:
     """Set up a page: browser title, wide layout, the navigation; then the page's own title."""
     # The favicon is an emoji: a material icon there is fetched from a font server.
     st.set_page_config(page_title=f"{title} · Embedding Explorer", page_icon="🧭", layout="wide")
+    auth.require_password(resources.settings())  # stops here until signed in, when one is set
     resources.warm_up_maps()
     with st.sidebar:
         for script, label, icon in PAGES:

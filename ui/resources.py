@@ -54,7 +54,7 @@ def originals() -> Originals:
 
 @st.cache_resource(max_entries=3, show_spinner="Loading the model (once per server)…")
 def _encoder(name: str) -> Encoder:
-    return load_encoder(name)
+    return load_encoder(name, settings().device)
 
 
 def encoder(name: str) -> Encoder:

@@ -26,6 +26,14 @@ NAME_KEY = "ee:name"
 MODEL_KEY = "ee:model"
 DIMENSION_KEY = "ee:dimension"
 
+# The HNSW index every collection is created with (measured with bench/scale.py; README "Scale").
+HNSW: dict[str, Any] = {
+    "space": "cosine",
+    "max_neighbors": 16,
+    "ef_construction": 200,
+    "ef_search": 200,
+}
+
 # Chroma names must also start and end with a letter or digit; such user names are kept as they
 # are so the collections stay readable in Chroma's own tools.
 _READABLE_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_-]{1,61}[a-zA-Z0-9]")
@@ -125,7 +133,7 @@ class ChromaCollections:
         # Chroma 1.x configures the index space here (metadata "hnsw:space" is legacy).
         options: dict[str, Any] = {
             "metadata": metadata,
-            "configuration": {"hnsw": {"space": "cosine"}},
+            "configuration": {"hnsw": dict(HNSW)},
             "embedding_function": None,
         }
         collection = self._get(base)

@@ -48,6 +48,11 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
         help="encoder: e5-small (default, multilingual), minilm (fast, English), or any "
         "sentence-transformers name or folder; default for an existing collection: its own",
     )
+    parser.add_argument(
+        "--device",
+        help="where sentence-transformers models run: auto (default: cuda when torch sees a "
+        "GPU), cpu, cuda, cuda:N, mps; e5-small always runs on the CPU",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -55,6 +60,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
     if args.db is not None:
         settings = dataclasses.replace(settings, data_dir=args.db)
+    if getattr(args, "device", None):
+        settings = dataclasses.replace(settings, device=args.device)
     return settings
 
 
@@ -69,4 +76,4 @@ def model_for(store: Store, collection: str, requested: str | None, settings: Se
 def encoder_for(
     store: Store, collection: str, requested: str | None, settings: Settings
 ) -> Encoder:
-    return load_encoder(model_for(store, collection, requested, settings))
+    return load_encoder(model_for(store, collection, requested, settings), settings.device)

@@ -1,39 +1,155 @@
-"""Dense search over a collection: the hits for a question."""
+"""Search a collection: dense (cosine), BM25, or both fused by weighted reciprocal-rank fusion."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
 from core.errors import UserError
-from core.records import Hit
+from core.records import Chunk, Hit, Ranks
 from core.retrieval.encoders import Encoder
+from core.retrieval.lexical import has_words, terms
 from core.retrieval.store import Store
 from core.text import clean_text
 
+DENSE, BM25, HYBRID = "dense", "bm25", "hybrid"
+MODES = (DENSE, BM25, HYBRID)
+DEFAULT_MODE = HYBRID
+DEFAULT_WEIGHT = 0.5  # the dense share of the fused score; BM25 gets the rest
+RRF_K = 60  # the usual reciprocal-rank constant: rank r scores 1 / (RRF_K + r)
+CANDIDATES = 50  # each ranking's depth before fusion
+MAX_QUERY_CHARS = 2000
 
-def search(store: Store, encoder: Encoder, collection: str, query: str, k: int = 5) -> list[Hit]:
-    """The k chunks most similar to the query, best first."""
-    return search_with_vector(store, encoder, collection, query, k)[1]
 
-
-def search_with_vector(
-    store: Store, encoder: Encoder, collection: str, query: str, k: int = 5
-) -> tuple[np.ndarray, list[Hit]]:
-    """The query's vector and the k chunks most similar to it, best first."""
+def check_query(query: str) -> str:
+    """The cleaned query, or a UserError saying what is wrong with it."""
     query = clean_text(query)
     if not query:
         raise UserError("Type a question to search for.")
+    if not has_words(query):
+        raise UserError("The question has no words to search for (only punctuation or symbols).")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UserError(
+            f"The question is too long ({len(query):,} characters; at most {MAX_QUERY_CHARS:,}): "
+            "ask about one thing, or search with a sentence from the passage."
+        )
+    return query
+
+
+def check_mode(mode: str, weight: float) -> None:
+    if mode not in MODES:
+        raise UserError(f"Unknown search mode {mode!r}; choose one of {', '.join(MODES)}.")
+    if not 0.0 <= weight <= 1.0:
+        raise UserError(f"The dense weight must be between 0 and 1 (got {weight}).")
+
+
+def fuse(
+    dense: Sequence[str], lexical: Sequence[str], weight: float = DEFAULT_WEIGHT
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of two rankings (ids, best first): (id, score), best first.
+
+    score = weight / (RRF_K + dense rank) + (1 - weight) / (RRF_K + BM25 rank); an id missing
+    from a ranking gets nothing from it. Ties keep the dense order, then the BM25 order.
+    """
+    scores: dict[str, float] = {}
+    for rank, key in enumerate(dense, start=1):
+        scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
+    for rank, key in enumerate(lexical, start=1):
+        scores[key] = scores.get(key, 0.0) + (1.0 - weight) / (RRF_K + rank)
+    order = {key: i for i, key in enumerate(scores)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+def ranking(
+    mode: str, dense: Sequence[str], lexical: Sequence[str], weight: float = DEFAULT_WEIGHT
+) -> list[str]:
+    """The ids in the order the mode ranks them."""
+    if mode == DENSE:
+        return list(dense)
+    if mode == BM25:
+        return list(lexical)
+    return [key for key, _ in fuse(dense, lexical, weight)]
+
+
+def search(
+    store: Store,
+    encoder: Encoder,
+    collection: str,
+    query: str,
+    k: int = 5,
+    mode: str = DEFAULT_MODE,
+    weight: float = DEFAULT_WEIGHT,
+) -> list[Hit]:
+    """The k best chunks for the query in the mode, best first."""
+    return search_with_vector(store, encoder, collection, query, k, mode, weight)[1]
+
+
+def search_with_vector(
+    store: Store,
+    encoder: Encoder,
+    collection: str,
+    query: str,
+    k: int = 5,
+    mode: str = DEFAULT_MODE,
+    weight: float = DEFAULT_WEIGHT,
+) -> tuple[np.ndarray, list[Hit]]:
+    """The query's vector and the k best chunks in the mode, each with its ranks in all three.
+
+    Every mode computes both rankings, so each hit can say why it was found; hit.score is the
+    chunk's cosine similarity to the query in every mode (what the relevance floor applies to).
+    """
+    query = check_query(query)
     if k < 1:
         raise UserError("k must be at least 1.")
+    check_mode(mode, weight)
     store.check_model(collection, encoder.name)
     vector = encoder.encode_query(query)
-    return vector, store.search(collection, vector, k)
+    depth = max(k, CANDIDATES)
+    dense_hits = store.search(collection, vector, depth)
+    lexical_hits = store.lexical_search(collection, query, depth)
+    dense_ids = [hit.chunk.id for hit in dense_hits]
+    lexical_ids = [hit.chunk_id for hit in lexical_hits]
+    fused = fuse(dense_ids, lexical_ids, weight)
+    chosen = ranking(mode, dense_ids, lexical_ids, weight)[:k]
+
+    chunks: dict[str, Chunk] = {hit.chunk.id: hit.chunk for hit in dense_hits}
+    cosines: dict[str, float] = {hit.chunk.id: hit.score for hit in dense_hits}
+    missing = [key for key in chosen if key not in chunks]
+    found, vectors = store.chunks_by_id(collection, missing)
+    for chunk, row in zip(found, vectors, strict=True):
+        chunks[chunk.id] = chunk
+        cosines[chunk.id] = float(row @ vector)
+    dense_rank = {key: rank for rank, key in enumerate(dense_ids, start=1)}
+    lexical = {hit.chunk_id: hit for hit in lexical_hits}
+    fused_rank = {key: rank for rank, (key, _) in enumerate(fused, start=1)}
+    fused_score = dict(fused)
+    query_terms = set(terms(query))
+
+    hits = []
+    for key in chosen:
+        if key not in chunks:  # deleted between the two searches
+            continue
+        chunk = chunks[key]
+        bm25 = lexical.get(key)
+        why = Ranks(
+            mode=mode,
+            dense_rank=dense_rank.get(key),
+            dense_score=cosines[key],
+            bm25_rank=bm25.rank if bm25 else None,
+            bm25_score=bm25.score if bm25 else 0.0,
+            fused_rank=fused_rank.get(key),
+            fused_score=fused_score.get(key, 0.0),
+            matched=tuple(sorted(query_terms.intersection(terms(chunk.text)))),
+        )
+        hits.append(Hit(chunk=chunk, score=cosines[key], rank=len(hits) + 1, why=why))
+    return vector, hits
 
 
 def hit_record(hit: Hit) -> dict:
-    """A hit as plain JSON-ready data: text, source, page, score, chunk_id and the rest."""
+    """A hit as plain JSON-ready data: text, source, page, score, chunk_id, ranks and the rest."""
     chunk = hit.chunk
-    return {
+    record = {
         "rank": hit.rank,
         "score": round(hit.score, 4),
         "text": chunk.text,
@@ -46,3 +162,18 @@ def hit_record(hit: Hit) -> dict:
         "char_start": chunk.char_start,
         "char_end": chunk.char_end,
     }
+    why = hit.why
+    if why is not None:
+        record.update(
+            {
+                "mode": why.mode,
+                "dense_rank": why.dense_rank,
+                "dense_score": round(why.dense_score, 4),
+                "bm25_rank": why.bm25_rank,
+                "bm25_score": round(why.bm25_score, 4),
+                "fused_rank": why.fused_rank,
+                "fused_score": round(why.fused_score, 6),
+                "matched_terms": list(why.matched),
+            }
+        )
+    return record

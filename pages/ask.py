@@ -8,9 +8,9 @@ import streamlit as st
 from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.search import hit_record
-from ui import resources
+from ui import resources, why
 from ui.layout import page
-from ui.render import highlighted, md_escape
+from ui.render import md_escape
 from ui.sidebar import existing_collection
 
 page("Ask")
@@ -25,9 +25,9 @@ with st.sidebar:
         1.0,
         float(encoder.relevance_floor),
         0.01,
-        help="Cosine similarity below which a passage is not used for the answer. Scales differ "
-        "between models (e5 scores sit between ~0.7 and ~0.95), so each model has its own default.",
+        help=why.FLOOR_HELP,
     )
+    mode, weight = why.search_controls()
 
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
@@ -35,7 +35,9 @@ with st.form("ask", border=False):
 
 if asked:
     try:
-        answered = ask(resources.store(), encoder, selection.collection, question, k, floor)
+        answered = ask(
+            resources.store(), encoder, selection.collection, question, k, floor, mode, weight
+        )
         st.session_state.answer = (selection.collection, answered)
     except UserError as error:
         st.session_state.pop("answer", None)
@@ -59,14 +61,7 @@ with answer_column:
 
     st.subheader("Passages")
     for evidence in result.evidence:
-        hit, chunk = evidence.hit, evidence.hit.chunk
-        with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
-            if hit.score >= result.floor:
-                st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
-            else:
-                st.caption("Below the relevance floor: not used for the answer.")
-                st.markdown(md_escape(chunk.text))
+        why.passage(evidence, result.floor)
 
     records = [hit_record(hit) for hit in result.hits]
     left, right, _ = st.columns([1, 1, 2])

@@ -456,3 +456,59 @@ def evaluate_questions(
         progress("ask", number + 1, len(questions))
     metrics = {mode: scores(rankings[mode], qrels) for mode in modes}
     return QuestionReport(encoder.name, collection, tuple(modes), metrics, tuple(outcomes))
+
+
+def evaluate_collections(
+    store: Store,
+    encoder_of: Callable[[str], Encoder],
+    collections: Sequence[str],
+    questions: Sequence[Question],
+    modes: Sequence[str] = MODES,
+    weight: float = DEFAULT_WEIGHT,
+    progress: Progress = _no_progress,
+) -> list[QuestionReport]:
+    """One report per collection (each built with its own model and chunk size)."""
+    if not collections:
+        raise UserError("Pick at least one collection to evaluate.")
+    if not modes:
+        raise UserError("Pick at least one search mode.")
+    reports = []
+    for name in collections:
+        model = store.collection_model(name)
+        if model is None:
+            raise UserError(f"No collection named {name!r}.")
+        reports.append(
+            evaluate_questions(
+                store, encoder_of(model), name, questions, modes, weight, progress=progress
+            )
+        )
+    return reports
+
+
+def report_rows(reports: Sequence[QuestionReport]) -> list[dict]:
+    """One row per collection and mode: the metrics as a table."""
+    return [
+        {
+            "collection": report.collection,
+            "model": report.model,
+            "mode": mode,
+            **{key: value for key, value in report.scores[mode].items()},
+        }
+        for report in reports
+        for mode in report.modes
+    ]
+
+
+def miss_rows(report: QuestionReport, k: int = 5) -> list[dict]:
+    """Each question missed (not in the top k) in some mode, with its rank in every mode."""
+    rows = []
+    for outcome in report.outcomes:
+        if all((outcome.ranks[mode] or k + 1) <= k for mode in report.modes):
+            continue
+        expected = outcome.question.answer or outcome.question.file
+        row = {"question": outcome.question.question, "expected": expected}
+        for mode in report.modes:
+            rank = outcome.ranks[mode]
+            row[f"{mode} rank"] = str(rank) if rank is not None else f">{CANDIDATES}"
+        rows.append(row)
+    return rows

@@ -12,7 +12,7 @@ from core import search as search_cli
 from core.errors import UserError
 from core.records import Chunk, Document
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import RRF_K, fuse, ranking, search
+from core.retrieval.search import RRF_K, fuse, ranking, script, search
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 
@@ -119,3 +119,44 @@ def test_the_command_line_says_which_mode_ran(data_dir, capsys):
 
     assert search_cli.main(["...", "--db", str(data_dir), "--collection", "docs"]) == 2
     assert capsys.readouterr().err.startswith("error: The question has no words")
+
+
+def test_scripts_are_interleaved_in_hybrid_only():
+    script_of = {"e1": "latin", "e2": "latin", "e3": "latin", "z1": "han", "z2": "han"}
+    assert ranking("hybrid", ["e1", "e2", "e3", "z1", "z2"], [], 0.5, script_of) == [
+        "e1",
+        "z1",
+        "e2",
+        "z2",
+        "e3",
+    ]
+    assert ranking("dense", ["e1", "e2", "z1"], [], 0.5, script_of) == ["e1", "e2", "z1"]
+    one_script = {"e1": "latin", "e2": "latin"}
+    assert ranking("hybrid", ["e1", "e2"], ["e2"], 0.5, one_script) == ["e2", "e1"]
+
+
+def test_script_of_mixed_text():
+    assert script("长江全长6300余公里，是中国第一长河。") == "han"
+    assert script("Word2Vec 是谷歌在2013年发表的词向量方法。") == "han"
+    assert script("The Yangtze (长江) is the longest river in Asia.") == "latin"
+    assert script("1234 ...") == "latin"
+
+
+def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):
+    texts = {
+        "bread.md": "Bread dough rises because yeast ferments the sugar in flour.",
+        "rivers.md": "Long rivers carry sediment to the sea and build wide deltas.",
+        "nile.md": "The Nile is a very long river that flows north through Egypt.",
+        "长江.md": "长江全长6300余公里，是中国第一长河。",
+        "茶.md": "龙井茶产自浙江杭州西湖一带。",
+    }
+    store = open_store(Settings(data_dir=tmp_path))
+    store.ensure_collection("mixed", e5.name, e5.dimension)
+    for source, text in texts.items():
+        sha = hashlib.sha256(source.encode()).hexdigest()
+        chunk = Chunk(sha, 0, text, source, None, None, 0, len(text), e5.count_tokens(text))
+        document = Document(sha, source, "text", None, 1, e5.name, "2024-01-01T00:00:00Z")
+        store.add_document("mixed", document, [chunk], e5.encode_documents([text]))
+    hits = search(store, e5, "mixed", "How long is the Yangtze River?", k=2, mode="hybrid")
+    assert "长江.md" in [hit.chunk.source for hit in hits]
+    store.close()

@@ -31,6 +31,7 @@ from core.retrieval.search import (
     check_mode,
     check_query,
     ranking,
+    script,
 )
 from core.retrieval.store import Store
 
@@ -168,6 +169,7 @@ class BeirIndex:
     lexical: LexicalIndex | None
     doc_of: dict[str, str]  # chunk id -> document id
     chunks: int
+    script_of: dict[str, str] | None = None  # chunk id -> script (hybrid interleaves them)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -196,6 +198,7 @@ def index_beir(
             progress("chunk", done, len(data.corpus))
     timings["chunk_s"] = time.perf_counter() - start
     doc_of = {chunk.id: doc_id for doc_id, chunks in per_doc for chunk in chunks}
+    script_of = {chunk.id: script(chunk.text) for _, chunks in per_doc for chunk in chunks}
     count = len(doc_of)
 
     existing = store.collection_model(collection) if store is not None else None
@@ -203,7 +206,7 @@ def index_beir(
         if existing != encoder.name:
             raise UserError(f"The collection {collection!r} was built with {existing}.")
         if len(store.documents(collection)) == len(per_doc):
-            return BeirIndex(store, collection, None, doc_of, count, timings)
+            return BeirIndex(store, collection, None, doc_of, count, timings, script_of)
         store.delete_collection(collection)
     if not dense or store is None:
         start = time.perf_counter()
@@ -212,7 +215,7 @@ def index_beir(
             lexical.add(doc_sha(doc_id), chunks)
         lexical.rebuild()
         timings["bm25_s"] = time.perf_counter() - start
-        return BeirIndex(None, collection, lexical, doc_of, count, timings)
+        return BeirIndex(None, collection, lexical, doc_of, count, timings, script_of)
 
     texts = [chunk.text for _, chunks in per_doc for chunk in chunks]
     start = time.perf_counter()
@@ -241,7 +244,7 @@ def index_beir(
         if done % 500 == 0 or done == len(per_doc):
             progress("store", done, len(per_doc))
     timings["store_s"] = time.perf_counter() - start
-    return BeirIndex(store, collection, None, doc_of, count, timings)
+    return BeirIndex(store, collection, None, doc_of, count, timings, script_of)
 
 
 def evaluate_beir(
@@ -277,7 +280,7 @@ def evaluate_beir(
             lexical_hits = index.store.lexical_search(index.collection, text, k_chunks)
             lexical_ids = [hit.chunk_id for hit in lexical_hits]
         for mode in modes:
-            chunk_ranking = ranking(mode, dense_ids, lexical_ids, weight)
+            chunk_ranking = ranking(mode, dense_ids, lexical_ids, weight, index.script_of)
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
         progress("search", i + 1, len(query_ids))
     search_s = time.perf_counter() - start
@@ -440,8 +443,10 @@ def evaluate_questions(
         key = str(number)
         ranks: dict[str, int | None] = {}
         best: dict[str, Chunk | None] = {}
+        script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
         for mode in modes:
-            order = [c for c in ranking(mode, dense_ids, lexical_ids, weight) if c in chunks]
+            order = ranking(mode, dense_ids, lexical_ids, weight, script_of)
+            order = [c for c in order if c in chunks]
             # Each question has one relevant "document": the first passage that answers it.
             rank = next(
                 (r for r, c in enumerate(order, start=1) if question.accepts(chunks[c])), None

@@ -5,7 +5,7 @@ import streamlit as st
 from core.errors import UserError
 from core.retrieval.evaluation import evaluate_collections
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, MODES
-from ui import evaluate, resources
+from ui import evaluate, lessons, resources
 from ui.layout import page
 from ui.sidebar import existing_collection
 
@@ -49,3 +49,9 @@ if reports:
     st.subheader("On the map")
     shown = DEFAULT_MODE if DEFAULT_MODE in reports[0].modes else reports[0].modes[0]
     evaluate.question_map(reports[0], shown)
+
+st.subheader("Lessons on this collection")
+with st.expander("Near-duplicate chunks across documents"):
+    lessons.duplicates_panel(selection.collection)
+with st.expander("Quantization: float32, int8 and binary vectors"):
+    lessons.quantization_panel(selection.collection)

@@ -70,6 +70,7 @@ class Ranks:
     fused_rank: int | None
     fused_score: float  # weighted reciprocal-rank fusion: rank-based, not a similarity
     matched: tuple[str, ...] = ()  # query terms found in the chunk (stemmed, lower-case)
+    rerank_score: float | None = None  # the cross-encoder's score, when one reranked the hits
 
 
 @dataclass(frozen=True)

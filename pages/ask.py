@@ -27,7 +27,7 @@ with st.sidebar:
         0.01,
         help=why.FLOOR_HELP,
     )
-    mode, weight = why.search_controls()
+    search_options = why.search_controls()  # mode, hybrid weight, reranker
 
 with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
@@ -35,9 +35,8 @@ with st.form("ask", border=False):
 
 if asked:
     try:
-        answered = ask(
-            resources.store(), encoder, selection.collection, question, k, floor, mode, weight
-        )
+        store = resources.store()
+        answered = ask(store, encoder, selection.collection, question, k, floor, *search_options)
         st.session_state.answer = (selection.collection, answered)
     except UserError as error:
         st.session_state.pop("answer", None)

@@ -7,7 +7,9 @@ import streamlit as st
 from core.records import Hit
 from core.retrieval.answer import Evidence
 from core.retrieval.lexical import matched_spans
+from core.retrieval.rerank import Reranker
 from core.retrieval.search import CANDIDATES, DEFAULT_MODE, DEFAULT_WEIGHT, MODES, RRF_K
+from ui import resources
 from ui.render import md_escape
 
 MODE_LABELS = {"dense": "Dense", "bm25": "BM25", "hybrid": "Hybrid"}
@@ -24,8 +26,8 @@ FLOOR_HELP = (
 )
 
 
-def search_controls() -> tuple[str, float]:
-    """The mode switch and the hybrid weight (call inside the sidebar)."""
+def search_controls() -> tuple[str, float, Reranker | None]:
+    """The mode switch, the hybrid weight and the optional reranker (call inside the sidebar)."""
     mode = st.radio(
         "Search mode",
         MODES,
@@ -45,7 +47,18 @@ def search_controls() -> tuple[str, float]:
         help="1 is dense alone, 0 is BM25 alone.",
         key="search_weight",
     )
-    return str(mode), float(weight)
+    name = st.text_input(
+        "Reranker (optional)",
+        placeholder="cross-encoder folder or hub name",
+        help="A sentence-transformers CrossEncoder re-scores the top passages. None is installed "
+        "with the app (no reranker weights ship offline): give a local folder, or a hub name "
+        "with internet access. Empty: no reranking.",
+        key="search_reranker",
+    )
+    loaded = resources.reranker(name)
+    if not name.strip():
+        st.caption("No reranker installed: results are not reranked.")
+    return str(mode), float(weight), loaded
 
 
 def ranks_caption(hit: Hit) -> str:
@@ -60,10 +73,11 @@ def ranks_caption(hit: Hit) -> str:
     bm25 = (
         f"BM25 {place(why.bm25_rank)} · {why.bm25_score:.2f}" if why.bm25_rank else "BM25: no term"
     )
-    return (
+    line = (
         f"dense {place(why.dense_rank)} · cosine {why.dense_score:.3f} · {bm25} · "
         f"fused {place(why.fused_rank)} · {why.fused_score:.4f}"
     )
+    return line + (f" · reranker {why.rerank_score:.3f}" if why.rerank_score is not None else "")
 
 
 def marked(text: str, sentence: tuple[int, int] | None, terms: tuple[str, ...]) -> str:

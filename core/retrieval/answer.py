@@ -9,6 +9,7 @@ import numpy as np
 
 from core.records import Hit
 from core.retrieval.encoders import Encoder
+from core.retrieval.rerank import Reranker
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vector
 from core.retrieval.store import Store
 from core.text import sentence_spans
@@ -118,11 +119,12 @@ def ask(
     floor: float | None = None,
     mode: str = DEFAULT_MODE,
     weight: float = DEFAULT_WEIGHT,
+    reranker: Reranker | None = None,
 ) -> Answer:
     """Search the collection in the mode and answer from the hits, citing file and page.
 
     The floor applies to each passage's cosine similarity to the question in every mode (fused
     and BM25 scores are not similarities and have no fixed scale)."""
-    vector, hits = search_with_vector(store, encoder, collection, query, k, mode, weight)
+    vector, hits = search_with_vector(store, encoder, collection, query, k, mode, weight, reranker)
     floor = encoder.relevance_floor if floor is None else floor
     return answer(query, vector, hits, encoder, floor)

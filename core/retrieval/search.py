@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,10 +15,14 @@ from core.retrieval.lexical import has_words, terms
 from core.retrieval.store import Store
 from core.text import clean_text
 
+if TYPE_CHECKING:
+    from core.retrieval.rerank import Reranker
+
 DENSE, BM25, HYBRID = "dense", "bm25", "hybrid"
 MODES = (DENSE, BM25, HYBRID)
 DEFAULT_MODE = HYBRID
 DEFAULT_WEIGHT = 0.5  # the dense share of the fused score; BM25 gets the rest
+RERANK_DEPTH = 20  # the passages a reranker re-scores before the top k are kept
 RRF_K = 60  # the usual reciprocal-rank constant: rank r scores 1 / (RRF_K + r)
 CANDIDATES = 50  # each ranking's depth before fusion
 MAX_QUERY_CHARS = 2000
@@ -113,9 +118,10 @@ def search(
     k: int = 5,
     mode: str = DEFAULT_MODE,
     weight: float = DEFAULT_WEIGHT,
+    reranker: Reranker | None = None,
 ) -> list[Hit]:
     """The k best chunks for the query in the mode, best first."""
-    return search_with_vector(store, encoder, collection, query, k, mode, weight)[1]
+    return search_with_vector(store, encoder, collection, query, k, mode, weight, reranker)[1]
 
 
 def search_with_vector(
@@ -126,11 +132,13 @@ def search_with_vector(
     k: int = 5,
     mode: str = DEFAULT_MODE,
     weight: float = DEFAULT_WEIGHT,
+    reranker: Reranker | None = None,
 ) -> tuple[np.ndarray, list[Hit]]:
     """The query's vector and the k best chunks in the mode, each with its ranks in all three.
 
     Every mode computes both rankings, so each hit can say why it was found; hit.score is the
     chunk's cosine similarity to the query in every mode (what the relevance floor applies to).
+    A reranker re-scores the mode's top RERANK_DEPTH passages and keeps its k best.
     """
     query = check_query(query)
     if k < 1:
@@ -147,13 +155,19 @@ def search_with_vector(
 
     chunks: dict[str, Chunk] = {hit.chunk.id: hit.chunk for hit in dense_hits}
     cosines: dict[str, float] = {hit.chunk.id: hit.score for hit in dense_hits}
+    take = max(k, RERANK_DEPTH) if reranker is not None else k
     wanted = lexical_ids if mode != DENSE else []  # hybrid interleaves scripts: it needs texts
     found, vectors = store.chunks_by_id(collection, [key for key in wanted if key not in chunks])
     for chunk, row in zip(found, vectors, strict=True):
         chunks[chunk.id] = chunk
         cosines[chunk.id] = float(row @ vector)
     script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
-    chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of)[:k]
+    chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of)[:take]
+    missing = [key for key in chosen if key not in chunks]
+    found, vectors = store.chunks_by_id(collection, missing)
+    for chunk, row in zip(found, vectors, strict=True):
+        chunks[chunk.id] = chunk
+        cosines[chunk.id] = float(row @ vector)
     dense_rank = {key: rank for rank, key in enumerate(dense_ids, start=1)}
     lexical = {hit.chunk_id: hit for hit in lexical_hits}
     fused_rank = {key: rank for rank, (key, _) in enumerate(fused, start=1)}
@@ -177,6 +191,8 @@ def search_with_vector(
             matched=tuple(sorted(query_terms.intersection(terms(chunk.text)))),
         )
         hits.append(Hit(chunk=chunk, score=cosines[key], rank=len(hits) + 1, why=why))
+    if reranker is not None:
+        hits = reranker.rerank(query, hits, k)
     return vector, hits
 
 
@@ -208,6 +224,7 @@ def hit_record(hit: Hit) -> dict:
                 "fused_rank": why.fused_rank,
                 "fused_score": round(why.fused_score, 6),
                 "matched_terms": list(why.matched),
+                "rerank_score": None if why.rerank_score is None else round(why.rerank_score, 4),
             }
         )
     return record

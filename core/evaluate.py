@@ -73,8 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+_shown: dict[str, int] = {}
+
+
 def _progress(stage: str, done: int, total: int) -> None:
-    if done == total or done % max(total // 10, 1) == 0:
+    """Each stage's progress on stderr, once per tenth."""
+    tenth = 10 * done // max(total, 1)
+    if _shown.get(stage) != tenth:
+        _shown[stage] = tenth
         print(f"  {stage} {done}/{total}", file=sys.stderr, flush=True)
 
 

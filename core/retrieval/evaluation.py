@@ -206,7 +206,9 @@ def index_beir(
         if existing != encoder.name:
             raise UserError(f"The collection {collection!r} was built with {existing}.")
         if len(store.documents(collection)) == len(per_doc):
-            return BeirIndex(store, collection, None, doc_of, count, timings, script_of)
+            return BeirIndex(
+                store, collection, None, doc_of, count, timings=timings, script_of=script_of
+            )
         store.delete_collection(collection)
     if not dense or store is None:
         start = time.perf_counter()
@@ -215,7 +217,9 @@ def index_beir(
             lexical.add(doc_sha(doc_id), chunks)
         lexical.rebuild()
         timings["bm25_s"] = time.perf_counter() - start
-        return BeirIndex(None, collection, lexical, doc_of, count, timings, script_of)
+        return BeirIndex(
+            None, collection, lexical, doc_of, count, timings=timings, script_of=script_of
+        )
 
     texts = [chunk.text for _, chunks in per_doc for chunk in chunks]
     start = time.perf_counter()
@@ -244,7 +248,7 @@ def index_beir(
         if done % 500 == 0 or done == len(per_doc):
             progress("store", done, len(per_doc))
     timings["store_s"] = time.perf_counter() - start
-    return BeirIndex(store, collection, None, doc_of, count, timings, script_of)
+    return BeirIndex(store, collection, None, doc_of, count, timings=timings, script_of=script_of)
 
 
 def evaluate_beir(

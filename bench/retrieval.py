@@ -20,10 +20,6 @@ import os
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import argparse  # noqa: E402
-import csv  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -38,6 +34,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
+from core.retrieval.evaluation import (  # noqa: E402
+    Beir,
+    BeirIndex,
+    doc_sha,
+    evaluate_beir,
+    load_beir,
+    mrr_at_k,
+    ndcg_at_k,
+    recall_at_k,
+)
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.chunk import ChunkConfig, chunk_pages  # noqa: E402
@@ -55,24 +61,6 @@ PUBLISHED = {
 # -- metrics -------------------------------------------------------------------------------------
 
 
-def ndcg_at_k(ranking: Sequence[str], relevance: Mapping[str, int], k: int) -> float:
-    """nDCG@k: gain = relevance grade, discount log2(rank + 1), ideal from the judgments."""
-    dcg = sum(
-        relevance.get(doc, 0) / math.log2(rank + 1) for rank, doc in enumerate(ranking[:k], start=1)
-    )
-    ideal_gains = sorted((grade for grade in relevance.values() if grade > 0), reverse=True)[:k]
-    ideal = sum(grade / math.log2(rank + 1) for rank, grade in enumerate(ideal_gains, start=1))
-    return dcg / ideal if ideal > 0 else 0.0
-
-
-def recall_at_k(ranking: Sequence[str], relevance: Mapping[str, int], k: int) -> float:
-    """Share of the relevant documents (grade > 0) found in the top k."""
-    relevant = {doc for doc, grade in relevance.items() if grade > 0}
-    if not relevant:
-        return 0.0
-    return len(relevant.intersection(ranking[:k])) / len(relevant)
-
-
 def self_test() -> None:
     """A hand-worked example: computed values printed beside the ones worked out on paper."""
     ranking = ["d3", "d1", "d7", "d2", "d9"]
@@ -87,6 +75,8 @@ def self_test() -> None:
         ("nDCG@10 perfect", ndcg_at_k(["d2", "d1", "d5"], relevance, 10), 1.0),
         ("Recall@3", recall_at_k(ranking, relevance, 3), 1 / 3),
         ("Recall@100", recall_at_k(ranking, relevance, 100), 2 / 3),
+        ("MRR@10", mrr_at_k(ranking, relevance, 10), 1 / 2),
+        ("MRR@1 (miss)", mrr_at_k(ranking, relevance, 1), 0.0),
     ]
     print("self-test: ranking", ranking, "judgments", relevance)
     print(f"  {'metric':<16} {'computed':>9} {'by hand':>9}")
@@ -95,41 +85,6 @@ def self_test() -> None:
 
 
 # -- data ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Beir:
-    corpus: dict[str, str]  # id -> title + ". " + text
-    queries: dict[str, str]  # only the queries judged in the split
-    qrels: dict[str, dict[str, int]]
-
-
-def load_beir(folder: Path, split: str, limit_docs: int | None) -> Beir:
-    qrels: dict[str, dict[str, int]] = {}
-    with (folder / "qrels" / f"{split}.tsv").open(encoding="utf-8", newline="") as file:
-        reader = csv.reader(file, delimiter="\t")
-        next(reader)  # header: query-id corpus-id score
-        for query_id, doc_id, score in reader:
-            qrels.setdefault(query_id, {})[doc_id] = int(score)
-    corpus: dict[str, str] = {}
-    with (folder / "corpus.jsonl").open(encoding="utf-8") as file:
-        for line in file:
-            record = json.loads(line)
-            title, text = record.get("title") or "", record.get("text") or ""
-            corpus[str(record["_id"])] = f"{title}. {text}" if title else text
-    if limit_docs is not None and limit_docs < len(corpus):
-        # Judged documents first, so the subset still has answers; then the others in order.
-        judged = {doc for docs in qrels.values() for doc in docs if doc in corpus}
-        keep = list(judged) + [doc for doc in corpus if doc not in judged]
-        corpus = {doc: corpus[doc] for doc in keep[: max(limit_docs, len(judged))]}
-    queries: dict[str, str] = {}
-    with (folder / "queries.jsonl").open(encoding="utf-8") as file:
-        for line in file:
-            record = json.loads(line)
-            if str(record["_id"]) in qrels:
-                queries[str(record["_id"])] = record["text"]
-    qrels = {query: docs for query, docs in qrels.items() if query in queries}
-    return Beir(corpus, queries, qrels)
 
 
 # -- the pipeline --------------------------------------------------------------------------------
@@ -150,6 +105,7 @@ class Run:
     fewest_docs: int  # the fewest distinct documents any query's chunk hits reached
     exact_ndcg10: float  # same chunk vectors, exact (numpy) search, MAX over all chunks
     exact_recall100: float
+    modes: dict | None = None  # mode -> core.retrieval.evaluation scores on the same index
     whole_ndcg10: float | None = None  # --reference: whole documents, truncated by the model
     whole_recall100: float | None = None
     whole_encode_s: float = 0.0
@@ -182,10 +138,6 @@ def exact_rankings(
         best = np.maximum.reduceat(vectors @ query, starts)
         rankings[query_id] = [ids[i] for i in np.argsort(-best, kind="stable")[:100]]
     return rankings
-
-
-def doc_sha(doc_id: str) -> str:
-    return hashlib.sha256(f"beir:{doc_id}".encode()).hexdigest()
 
 
 def encode_all(encoder: Encoder, texts: list[str], batch: int) -> np.ndarray:
@@ -269,6 +221,11 @@ def evaluate(
     search_s = time.perf_counter() - start
     ndcg10, recall100 = mean_scores(rankings, data)
 
+    # The three search modes, with the same code as python -m core.evaluate, on the same index.
+    doc_of = {chunk.id: doc_id for doc_id, chunks in per_doc for chunk in chunks}
+    index = BeirIndex(store, collection, None, doc_of, len(texts))
+    modes = evaluate_beir(data, index, encoder, ["dense", "bm25", "hybrid"], k_chunks=k_chunks)
+
     # Baseline 1 (free): the same chunk vectors searched exactly, without Chroma.
     starts = np.cumsum([0] + [len(chunks) for _, chunks in per_doc[:-1]])
     ids = [doc_id for doc_id, _ in per_doc]
@@ -298,6 +255,7 @@ def evaluate(
         query_encode_s=query_encode_s,
         search_s=search_s,
         fewest_docs=fewest,
+        modes=modes,
         exact_ndcg10=exact_ndcg10,
         exact_recall100=exact_recall100,
         whole_ndcg10=whole_ndcg10,
@@ -355,6 +313,21 @@ def report(runs: list[Run], data: Beir, dataset: str, args: argparse.Namespace) 
             ratio = f"x{run.ndcg10 / ndcg:.3f}" if ndcg else "-"
             print(f"  {run.model:<10} {label:<42} {ndcg:>8.4f} {recall:>7.4f} {ratio:>12}")
     print("  (vs pipeline: pipeline nDCG@10 / this row's)")
+    print()
+    print("  search modes (core.retrieval.evaluation, same index; hybrid = weighted RRF 0.5):")
+    print(
+        f"  {'model':<10} {'mode':<7} {'nDCG@10':>8} {'R@10':>7} {'R@100':>7} {'MRR@10':>7}"
+        f" {'ms/query':>9} {'vs dense':>9}"
+    )
+    for run in runs:
+        dense = (run.modes or {}).get("dense", {}).get("ndcg@10")
+        for mode, result in (run.modes or {}).items():
+            ratio = f"x{result['ndcg@10'] / dense:.3f}" if dense else "-"
+            print(
+                f"  {run.model:<10} {mode:<7} {result['ndcg@10']:>8.4f} {result['recall@10']:>7.4f}"
+                f" {result['recall@100']:>7.4f} {result['mrr@10']:>7.4f} {result['query_ms']:>9.1f}"
+                f" {ratio:>9}"
+            )
     published = PUBLISHED.get(dataset.lower())
     if not published:
         return

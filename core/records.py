@@ -68,12 +68,30 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Ranks:
+    """Why a hit was found: its place in the dense, BM25 and fused rankings, and the query terms
+    it contains. A rank is None when the hit is not among that ranking's candidates."""
+
+    mode: str  # the ranking that ordered the hits: dense, bm25 or hybrid
+    dense_rank: int | None
+    dense_score: float  # cosine similarity to the query
+    bm25_rank: int | None
+    bm25_score: float  # 0 when no query term matches
+    fused_rank: int | None
+    fused_score: float  # weighted reciprocal-rank fusion: rank-based, not a similarity
+    matched: tuple[str, ...] = ()  # query terms found in the chunk (stemmed, lower-case)
+    rerank_score: float | None = None  # the cross-encoder's score, when one reranked the hits
+
+
+@dataclass(frozen=True)
 class Hit:
-    """A search result: a chunk, its cosine similarity to the query, its rank (1-based)."""
+    """A search result: a chunk, its cosine similarity to the query, its rank (1-based) in the
+    mode that ran; why holds the per-ranking details when the search computed them."""
 
     chunk: Chunk
     score: float
     rank: int
+    why: Ranks | None = None
 
 
 @dataclass(frozen=True)

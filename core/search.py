@@ -19,7 +19,16 @@ from core.retrieval.cli import (
     encoder_for,
     settings_from,
 )
-from core.retrieval.search import hit_record, search, search_by_image
+from core.retrieval.search import (
+    DEFAULT_MODE,
+    DEFAULT_WEIGHT,
+    MODES,
+    check_mode,
+    check_query,
+    hit_record,
+    search,
+    search_by_image,
+)
 from core.retrieval.store import open_store
 from core.settings import Settings
 
@@ -34,12 +43,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("-k", type=int, default=5, help="how many results (default 5)")
     parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default=DEFAULT_MODE,
+        help=f"dense (embeddings), bm25 (words), or hybrid (both, fused; default {DEFAULT_MODE})",
+    )
+    parser.add_argument(
+        "--weight",
+        type=float,
+        default=DEFAULT_WEIGHT,
+        help=f"hybrid: the dense share of the fusion, 0-1 (default {DEFAULT_WEIGHT})",
+    )
     add_store_arguments(parser)
     args = parser.parse_args(argv)
     if (args.query is None) == (args.image is None):
         parser.error("give a search text or --image PICTURE (one of the two)")
     configure_logging(args.verbose)
     try:
+        if args.query is not None:
+            check_query(args.query)  # before the model loads: a bad question fails fast
+        check_mode(args.mode, args.weight)
         settings = settings_from(args)
         store = open_store(settings)
         if store.collection_model(args.collection) is None:
@@ -49,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             picture = _query_picture(args.image, settings)
             hits = search_by_image(store, encoder, args.collection, picture, args.k)
         else:
-            hits = search(store, encoder, args.collection, args.query, args.k)
+            hits = search(
+                store, encoder, args.collection, args.query, args.k, args.mode, args.weight
+            )
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -73,11 +99,28 @@ def _query_picture(path: Path, settings: Settings) -> Image:
 
 def _line(hit: Hit) -> str:
     chunk = hit.chunk
+    why = f" · {ranks_line(hit)}" if hit.why is not None else ""
     if chunk.is_image:
         caption = f"\n   {chunk.text[:300]}" if chunk.text else ""
-        return f"{hit.rank}. [{chunk.where}] picture, score {hit.score:.3f}{caption}"
+        return f"{hit.rank}. [{chunk.where}] picture, cosine {hit.score:.3f}{why}{caption}"
     snippet = " ".join(chunk.text.split())
-    return f"{hit.rank}. [{chunk.where}] score {hit.score:.3f}\n   {snippet[:300]}"
+    return f"{hit.rank}. [{chunk.where}] cosine {hit.score:.3f}{why}\n   {snippet[:300]}"
+
+
+def ranks_line(hit: Hit) -> str:
+    """'dense #2 · bm25 #1 (7.41) · fused #1 · matched: fasttext, subword'."""
+    why = hit.why
+    if why is None:
+        return ""
+
+    def place(rank: int | None) -> str:
+        return f"#{rank}" if rank is not None else "-"
+
+    line = (
+        f"dense {place(why.dense_rank)} · bm25 {place(why.bm25_rank)} ({why.bm25_score:.2f}) "
+        f"· fused {place(why.fused_rank)} [{why.mode}]"
+    )
+    return line + (f" · matched: {', '.join(why.matched)}" if why.matched else "")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,11 @@ import streamlit as st
 
 from core.errors import UserError
 from core.retrieval.answer import ask
-from core.retrieval.answerability import DEFAULT_STRICTNESS, closest_label, no_answer_message
+from core.retrieval.answerability import DEFAULT_STRICTNESS, no_answer_message
 from core.retrieval.search import hit_record
-from ui import generation, page_view, pictures, resources
+from ui import generation, pictures, resources, why
 from ui.layout import page
-from ui.render import highlighted, md_escape
+from ui.render import md_escape
 from ui.sidebar import existing_collection
 
 page("Ask")
@@ -27,9 +27,10 @@ with st.sidebar:
         DEFAULT_STRICTNESS,
         0.05,
         help="How sure the app must be that your documents answer the question before it "
-        "answers (a calibrated confidence, the same for every model and language). Higher: "
-        "fewer wrong answers, more 'not in your documents'.",
+        "answers (a calibrated confidence, the same for every model, language and search mode). "
+        "Higher: fewer wrong answers, more 'not in your documents'.",
     )
+    search_options = why.search_controls()  # mode, hybrid weight, reranker
     writer = generation.picker()
 
 with st.form("ask", border=False):
@@ -42,9 +43,9 @@ if not asked and pictures.picture_query(encoder, selection.collection, k):
 if asked:
     try:
         question = generation.standalone(question, selection.collection, writer)
-        baseline = resources.baseline(selection.collection, encoder)
+        store, baseline = resources.store(), resources.baseline(selection.collection, encoder)
         answered = ask(
-            resources.store(), encoder, selection.collection, question, baseline, k, strictness
+            store, encoder, selection.collection, question, baseline, k, strictness, *search_options
         )
         st.session_state.answer = (selection.collection, answered)
     except UserError as error:
@@ -74,18 +75,9 @@ with answer_column:
     pictures.grid(result.hits)  # picture hits of a CLIP collection, as thumbnails
     st.subheader("Passages")
     for evidence in result.evidence:
-        hit, chunk = evidence.hit, evidence.hit.chunk
-        if chunk.is_image:
+        if evidence.hit.chunk.is_image:
             continue  # shown in the grid above
-        with st.container(border=True):
-            st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
-            if result.used(hit):
-                st.markdown(highlighted(chunk.text, evidence.start, evidence.end))
-            else:
-                label = closest_label(result.query) if not result.relevant else "Not quoted"
-                st.caption(f"{label}: not used for the answer.")
-                st.markdown(md_escape(chunk.text))
-            page_view.page_toggle(chunk)  # the cited page, highlighted, and the original file
+        why.passage(evidence, result)
 
     records = [hit_record(hit) for hit in result.hits]
     left, right, _ = st.columns([1, 1, 2])

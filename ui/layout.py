@@ -13,6 +13,7 @@ PAGES = (
     ("pages/library.py", "Library", ":material/library_books:"),
     ("pages/ask.py", "Ask", ":material/question_answer:"),
     ("pages/map.py", "Map", ":material/scatter_plot:"),
+    ("pages/evaluate.py", "Evaluate", ":material/fact_check:"),
     ("pages/classic.py", "Classic", ":material/school:"),
     ("pages/lab.py", "Lab", ":material/science:"),
 )

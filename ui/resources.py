@@ -21,6 +21,7 @@ from core.retrieval.embedding_cache import EmbeddingCache
 from core.retrieval.encoders import Encoder, load_encoder
 from core.retrieval.generate import Generator, open_generator
 from core.retrieval.originals import Originals
+from core.retrieval.rerank import Reranker, load_reranker
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 
@@ -68,6 +69,22 @@ def _or_stop(make: Callable[..., T], *args: object) -> T:
     except UserError as error:
         st.error(str(error))
         st.stop()
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the reranker…")
+def _reranker(name: str) -> Reranker:
+    return load_reranker(name)
+
+
+def reranker(name: str) -> Reranker | None:
+    """The shared cross-encoder by name or folder; None, said why, when it cannot be loaded."""
+    if not name.strip():
+        return None
+    try:
+        return _reranker(name.strip())
+    except UserError as error:
+        st.warning(str(error))
+        return None
 
 
 @st.cache_resource

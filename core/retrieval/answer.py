@@ -16,7 +16,8 @@ from core.retrieval.answerability import (
     load_calibration,
 )
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import search_with_vector
+from core.retrieval.rerank import Reranker
+from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vector
 from core.retrieval.store import Store
 from core.text import sentence_spans
 
@@ -132,9 +133,15 @@ def ask(
     baseline: Baseline,
     k: int = 5,
     strictness: float = DEFAULT_STRICTNESS,
+    mode: str = DEFAULT_MODE,
+    weight: float = DEFAULT_WEIGHT,
+    reranker: Reranker | None = None,
 ) -> Answer:
-    """Search the collection and answer from the hits, citing file and page, or say that the
-    documents don't answer the question (baseline: what unrelated questions score here)."""
-    vector, hits = search_with_vector(store, encoder, collection, query, k)
+    """Search the collection in the mode and answer from the hits, citing file and page, or say
+    that the documents don't answer the question (baseline: what unrelated questions score here).
+
+    The decision reads each passage's cosine similarity to the question in every mode (fused and
+    BM25 scores are not similarities and have no fixed scale)."""
+    vector, hits = search_with_vector(store, encoder, collection, query, k, mode, weight, reranker)
     verdict = judge(query, hits, baseline, load_calibration(encoder.name), strictness)
     return answer(query, vector, hits, encoder, verdict)

@@ -118,15 +118,17 @@ def judge(
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
     found = signals(question, hits, baseline)
     confidence = calibration.confidence(found)
-    key = baseline.key(language(question), language(hits[0].chunk.text))
+    best = max(hits, key=lambda hit: hit.score)
+    key = baseline.key(language(question), language(best.chunk.text))
     floor = (found.top_score + baseline.median[key]) / 2
     return Verdict(confidence >= strictness, confidence, strictness, found, floor)
 
 
 def signals(question: str, hits: Sequence[Hit], baseline: Baseline) -> Signals:
     """The signals of dense hits (best first, cosine scores)."""
-    scores = [hit.score for hit in hits]
-    asked_in, answered_in = language(question), language(hits[0].chunk.text)
+    best = max(hits, key=lambda hit: hit.score)  # by cosine, whatever order the mode gave
+    scores = sorted((hit.score for hit in hits), reverse=True)
+    asked_in, answered_in = language(question), language(best.chunk.text)
     return Signals(
         top_score=scores[0],
         standing=baseline.standing(scores[0], asked_in, answered_in),

@@ -18,7 +18,15 @@ DEFAULT_COLLECTION = "library"
 
 # Libraries that talk to stderr on their own (pdfminer prints "Could not get FontBBox..." dozens of
 # times for one real Chinese PDF): their chatter is for --verbose, not for the user.
-LIBRARY_LOGGERS = ("pdfminer", "pypdf", "chromadb", "jieba", "httpx", "sentence_transformers")
+LIBRARY_LOGGERS = (
+    "pdfminer",
+    "pypdf",
+    "chromadb",
+    "jieba",
+    "httpx",
+    "sentence_transformers",
+    "bm25s",
+)
 
 
 def configure_logging(verbose: bool) -> None:

@@ -1,38 +1,202 @@
-"""Dense search over a collection: the hits for a question, or for a picture (CLIP models)."""
+"""Search a collection: dense (cosine), BM25, or both fused by weighted reciprocal-rank fusion;
+and, for CLIP collections, search by picture."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.errors import UserError
-from core.records import Hit
+from core.records import Chunk, Hit, Ranks
 from core.retrieval.encoders import Encoder
+from core.retrieval.lexical import has_words, terms
 from core.retrieval.store import Store
 from core.text import clean_text
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+    from core.retrieval.rerank import Reranker
 
-def search(store: Store, encoder: Encoder, collection: str, query: str, k: int = 5) -> list[Hit]:
-    """The k chunks most similar to the query, best first."""
-    return search_with_vector(store, encoder, collection, query, k)[1]
+DENSE, BM25, HYBRID = "dense", "bm25", "hybrid"
+MODES = (DENSE, BM25, HYBRID)
+DEFAULT_MODE = HYBRID
+DEFAULT_WEIGHT = 0.5  # the dense share of the fused score; BM25 gets the rest
+RERANK_DEPTH = 20  # the passages a reranker re-scores before the top k are kept
+RRF_K = 60  # the usual reciprocal-rank constant: rank r scores 1 / (RRF_K + r)
+CANDIDATES = 50  # each ranking's depth before fusion
+MAX_QUERY_CHARS = 2000
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def search_with_vector(
-    store: Store, encoder: Encoder, collection: str, query: str, k: int = 5
-) -> tuple[np.ndarray, list[Hit]]:
-    """The query's vector and the k chunks most similar to it, best first."""
+def script(text: str) -> str:
+    """'han' for text that is mostly Chinese (a third or more of its letters), else 'latin'."""
+    letters = sum(char.isalpha() for char in text)
+    return "han" if letters and len(_HAN.findall(text)) * 3 >= letters else "latin"
+
+
+def balanced(ids: Sequence[str], script_of: Mapping[str, str]) -> list[str]:
+    """Interleave a ranking by script: the best Chinese and the best Latin-script chunk first,
+    then the second of each, and so on, each script keeping its own order.
+
+    Measured on the sample question set (e5-small): an English question's Chinese passage sits
+    far below English chunks that merely share its language (ranks 10-45, and BM25 pushes it
+    further); interleaving brings it to ranks 1-8 while same-language questions keep theirs in
+    the top 5. A collection in one script is left as it is.
+    """
+    seen: dict[str, int] = {}
+    keyed = []
+    for position, key in enumerate(ids):
+        kind = script_of.get(key, "latin")
+        seen[kind] = seen.get(kind, 0) + 1
+        keyed.append((seen[kind], position, key))
+    return [key for _, _, key in sorted(keyed)]
+
+
+def check_query(query: str) -> str:
+    """The cleaned query, or a UserError saying what is wrong with it."""
     query = clean_text(query)
     if not query:
         raise UserError("Type a question to search for.")
+    if not has_words(query):
+        raise UserError("The question has no words to search for (only punctuation or symbols).")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UserError(
+            f"The question is too long ({len(query):,} characters; at most {MAX_QUERY_CHARS:,}): "
+            "ask about one thing, or search with a sentence from the passage."
+        )
+    return query
+
+
+def check_mode(mode: str, weight: float) -> None:
+    if mode not in MODES:
+        raise UserError(f"Unknown search mode {mode!r}; choose one of {', '.join(MODES)}.")
+    if not 0.0 <= weight <= 1.0:
+        raise UserError(f"The dense weight must be between 0 and 1 (got {weight}).")
+
+
+def fuse(
+    dense: Sequence[str], lexical: Sequence[str], weight: float = DEFAULT_WEIGHT
+) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of two rankings (ids, best first): (id, score), best first.
+
+    score = weight / (RRF_K + dense rank) + (1 - weight) / (RRF_K + BM25 rank); an id missing
+    from a ranking gets nothing from it. Ties keep the dense order, then the BM25 order.
+    """
+    scores: dict[str, float] = {}
+    for rank, key in enumerate(dense, start=1):
+        scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
+    for rank, key in enumerate(lexical, start=1):
+        scores[key] = scores.get(key, 0.0) + (1.0 - weight) / (RRF_K + rank)
+    order = {key: i for i, key in enumerate(scores)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+def ranking(
+    mode: str,
+    dense: Sequence[str],
+    lexical: Sequence[str],
+    weight: float = DEFAULT_WEIGHT,
+    script_of: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The ids in the order the mode ranks them; hybrid also interleaves scripts when given
+    each id's script (see balanced)."""
+    if mode == DENSE:
+        return list(dense)
+    if mode == BM25:
+        return list(lexical)
+    fused = [key for key, _ in fuse(dense, lexical, weight)]
+    return balanced(fused, script_of) if script_of is not None else fused
+
+
+def search(
+    store: Store,
+    encoder: Encoder,
+    collection: str,
+    query: str,
+    k: int = 5,
+    mode: str = DEFAULT_MODE,
+    weight: float = DEFAULT_WEIGHT,
+    reranker: Reranker | None = None,
+) -> list[Hit]:
+    """The k best chunks for the query in the mode, best first."""
+    return search_with_vector(store, encoder, collection, query, k, mode, weight, reranker)[1]
+
+
+def search_with_vector(
+    store: Store,
+    encoder: Encoder,
+    collection: str,
+    query: str,
+    k: int = 5,
+    mode: str = DEFAULT_MODE,
+    weight: float = DEFAULT_WEIGHT,
+    reranker: Reranker | None = None,
+) -> tuple[np.ndarray, list[Hit]]:
+    """The query's vector and the k best chunks in the mode, each with its ranks in all three.
+
+    Every mode computes both rankings, so each hit can say why it was found; hit.score is the
+    chunk's cosine similarity to the query in every mode (what the relevance floor applies to).
+    A reranker re-scores the mode's top RERANK_DEPTH passages and keeps its k best.
+    """
+    query = check_query(query)
     if k < 1:
         raise UserError("k must be at least 1.")
+    check_mode(mode, weight)
     store.check_model(collection, encoder.name)
     vector = encoder.encode_query(query)
-    return vector, store.search(collection, vector, k)
+    depth = max(k, CANDIDATES)
+    dense_hits = store.search(collection, vector, depth)
+    lexical_hits = store.lexical_search(collection, query, depth)
+    dense_ids = [hit.chunk.id for hit in dense_hits]
+    lexical_ids = [hit.chunk_id for hit in lexical_hits]
+    fused = fuse(dense_ids, lexical_ids, weight)
+
+    chunks: dict[str, Chunk] = {hit.chunk.id: hit.chunk for hit in dense_hits}
+    cosines: dict[str, float] = {hit.chunk.id: hit.score for hit in dense_hits}
+    take = max(k, RERANK_DEPTH) if reranker is not None else k
+    wanted = lexical_ids if mode != DENSE else []  # hybrid interleaves scripts: it needs texts
+    found, vectors = store.chunks_by_id(collection, [key for key in wanted if key not in chunks])
+    for chunk, row in zip(found, vectors, strict=True):
+        chunks[chunk.id] = chunk
+        cosines[chunk.id] = float(row @ vector)
+    script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
+    chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of)[:take]
+    missing = [key for key in chosen if key not in chunks]
+    found, vectors = store.chunks_by_id(collection, missing)
+    for chunk, row in zip(found, vectors, strict=True):
+        chunks[chunk.id] = chunk
+        cosines[chunk.id] = float(row @ vector)
+    dense_rank = {key: rank for rank, key in enumerate(dense_ids, start=1)}
+    lexical = {hit.chunk_id: hit for hit in lexical_hits}
+    fused_rank = {key: rank for rank, (key, _) in enumerate(fused, start=1)}
+    fused_score = dict(fused)
+    query_terms = set(terms(query))
+
+    hits = []
+    for key in chosen:
+        if key not in chunks:  # deleted between the two searches
+            continue
+        chunk = chunks[key]
+        bm25 = lexical.get(key)
+        why = Ranks(
+            mode=mode,
+            dense_rank=dense_rank.get(key),
+            dense_score=cosines[key],
+            bm25_rank=bm25.rank if bm25 else None,
+            bm25_score=bm25.score if bm25 else 0.0,
+            fused_rank=fused_rank.get(key),
+            fused_score=fused_score.get(key, 0.0),
+            matched=tuple(sorted(query_terms.intersection(terms(chunk.text)))),
+        )
+        hits.append(Hit(chunk=chunk, score=cosines[key], rank=len(hits) + 1, why=why))
+    if reranker is not None:
+        hits = reranker.rerank(query, hits, k)
+    return vector, hits
 
 
 def search_by_image(
@@ -59,13 +223,13 @@ def search_by_image_with_vector(
 
 
 def hit_record(hit: Hit) -> dict:
-    """A hit as plain JSON-ready data: kind, text, source, page, score, chunk_id and the rest.
+    """A hit as plain JSON-ready data: kind, text, source, page, score, chunk_id, ranks and more.
 
     A picture's record also names its file and caption (its text: "" for an image file).
     """
     chunk = hit.chunk
     pictures = {"file_name": chunk.source, "caption": chunk.text} if chunk.is_image else {}
-    return {
+    record = {
         "kind": chunk.kind,
         **pictures,
         "rank": hit.rank,
@@ -80,3 +244,19 @@ def hit_record(hit: Hit) -> dict:
         "char_start": chunk.char_start,
         "char_end": chunk.char_end,
     }
+    why = hit.why
+    if why is not None:
+        record.update(
+            {
+                "mode": why.mode,
+                "dense_rank": why.dense_rank,
+                "dense_score": round(why.dense_score, 4),
+                "bm25_rank": why.bm25_rank,
+                "bm25_score": round(why.bm25_score, 4),
+                "fused_rank": why.fused_rank,
+                "fused_score": round(why.fused_score, 6),
+                "matched_terms": list(why.matched),
+                "rerank_score": None if why.rerank_score is None else round(why.rerank_score, 4),
+            }
+        )
+    return record

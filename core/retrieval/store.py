@@ -14,29 +14,42 @@ from core.records import Chunk, CollectionInfo, Document, Hit
 from core.retrieval import chroma
 from core.retrieval.chroma import ChromaCollections, chroma_name, chroma_settings
 from core.retrieval.codec import decode_chunk, decode_document, encode_chunk, encode_document
+from core.retrieval.lexical import LexicalHit, LexicalIndex
 from core.retrieval.lock import WriteLock
 from core.settings import Settings
 
 __all__ = ["Store", "chroma_name", "chroma_settings", "open_store"]
 
 LOCK_FILE = "write.lock"
+LEXICAL_FOLDER = "lexical"
 
 
 def open_store(settings: Settings) -> Store:
     """A store on the Chroma server when one is configured, else on the local data folder."""
     client = chroma.connect(settings)
+    # The BM25 index lives in the local data folder, beside an embedded or a server Chroma.
+    lexical_dir = settings.data_dir / LEXICAL_FOLDER
     if settings.chroma_host:
-        return Store(client)
-    return Store(client, lock_path=settings.data_dir / LOCK_FILE)
+        return Store(client, lexical_dir=lexical_dir)
+    return Store(client, lock_path=settings.data_dir / LOCK_FILE, lexical_dir=lexical_dir)
 
 
 class Store:
-    """User collections in a chromadb client; writes are serialised by a lock."""
+    """User collections in a chromadb client; writes are serialised by a lock.
 
-    def __init__(self, client: ClientAPI, lock_path: Path | None = None) -> None:
+    Each collection also has a BM25 index (core.retrieval.lexical) kept in step with its chunks:
+    under lexical_dir, or in memory (built from Chroma on first use) when that is None.
+    """
+
+    def __init__(
+        self, client: ClientAPI, lock_path: Path | None = None, lexical_dir: Path | None = None
+    ) -> None:
         self._client = client
         self._chroma = ChromaCollections(client)
         self._lock = WriteLock(lock_path)
+        self._lexical_dir = lexical_dir
+        self._lexicals: dict[str, LexicalIndex] = {}
+        self._synced_at: dict[str, int] = {}  # Chroma's chunk count when last synced
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -74,6 +87,8 @@ class Store:
     def delete_collection(self, name: str) -> None:
         with self.writing():
             self._chroma.delete(name)
+            self._lexical(name).drop()
+            self._lexicals.pop(name, None)
 
     # -- documents (the manifest) ------------------------------------------------------------
 
@@ -110,6 +125,7 @@ class Store:
             # interrupted run, so a listed document never lacks chunks.
             manifest.delete(ids=[sha])
             collection.delete(where={"doc_sha": sha})
+            self._lexical(name).add(sha, chunks)  # before listing: a listed document is findable
             batch = max(1, int(self._client.get_max_batch_size()))
             for start in range(0, len(chunks), batch):
                 part = chunks[start : start + batch]
@@ -130,6 +146,7 @@ class Store:
         with self.writing():
             self._chroma.require_manifest(name).delete(ids=[sha256])
             self._chroma.require(name).delete(where={"doc_sha": sha256})
+            self._lexical(name).remove(sha256)
 
     # -- chunks ------------------------------------------------------------------------------
 
@@ -188,6 +205,54 @@ class Store:
             Hit(chunk=decode_chunk(text, metadata), score=1.0 - float(distance), rank=rank)
             for rank, (text, metadata, distance) in enumerate(rows, start=1)
         ]
+
+    def lexical_search(self, name: str, query: str, k: int) -> list[LexicalHit]:
+        """The k chunks with the best BM25 score for query (chunk ids), best first."""
+        return self._lexical_ready(name).search(query, k)
+
+    def chunks_by_id(self, name: str, ids: Sequence[str]) -> tuple[list[Chunk], np.ndarray]:
+        """The chunks with these ids and their vectors, in order (unknown ids left out)."""
+        collection = self._chroma.require(name)
+        if not ids:
+            return [], np.zeros((0, chroma.dimension(collection)), dtype=np.float32)
+        result = collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        found = {
+            chunk.id: (chunk, vector)
+            for chunk, vector in zip(_decoded(result), result["embeddings"], strict=True)
+        }
+        pairs = [found[i] for i in ids if i in found]
+        vectors = np.asarray([vector for _, vector in pairs], dtype=np.float32)
+        return [chunk for chunk, _ in pairs], vectors.reshape(len(pairs), -1)
+
+    # -- the BM25 index ----------------------------------------------------------------------
+
+    def _lexical(self, name: str) -> LexicalIndex:
+        index = self._lexicals.get(name)
+        if index is None:
+            folder = None
+            if self._lexical_dir is not None:
+                folder = self._lexical_dir / chroma_name(name)
+            index = self._lexicals[name] = LexicalIndex(folder)
+        return index
+
+    def _lexical_ready(self, name: str) -> LexicalIndex:
+        """The collection's BM25 index, first brought in step with Chroma if it is not (a
+        collection made before BM25 existed, a crash between the two writes, another process)."""
+        collection = self._chroma.require(name)
+        index = self._lexical(name)
+        count = collection.count()
+        # Orphan chunks of an interrupted add count in Chroma but not in the manifest.
+        if index.synced() and count in (index.chunk_count(), self._synced_at.get(name)):
+            return index
+        expected = {document.sha256: document.chunks for document in self.documents(name)}
+        try:
+            with self.writing():
+                index.sync(expected, lambda sha: self.chunks(name, sha))
+        except StoreError:  # another process writes the data folder: keep this one in memory
+            index = self._lexicals[name] = LexicalIndex(None)
+            index.sync(expected, lambda sha: self.chunks(name, sha))
+        self._synced_at[name] = count
+        return index
 
 
 def _decoded(result: dict) -> Iterator[Chunk]:

@@ -1,0 +1,187 @@
+"""BM25 index upkeep and hybrid query latency at a large collection size.
+
+    python bench/lexical.py [--size 100000] [--model e5-small] [--queries 100] [--beir DIR]
+
+The collection is filled through Store.add_document with chunks of REAL text: 120-word windows
+cut from the SciFact corpus (../shared/data/scifact, English scientific abstracts) with every
+tenth chunk a Chinese passage from samples/zh, so term statistics are realistic; the vectors
+are random unit vectors (dense search cost does not depend on them). Prints what keeping the
+BM25 index in step costs (tokenising once per document; rebuilding the matrix from the kept
+terms after a change; loading it after a restart) and the warm query latency p50/p95 of the
+hybrid path against the dense path measured in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import cpu_note  # noqa: E402
+from core.records import Chunk, Document  # noqa: E402
+from core.retrieval.encoders import load_encoder  # noqa: E402
+from core.retrieval.lexical import terms  # noqa: E402
+from core.retrieval.search import search_with_vector  # noqa: E402
+from core.retrieval.store import Store, open_store  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from core.text import split_sentences  # noqa: E402
+
+DOC_CHUNKS = 100
+WINDOW = 120
+NAME = "bench-lexical"
+
+
+def texts(beir: Path, size: int, rng: np.random.Generator) -> list[str]:
+    words: list[str] = []
+    with (beir / "corpus.jsonl").open(encoding="utf-8") as file:
+        for line in file:
+            record = json.loads(line)
+            words.extend(f"{record.get('title', '')}. {record.get('text', '')}".split())
+    chinese = [
+        sentence
+        for path in sorted((ROOT / "samples" / "zh").glob("*.md"))
+        for sentence in split_sentences(path.read_text(encoding="utf-8"))
+    ]
+    starts = rng.integers(0, len(words) - WINDOW, size=size)
+    out = []
+    for i, start in enumerate(starts):
+        if i % 10 == 9:
+            picks = rng.integers(0, len(chinese), size=6)
+            out.append("".join(chinese[p] for p in picks))
+        else:
+            out.append(" ".join(words[start : start + WINDOW]))
+    return out
+
+
+def document(number: int, chunk_texts: list[str], model: str, dimension: int, rng):
+    sha = hashlib.sha256(f"lexical-bench-{number}".encode()).hexdigest()
+    source = f"doc-{number:05d}.txt"
+    chunks = [
+        Chunk(sha, i, text, source, None, None, 0, len(text), 150)
+        for i, text in enumerate(chunk_texts)
+    ]
+    vectors = rng.standard_normal((len(chunks), dimension)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (
+        Document(sha, source, "text", None, len(chunks), model, "2024-01-01T00:00:00Z"),
+        chunks,
+        vectors,
+    )
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--model", default="e5-small")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--beir", type=Path, default=ROOT.parent / "shared" / "data" / "scifact")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    corpus = texts(args.beir, args.size, rng)
+    queries = [
+        json.loads(line)["text"] for line in (args.beir / "queries.jsonl").open(encoding="utf-8")
+    ][: args.queries - 10]
+    queries += ["长江流域的生态", "龙井茶产自哪里", "神舟五号", "苹果的嫁接", "词向量的训练"] * 2
+    encoder = load_encoder(args.model)
+
+    print(f"bench/lexical.py: {args.size:,} chunks ({DOC_CHUNKS} per document), {cpu_note()}")
+    terms("预热 warm-up")  # jieba loads its dictionary once per process: not counted
+    start = time.perf_counter()
+    for text in corpus:
+        terms(text)
+    tokenise_s = time.perf_counter() - start
+    print(f"  tokenise every chunk once (jieba + stemmer)        {tokenise_s:8.1f} s", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="ee-bench-lexical-") as temp:
+        settings = Settings(data_dir=Path(temp))
+        store = open_store(settings)
+        store.ensure_collection(NAME, encoder.name, encoder.dimension)
+        start = time.perf_counter()
+        for number, offset in enumerate(range(0, args.size, DOC_CHUNKS)):
+            doc, chunks, vectors = document(
+                number, corpus[offset : offset + DOC_CHUNKS], encoder.name, encoder.dimension, rng
+            )
+            store.add_document(NAME, doc, chunks, vectors)
+        fill_s = time.perf_counter() - start
+        print(f"  fill the store (Chroma + BM25 terms per document)  {fill_s:8.1f} s", flush=True)
+        rebuild_s = timed(lambda: store.lexical_search(NAME, "protein", 5))
+        print(f"  first search: build the BM25 matrix from terms     {rebuild_s:8.1f} s")
+        store.close()
+
+        reopened = open_store(settings)
+        load_s = timed(lambda: reopened.lexical_search(NAME, "protein", 5))
+        print(f"  restart: first search loads the saved matrix       {load_s:8.1f} s")
+        extra, chunks, vectors = document(
+            999_999, corpus[:DOC_CHUNKS], encoder.name, encoder.dimension, rng
+        )
+        add_s = timed(lambda: reopened.add_document(NAME, extra, chunks, vectors))
+        after_add_s = timed(lambda: reopened.lexical_search(NAME, "protein", 5))
+        label = f"add one document ({DOC_CHUNKS} chunks), then search"
+        print(f"  {label:<50} {add_s:6.1f} + {after_add_s:.1f} s")
+        delete_s = timed(lambda: reopened.delete_document(NAME, extra.sha256))
+        after_delete_s = timed(lambda: reopened.lexical_search(NAME, "protein", 5))
+        label = "delete it, then search"
+        print(f"  {label:<50} {delete_s:6.1f} + {after_delete_s:.1f} s")
+        print(
+            f"  rebuild after a change / tokenising everything again: "
+            f"x{after_add_s / tokenise_s:.3f}"
+        )
+        latency(reopened, encoder, queries)
+        reopened.close()
+
+
+def latency(store: Store, encoder, queries: list[str]) -> None:
+    for text in queries[:5]:
+        search_with_vector(store, encoder, NAME, text, 5, "hybrid")
+    dense, hybrid, bm25, encode = [], [], [], []
+    for text in queries:
+        t0 = time.perf_counter()
+        vector = encoder.encode_query(text)
+        t1 = time.perf_counter()
+        store.search(NAME, vector, 5)
+        t2 = time.perf_counter()
+        search_with_vector(store, encoder, NAME, text, 5, "hybrid")
+        t3 = time.perf_counter()
+        store.lexical_search(NAME, text, 50)
+        t4 = time.perf_counter()
+        encode.append(t1 - t0)
+        dense.append(t2 - t0)
+        hybrid.append(t3 - t2)
+        bm25.append(t4 - t3)
+
+    def ms(values: list[float], q: int) -> float:
+        return 1000 * float(np.percentile(values, q))
+
+    print(f"  warm query latency over {len(queries)} queries (ms)   p50      p95")
+    rows = [
+        ("dense path (encode + Store.search k=5)", dense),
+        ("hybrid path (search_with_vector, k=5)", hybrid),
+        ("  of which query encoding", encode),
+        ("  BM25 alone (Store.lexical_search k=50)", bm25),
+    ]
+    for label, values in rows:
+        print(f"    {label:<44} {ms(values, 50):7.1f}  {ms(values, 95):7.1f}")
+    print(f"    hybrid / dense p50: x{np.percentile(hybrid, 50) / np.percentile(dense, 50):.2f}")
+
+
+if __name__ == "__main__":
+    main()

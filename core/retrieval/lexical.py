@@ -1,0 +1,315 @@
+"""BM25 over a collection's chunks (bm25s), for English, Chinese and text that mixes them.
+
+Terms: Chinese runs are cut by jieba in search mode (words and the shorter words inside them),
+everything else is split into words and numbers ("0.75" stays one term), lower-cased and
+Snowball-stemmed when it is English; the stop-words of core.text.stopwords() are dropped.
+
+Design (bm25s cannot update an index in place): the terms of each document's chunks are
+tokenised once, when the document is added, and kept in a file of their own; the BM25 matrix is
+rebuilt from those term files (no re-tokenising) the first time the collection is searched after
+a change, and saved with the generation it was built from so a restart just loads it. A delete
+removes one term file. bench/lexical.py measures the rebuild at 100k chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from core.records import Chunk
+from core.text import stopwords
+
+GENERATION_FILE = "generation"
+DOCS_FOLDER = "docs"
+BUILT_FOLDER = "built"
+
+_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+# Numbers with their decimal points and digit groups first ("0.75", "1,024"), then words.
+_TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z]+")
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def has_words(text: str) -> bool:
+    """True when text has at least one letter or digit (not only punctuation and symbols)."""
+    return bool(_HAS_WORD.search(text))
+
+
+def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for every term of text, stop-words left out; spans may overlap."""
+    stop = stopwords()
+    stem = _stemmer().stemWord
+    offset = 0
+    for i, run in enumerate(_HAN_RUNS.split(text)):
+        start_of_run, offset = offset, offset + len(run)
+        if not run:
+            continue
+        if i % 2:  # a run of Han characters
+            for word, start, end in _jieba().tokenize(run, mode="search"):
+                if word not in stop:
+                    yield word, start_of_run + start, start_of_run + end
+            continue
+        for match in _TERM.finditer(run):
+            word = match.group().lower()
+            if word in stop or (len(word) == 1 and word.isascii() and word.isalpha()):
+                continue
+            if _ASCII_WORD.fullmatch(word):
+                word = stem(word)
+            yield word, start_of_run + match.start(), start_of_run + match.end()
+
+
+def terms(text: str) -> list[str]:
+    """The BM25 terms of text, in order (Chinese words and their sub-words both counted)."""
+    return [term for term, _, _ in term_spans(text)]
+
+
+def matched_spans(text: str, wanted: Iterable[str]) -> list[tuple[int, int]]:
+    """Merged character spans of text whose terms are in wanted (for highlighting)."""
+    wanted = set(wanted)
+    spans = sorted((start, end) for term, start, end in term_spans(text) if term in wanted)
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@dataclass(frozen=True)
+class LexicalHit:
+    chunk_id: str
+    score: float  # BM25 score (unbounded, comparable only within one query)
+    rank: int
+
+
+class _Built:
+    """A bm25s index over chunk ids, and the generation of the term files it was built from."""
+
+    def __init__(self, generation: str, ids: list[str], model) -> None:
+        self.generation = generation
+        self.ids = ids
+        self.model = model
+
+
+class LexicalIndex:
+    """The BM25 index of one collection, persisted under folder (or kept in memory if None)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._memory: dict[str, tuple[list[str], list[str]]] = {}  # sha -> (ids, joined terms)
+        self._memory_generation = uuid.uuid4().hex
+        self._built: _Built | None = None
+        self._lock = threading.RLock()
+
+    # -- keeping in step with the store (called under the store's write lock) ----------------
+
+    def add(self, doc_sha: str, chunks: Sequence[Chunk]) -> None:
+        """Tokenise a document's chunks and keep their terms (replacing an earlier copy)."""
+        ids = [chunk.id for chunk in chunks]
+        joined = [" ".join(terms(chunk.text)) for chunk in chunks]
+        with self._lock:
+            if self.folder is None:
+                self._memory[doc_sha] = (ids, joined)
+            else:
+                docs = self.folder / DOCS_FOLDER
+                docs.mkdir(parents=True, exist_ok=True)
+                _write_atomic(docs / f"{doc_sha}.json", json.dumps({"ids": ids, "terms": joined}))
+            self._bump()
+
+    def remove(self, doc_sha: str) -> None:
+        with self._lock:
+            if self.folder is None:
+                self._memory.pop(doc_sha, None)
+            else:
+                (self.folder / DOCS_FOLDER / f"{doc_sha}.json").unlink(missing_ok=True)
+            self._bump()
+
+    def drop(self) -> None:
+        """Forget the whole collection."""
+        with self._lock:
+            self._memory.clear()
+            self._built = None
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            self._memory_generation = uuid.uuid4().hex
+
+    def documents(self) -> dict[str, int]:
+        """sha -> number of chunks, for every document whose terms are kept."""
+        with self._lock:
+            if self.folder is None:
+                return {sha: len(ids) for sha, (ids, _) in self._memory.items()}
+            docs = self.folder / DOCS_FOLDER
+            if not docs.is_dir():
+                return {}
+            return {path.stem: len(_read(path)[0]) for path in docs.glob("*.json")}
+
+    def sync(
+        self, expected: dict[str, int], fetch: Callable[[str], Sequence[Chunk]]
+    ) -> tuple[int, int]:
+        """Make the kept documents those expected (sha -> chunk count): add missing ones from
+        fetch(sha), drop extra ones. Returns (added, removed)."""
+        with self._lock:
+            have = self.documents()
+            stale = [sha for sha, n in expected.items() if have.get(sha) != n]
+            extra = [sha for sha in have if sha not in expected]
+            for sha in extra:
+                self.remove(sha)
+            for sha in stale:
+                self.add(sha, fetch(sha))
+            if self.folder is not None and not (self.folder / GENERATION_FILE).exists():
+                self._bump()  # an empty collection: mark it as synced
+            return len(stale), len(extra)
+
+    def synced(self) -> bool:
+        """True once the index has been written or checked against the store in this folder."""
+        return self.folder is None or (self.folder / GENERATION_FILE).exists()
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def search(self, query: str, k: int) -> list[LexicalHit]:
+        """The k chunks with the highest BM25 score for query (only those that match a term)."""
+        query_terms = terms(query)
+        with self._lock:
+            built = self._current()
+        if built is None or built.model is None or k <= 0 or not query_terms:
+            return []
+        known = [t for t in query_terms if t in built.model.vocab_dict]
+        if not known:
+            return []
+        scores = built.model.get_scores(known)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size == 0:
+            return []
+        take = min(k, positive.size)
+        top = positive[np.argpartition(-scores[positive], take - 1)[:take]]
+        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: deterministic
+        return [
+            LexicalHit(built.ids[i], float(scores[i]), rank)
+            for rank, i in enumerate(top.tolist(), start=1)
+        ]
+
+    def chunk_count(self) -> int:
+        with self._lock:
+            built = self._current()
+        return 0 if built is None else len(built.ids)
+
+    def rebuild(self) -> None:
+        """Build the BM25 matrix now (normally done by the first search after a change)."""
+        with self._lock:
+            self._built = None
+            if self.folder is not None:
+                shutil.rmtree(self.folder / BUILT_FOLDER, ignore_errors=True)
+            self._current()
+
+    def _current(self) -> _Built | None:
+        generation = self._generation()
+        if self._built is not None and self._built.generation == generation:
+            return self._built
+        self._built = self._load(generation) or self._build(generation)
+        return self._built
+
+    def _build(self, generation: str) -> _Built:
+        ids: list[str] = []
+        corpus: list[list[str]] = []
+        for doc_ids, joined in self._term_files():
+            ids.extend(doc_ids)
+            corpus.extend(line.split() for line in joined)
+        model = _bm25(corpus) if ids else None
+        built = _Built(generation, ids, model)
+        if self.folder is not None and model is not None:
+            self._save(built)
+        return built
+
+    def _term_files(self) -> Iterator[tuple[list[str], list[str]]]:
+        if self.folder is None:
+            for sha in sorted(self._memory):
+                yield self._memory[sha]
+            return
+        docs = self.folder / DOCS_FOLDER
+        for path in sorted(docs.glob("*.json")) if docs.is_dir() else []:
+            yield _read(path)
+
+    def _save(self, built: _Built) -> None:
+        assert self.folder is not None
+        temp = self.folder / f"{BUILT_FOLDER}.{uuid.uuid4().hex}.tmp"
+        built.model.save(str(temp))
+        (temp / "ee_ids.json").write_text(json.dumps(built.ids), encoding="utf-8")
+        (temp / "ee_generation").write_text(built.generation, encoding="utf-8")
+        final = self.folder / BUILT_FOLDER
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(temp, final)
+
+    def _load(self, generation: str) -> _Built | None:
+        if self.folder is None:
+            return None
+        final = self.folder / BUILT_FOLDER
+        try:
+            if (final / "ee_generation").read_text(encoding="utf-8") != generation:
+                return None
+            import bm25s
+
+            ids = json.loads((final / "ee_ids.json").read_text(encoding="utf-8"))
+            model = bm25s.BM25.load(str(final), mmap=False)
+        except (OSError, ValueError):
+            return None
+        return _Built(generation, ids, model)
+
+    def _generation(self) -> str:
+        if self.folder is None:
+            return self._memory_generation
+        try:
+            return (self.folder / GENERATION_FILE).read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    def _bump(self) -> None:
+        if self.folder is None:
+            self._memory_generation = uuid.uuid4().hex
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.folder / GENERATION_FILE, uuid.uuid4().hex)
+
+
+def _bm25(corpus: list[list[str]]):
+    import bm25s
+
+    model = bm25s.BM25()  # Lucene BM25, k1 1.5, b 0.75
+    model.index(corpus, show_progress=False)
+    return model
+
+
+def _read(path: Path) -> tuple[list[str], list[str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["ids"], data["terms"]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)

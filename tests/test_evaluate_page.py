@@ -1,0 +1,81 @@
+"""The Evaluate page: a question set in, the metrics per mode, the misses, the map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.retrieval.store import open_store
+from core.settings import Settings
+from ingest.pipeline import Ingestor
+from ui import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = {
+    "bread.md": "Sourdough rises slowly because a starter holds few yeast cells.",
+    "茶.md": "龙井茶产自浙江杭州西湖一带，是中国最有名的绿茶之一。",
+    "space.md": "Yang Liwei flew on Shenzhou 5 in October 2003.",
+}
+QUESTIONS = [
+    {"question": "Why does sourdough rise slowly?", "answer": "few yeast cells"},
+    {"question": "龙井茶产自哪里？", "file": "茶.md"},
+    {"question": "Which river is the longest in China?", "answer": "长江"},  # nowhere
+]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, e5) -> Path:
+    directory = tmp_path_factory.mktemp("evaluate-page")
+    store = open_store(Settings(data_dir=directory))
+    ingestor = Ingestor(store=store, encoder=e5, collection="library")
+    for name, text in DOCS.items():
+        assert ingestor.ingest(text.encode(), name).status == "indexed"
+    store.close()
+    return directory
+
+
+@pytest.fixture
+def app_env(data_dir, monkeypatch, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    lines = [json.dumps(q, ensure_ascii=False) for q in QUESTIONS]
+    questions.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(evaluate, "SAMPLE_QUESTIONS", questions)
+    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _page() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    app.switch_page("pages/evaluate.py")
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_the_question_set_is_scored_in_every_mode_with_its_misses(app_env):
+    app = _page()
+    assert "3 questions from questions.jsonl." in [c.value for c in app.caption]
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert list(table["mode"]) == ["dense", "bm25", "hybrid"]
+    assert list(table["queries"]) == [3, 3, 3]
+    # Two of three are found first in every mode; the third has no passage anywhere.
+    assert list(table["recall@1"]) == [0.6667] * 3
+    misses = app.dataframe[1].value
+    assert list(misses["question"]) == ["Which river is the longest in China?"]
+    assert list(misses["hybrid rank"]) == [">50"]
+    assert len(app.get("plotly_chart")) == 2  # the chart and the map
+
+
+def test_a_question_set_naming_unknown_files_is_refused(app_env, tmp_path):
+    (tmp_path / "questions.jsonl").write_text('{"question": "Why?", "file": "nope.pdf"}\n')
+    app = _page()
+    app.button[0].click().run()
+    assert "names files not in 'library': nope.pdf" in app.error[0].value

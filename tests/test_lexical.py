@@ -1,0 +1,147 @@
+"""BM25 (core.retrieval.lexical): terms in both languages, persistence, and staying in step with
+the store through add, re-index and delete."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import chromadb
+import numpy as np
+import pytest
+
+from core.records import Chunk, Document
+from core.retrieval.chroma import chroma_settings
+from core.retrieval.encoders import Encoder
+from core.retrieval.lexical import LexicalIndex, matched_spans, terms
+from core.retrieval.store import LEXICAL_FOLDER, Store
+
+
+def _chunks(source: str, texts: list[str]) -> tuple[Document, list[Chunk]]:
+    sha = hashlib.sha256((source + "\n".join(texts)).encode()).hexdigest()
+    chunks = [
+        Chunk(sha, i, text, source, None, None, 0, len(text), len(text) // 4 + 1)
+        for i, text in enumerate(texts)
+    ]
+    document = Document(sha, source, "text", None, len(chunks), "minilm", "2024-01-01T00:00:00Z")
+    return document, chunks
+
+
+def test_english_terms_are_lower_cased_stemmed_and_stop_words_dropped():
+    assert terms("The Models were TRAINED on running texts.") == ["model", "train", "run", "text"]
+
+
+def test_chinese_is_cut_in_search_mode_and_latin_terms_and_numbers_kept():
+    assert terms("中华人民共和国") == ["中华", "华人", "人民", "共和", "共和国", "中华人民共和国"]
+    assert terms("使用Word2Vec训练词向量，阈值为0.75。") == [
+        "使用",
+        "word2vec",
+        "训练",
+        "词",
+        "向量",
+        "阈值",
+        "0.75",
+    ]
+
+
+def test_matched_spans_point_at_the_surface_forms():
+    text = "FastText handles unseen words; 长江全长6300余公里。"
+    spans = matched_spans(text, terms("handle the word 长江 6300"))
+    assert [text[a:b] for a, b in spans] == ["handles", "words", "长江", "6300"]
+
+
+def test_an_index_survives_a_restart_and_forgets_deleted_documents(tmp_path: Path):
+    tea, tea_chunks = _chunks("tea.md", ["龙井茶产于杭州西湖。", "普洱茶产于云南，可以长期存放。"])
+    bread, bread_chunks = _chunks("bread.md", ["Sourdough rises because of wild yeast.", "Salt."])
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(tea.sha256, tea_chunks)
+    index.add(bread.sha256, bread_chunks)
+    assert [hit.chunk_id for hit in index.search("普洱茶在哪里", 5)] == [tea_chunks[1].id]
+    assert [hit.chunk_id for hit in index.search("why does sourdough rise", 5)] == [
+        bread_chunks[0].id
+    ]
+
+    again = LexicalIndex(tmp_path / "lex")  # a restart: the saved matrix is loaded
+    assert (tmp_path / "lex" / "built" / "ee_ids.json").exists()
+    first = index.search("yeast 龙井", 5)
+    assert [(h.chunk_id, h.rank) for h in again.search("yeast 龙井", 5)] == [
+        (h.chunk_id, h.rank) for h in first
+    ]
+    assert {h.chunk_id for h in first} == {tea_chunks[0].id, bread_chunks[0].id}
+
+    again.remove(tea.sha256)
+    assert again.search("龙井", 5) == []
+    assert LexicalIndex(tmp_path / "lex").documents() == {bread.sha256: 2}
+    assert index.search("龙井", 5) == []  # the other instance sees the new generation
+
+
+def test_queries_without_known_terms_find_nothing(tmp_path: Path):
+    index = LexicalIndex(None)
+    document, chunks = _chunks("a.md", ["Rivers carry sediment to the sea."])
+    index.add(document.sha256, chunks)
+    assert index.search("the of and", 5) == []
+    assert index.search("quantum chromodynamics", 5) == []
+    assert index.search("", 5) == []
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    return Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / LEXICAL_FOLDER)
+
+
+def _add(store: Store, encoder: Encoder, document: Document, chunks: list[Chunk]) -> None:
+    vectors = encoder.encode_documents([chunk.text for chunk in chunks])
+    store.add_document("c", document, chunks, vectors)
+
+
+def test_the_store_keeps_bm25_in_step_through_add_reindex_and_delete(
+    store: Store, minilm: Encoder, tmp_path: Path
+):
+    store.ensure_collection("c", minilm.name, minilm.dimension)
+    river, river_chunks = _chunks("river.md", ["Rivers carry sediment.", "Floods renew wetlands."])
+    press, press_chunks = _chunks("press.md", ["Gutenberg built a printing press."])
+    river = Document(**{**river.__dict__, "model": minilm.name})
+    press = Document(**{**press.__dict__, "model": minilm.name})
+    _add(store, minilm, river, river_chunks)
+    _add(store, minilm, press, press_chunks)
+    assert [h.chunk_id for h in store.lexical_search("c", "gutenberg", 5)] == [press_chunks[0].id]
+
+    # Re-index the same file with other chunks: the old terms go, the new ones come.
+    changed = [Chunk(**{**press_chunks[0].__dict__, "text": "Movable type spread quickly."})]
+    store.add_document("c", press, changed, minilm.encode_documents([changed[0].text]))
+    assert store.lexical_search("c", "gutenberg", 5) == []
+    assert [h.chunk_id for h in store.lexical_search("c", "movable type", 5)] == [changed[0].id]
+
+    store.delete_document("c", river.sha256)
+    assert store.lexical_search("c", "floods wetlands", 5) == []
+
+    # A restart (a new Store on the same folder) finds the same.
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    store.close()
+    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    assert [h.chunk_id for h in reopened.lexical_search("c", "movable", 5)] == [changed[0].id]
+
+    reopened.delete_collection("c")
+    assert not any((tmp_path / LEXICAL_FOLDER).iterdir())
+
+
+def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
+    store: Store, minilm: Encoder, tmp_path: Path
+):
+    store.ensure_collection("c", minilm.name, minilm.dimension)
+    document, chunks = _chunks("a.md", ["Sourdough rises because of wild yeast."])
+    document = Document(**{**document.__dict__, "model": minilm.name})
+    _add(store, minilm, document, chunks)
+    store.close()
+    # A data folder from before BM25 existed: the lexical folder is missing.
+    for path in sorted((tmp_path / LEXICAL_FOLDER).rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    assert [h.chunk_id for h in reopened.lexical_search("c", "yeast", 5)] == [chunks[0].id]
+    assert np.isclose(
+        reopened.chunks_by_id("c", [chunks[0].id])[1][0] @ minilm.encode_query("yeast"),
+        minilm.encode_documents([chunks[0].text])[0] @ minilm.encode_query("yeast"),
+        atol=1e-5,
+    )

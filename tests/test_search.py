@@ -1,0 +1,164 @@
+"""Search modes (dense, bm25, hybrid), why each hit was found, bad queries and the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from core import search as search_cli
+from core.errors import UserError
+from core.records import Chunk, Document
+from core.retrieval.encoders import Encoder
+from core.retrieval.search import RRF_K, fuse, ranking, script, search
+from core.retrieval.store import Store, open_store
+from core.settings import Settings
+
+TEXTS = {
+    "models.md": [
+        "Sentence encoders map a sentence to one vector so that similar meanings lie close.",
+        "The checkpoint all-MiniLM-L6-v2 produces 384-dimensional vectors for English text.",
+        "Cosine similarity compares two vectors by the angle between them.",
+    ],
+    "baking.md": [
+        "Sourdough bread rises because wild yeast and bacteria ferment the dough.",
+        "Bakers keep a starter alive by feeding it flour and water every day.",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, minilm: Encoder) -> Path:
+    folder = tmp_path_factory.mktemp("search")
+    store = open_store(Settings(data_dir=folder))
+    store.ensure_collection("docs", minilm.name, minilm.dimension)
+    for source, texts in TEXTS.items():
+        sha = hashlib.sha256(source.encode()).hexdigest()
+        chunks = [
+            Chunk(sha, i, text, source, None, None, 0, len(text), minilm.count_tokens(text))
+            for i, text in enumerate(texts)
+        ]
+        document = Document(
+            sha, source, "text", None, len(chunks), minilm.name, "2024-01-01T00:00:00Z"
+        )
+        store.add_document("docs", document, chunks, minilm.encode_documents(texts))
+    store.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(data_dir: Path) -> Store:
+    store = open_store(Settings(data_dir=data_dir))
+    yield store
+    store.close()
+
+
+def test_weighted_rrf_by_hand():
+    fused = dict(fuse(["a", "b"], ["b", "c"], weight=0.25))
+    assert fused["a"] == pytest.approx(0.25 / (RRF_K + 1))
+    assert fused["b"] == pytest.approx(0.25 / (RRF_K + 2) + 0.75 / (RRF_K + 1))
+    assert fused["c"] == pytest.approx(0.75 / (RRF_K + 2))
+    assert ranking("hybrid", ["a", "b"], ["b", "c"], 0.25) == ["b", "c", "a"]
+    assert ranking("hybrid", ["a", "b"], ["b", "c"], 1.0) == ["a", "b", "c"]
+    assert ranking("dense", ["a", "b"], ["b", "c"]) == ["a", "b"]
+    assert ranking("bm25", ["a", "b"], ["b", "c"]) == ["b", "c"]
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_every_mode_finds_an_exact_model_name_and_says_why(store, minilm, mode):
+    hits = search(store, minilm, "docs", "all-MiniLM-L6-v2", k=3, mode=mode)
+    top = hits[0]
+    assert top.chunk.text == TEXTS["models.md"][1]
+    assert top.why is not None and top.why.mode == mode
+    assert top.why.bm25_rank == 1
+    assert set(top.why.matched) == {"minilm", "l6", "v2"}  # "all" is a stop-word
+    assert top.score == pytest.approx(top.why.dense_score)
+    assert [hit.rank for hit in hits] == list(range(1, len(hits) + 1))
+
+
+def test_bm25_mode_returns_only_chunks_with_a_query_term(store, minilm):
+    hits = search(store, minilm, "docs", "starter flour", k=5, mode="bm25")
+    assert [hit.chunk.text for hit in hits] == [TEXTS["baking.md"][1]]
+    # Its cosine is computed even though dense ranking did not put it first.
+    assert 0.0 < hits[0].score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("   ", "Type a question"),
+        ("?!。，…", "no words to search for"),
+        ("why " * 1500, "too long"),
+    ],
+)
+def test_bad_queries_get_one_sentence(store, minilm, query, message):
+    with pytest.raises(UserError, match=message):
+        search(store, minilm, "docs", query, mode="hybrid")
+
+
+def test_unknown_mode_and_weight_are_refused(store, minilm):
+    with pytest.raises(UserError, match="Unknown search mode 'sparse'"):
+        search(store, minilm, "docs", "bread", mode="sparse")
+    with pytest.raises(UserError, match="between 0 and 1"):
+        search(store, minilm, "docs", "bread", weight=1.5)
+
+
+def test_the_command_line_says_which_mode_ran(data_dir, capsys):
+    argv = ["sourdough yeast", "--db", str(data_dir), "--collection", "docs", "-k", "2", "--json"]
+    assert search_cli.main([*argv, "--mode", "bm25"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["mode"] for r in records] == ["bm25"]  # only one chunk has either word
+    assert records[0]["bm25_rank"] == 1 and records[0]["matched_terms"] == ["sourdough", "yeast"]
+    assert search_cli.main([*argv, "--mode", "hybrid"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["mode"] for r in records] == ["hybrid", "hybrid"]
+    assert records[0]["fused_rank"] == 1 and records[0]["source"] == "baking.md"
+    assert set(records[0]) >= {"dense_rank", "dense_score", "bm25_score", "fused_score"}
+
+    assert search_cli.main(["...", "--db", str(data_dir), "--collection", "docs"]) == 2
+    assert capsys.readouterr().err.startswith("error: The question has no words")
+
+
+def test_scripts_are_interleaved_in_hybrid_only():
+    script_of = {"e1": "latin", "e2": "latin", "e3": "latin", "z1": "han", "z2": "han"}
+    assert ranking("hybrid", ["e1", "e2", "e3", "z1", "z2"], [], 0.5, script_of) == [
+        "e1",
+        "z1",
+        "e2",
+        "z2",
+        "e3",
+    ]
+    assert ranking("dense", ["e1", "e2", "z1"], [], 0.5, script_of) == ["e1", "e2", "z1"]
+    one_script = {"e1": "latin", "e2": "latin"}
+    assert ranking("hybrid", ["e1", "e2"], ["e2"], 0.5, one_script) == ["e2", "e1"]
+
+
+def test_script_of_mixed_text():
+    assert script("长江全长6300余公里，是中国第一长河。") == "han"
+    assert script("Word2Vec 是谷歌在2013年发表的词向量方法。") == "han"
+    assert script("The Yangtze (长江) is the longest river in Asia.") == "latin"
+    assert script("1234 ...") == "latin"
+
+
+def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):
+    texts = {
+        "bread.md": "Bread dough rises because yeast ferments the sugar in flour.",
+        "rivers.md": "Long rivers carry sediment to the sea and build wide deltas.",
+        "nile.md": "The Nile is a very long river that flows north through Egypt.",
+        "长江.md": "长江全长6300余公里，是中国第一长河。",
+        "茶.md": "龙井茶产自浙江杭州西湖一带。",
+    }
+    store = open_store(Settings(data_dir=tmp_path))
+    store.ensure_collection("mixed", e5.name, e5.dimension)
+    for source, text in texts.items():
+        sha = hashlib.sha256(source.encode()).hexdigest()
+        chunk = Chunk(sha, 0, text, source, None, None, 0, len(text), e5.count_tokens(text))
+        document = Document(sha, source, "text", None, 1, e5.name, "2024-01-01T00:00:00Z")
+        store.add_document("mixed", document, [chunk], e5.encode_documents([text]))
+    # Dense ranks the Chinese passage first, but BM25 matches "long" and "river" in two English
+    # ones: plain fusion puts it third; interleaving the scripts keeps it in the top two.
+    hits = search(store, e5, "mixed", "How long is the Yangtze River?", k=2, mode="hybrid")
+    assert "长江.md" in [hit.chunk.source for hit in hits]
+    store.close()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ingest.chunk import ChunkConfig
+from core.retrieval.chunking import ChunkConfig
 from ingest.jobs import Upload
 from ui import jobs, resources
 from ui.layout import page

@@ -25,11 +25,11 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import cpu_note  # noqa: E402
+from core.retrieval.chunking import chunk_pages  # noqa: E402
 from core.retrieval.embedding_cache import ENCODE_BATCH  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.store import open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from ingest.chunk import chunk_pages  # noqa: E402
 from ingest.extract import extract  # noqa: E402
 from ingest.pipeline import FileResult, Ingestor  # noqa: E402
 

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
+from core.retrieval.chunking import ChunkConfig, chunk_pages  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.evaluation import (  # noqa: E402
     Beir,
@@ -46,7 +47,6 @@ from core.retrieval.evaluation import (  # noqa: E402
 )
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from ingest.chunk import ChunkConfig, chunk_pages  # noqa: E402
 
 # Published figures for SciFact (test split), the baselines printed beside ours.
 PUBLISHED = {

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from core.errors import UserError
+from core.retrieval.chunking import ChunkConfig, chunk_pages
 from core.retrieval.cli import add_store_arguments, configure_logging, encoder_for, settings_from
 from core.retrieval.encoders import load_encoder
 from core.retrieval.evaluation import (
@@ -32,10 +33,6 @@ from core.retrieval.evaluation import (
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, MODES, check_mode
 from core.retrieval.store import open_store
 from core.settings import Settings
-
-# The one place core reaches into ingest: this command line is the composition root that wires
-# the app's own chunker into the evaluation (core.retrieval.evaluation takes it as a callable).
-from ingest.chunk import ChunkConfig, chunk_pages  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

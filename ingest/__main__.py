@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from core.errors import UserError
 from core.pictures import PictureLimits
+from core.retrieval.chunking import ChunkConfig
 from core.retrieval.cli import (
     add_store_arguments,
     configure_logging,
@@ -19,7 +20,6 @@ from core.retrieval.cli import (
 from core.retrieval.embedding_cache import EmbeddingCache
 from core.retrieval.originals import Originals
 from core.retrieval.store import open_store
-from ingest.chunk import ChunkConfig
 from ingest.extract import Limits
 from ingest.pipeline import FileResult, Ingestor, expand_paths
 

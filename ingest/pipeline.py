@@ -14,12 +14,12 @@ import numpy as np
 from core.errors import PasswordRequired, UserError
 from core.pictures import DEFAULT_LIMITS, PictureLimits, is_picture, load_picture
 from core.records import Chunk, Document
+from core.retrieval.chunking import ChunkConfig, chunk_pages
 from core.retrieval.embedding_cache import EmbeddingCache, encode_documents
 from core.retrieval.encoders import Encoder
 from core.retrieval.originals import Originals
 from core.retrieval.store import Store
 from core.text import count_noun, safe_display_name
-from ingest.chunk import ChunkConfig, chunk_pages
 from ingest.extract import Extracted, Limits, check_size, extract
 from ingest.figures import Figure, extract_figures
 

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.retrieval.chunking import ChunkConfig
 from core.retrieval.originals import delete_document
-from ingest.chunk import ChunkConfig
 from ingest.jobs import Upload
 from ui import jobs, resources
 from ui.layout import page

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.chunk import ChunkConfig, chunk_pages
+from core.retrieval.chunking import ChunkConfig, chunk_pages
 
 ENGLISH = " ".join(
     f"Sentence {i} explains how dense vectors place similar words near each other."

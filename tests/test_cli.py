@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from core.retrieval.chunking import ChunkConfig, chunk_pages
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.chunk import ChunkConfig, chunk_pages
 from ingest.extract import Limits, extract
 from ingest.pipeline import Ingestor
 from tests import pdfs

@@ -10,7 +10,7 @@ import pytest
 
 from core.classic.corpus import build_corpus, corpus_fingerprint, document_texts
 from core.classic.training import tokenize_corpus
-from ingest.chunk import ChunkConfig, chunk_pages
+from core.retrieval.chunking import ChunkConfig, chunk_pages
 from ingest.extract import extract
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -18,11 +18,11 @@ from reportlab.pdfgen import canvas
 
 from core.errors import IngestError
 from core.pictures import PictureLimits, load_picture
+from core.retrieval.chunking import ChunkConfig
 from core.retrieval.originals import Originals
 from core.retrieval.search import search, search_by_image
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.chunk import ChunkConfig
 from ingest.figures import extract_figures
 from ingest.pipeline import Ingestor
 from tests import pdfs

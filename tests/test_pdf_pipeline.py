@@ -9,12 +9,12 @@ import time
 import numpy as np
 import pytest
 
+from core.retrieval.chunking import ChunkConfig
 from core.retrieval.embedding_cache import EmbeddingCache, encode_documents, model_key
 from core.retrieval.originals import Originals, delete_document
 from core.retrieval.search import search
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.chunk import ChunkConfig
 from ingest.pipeline import Ingestor
 from tests import pdfs
 

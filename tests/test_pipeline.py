@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from core.retrieval.chunking import ChunkConfig
 from core.retrieval.search import search
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.chunk import ChunkConfig
 from ingest.pipeline import Ingestor
 from tests import pdfs
 

@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 
 from core.pictures import PictureLimits
-from ingest.chunk import ChunkConfig
+from core.retrieval.chunking import ChunkConfig
 from ingest.extract import Limits
 from ingest.jobs import IngestJob, JobStatus, Upload
 from ingest.pipeline import FileResult, Ingestor

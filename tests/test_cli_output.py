@@ -40,7 +40,7 @@ def test_a_log_gets_one_line_per_file_and_a_summary(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
         "长江.pdf: indexed: 2 pages, 3 chunks",
-        "broken.pdf: indexed: 2 pages, 1 chunk",
+        "broken.pdf: indexed: 2 pages, 1 chunk; recovered a damaged cross-reference table",
     ]
     assert run.stderr.splitlines() == [
         "2 indexed, 0 skipped, 0 failed into collection 'library' (minilm)"

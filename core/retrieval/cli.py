@@ -25,24 +25,40 @@ LIBRARY_LOGGERS = (
     "jieba",
     "httpx",
     "sentence_transformers",
+    "transformers",
+    "huggingface_hub",
+    "urllib3",
     "bm25s",
+    "RapidOCR",
+    "OrtInferSession",
 )
 
 
 def configure_logging(verbose: bool) -> None:
-    """Our warnings to stderr; library chatter and Python warnings only with --verbose."""
+    """Our warnings to stderr; library chatter and Python warnings only with --verbose.
+
+    Library records are filtered at the stderr handler, not by lowering the libraries' levels:
+    the extractor listens to pypdf's warnings (a repaired cross-reference table becomes a note
+    on the file) and must keep hearing them.
+    """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.captureWarnings(True)
-    quiet = logging.DEBUG if verbose else logging.ERROR
-    for name in (*LIBRARY_LOGGERS, "py.warnings"):
-        logging.getLogger(name).setLevel(quiet)
-    if not verbose:
-        warnings.simplefilter("ignore")
-        # Read by huggingface_hub when it is first imported: no "Loading weights" bars.
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if verbose:
+        return
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_quiet_libraries)
+    warnings.simplefilter("ignore")
+    # Read by huggingface_hub when it is first imported: no "Loading weights" bars.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    """Keep a record unless it is a library's (or a Python warning) below ERROR."""
+    library = record.name.split(".")[0] in (*LIBRARY_LOGGERS, "py")
+    return record.levelno >= logging.ERROR or not library
 
 
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:

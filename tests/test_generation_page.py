@@ -70,7 +70,7 @@ def test_a_generated_answer_is_streamed_cited_and_escaped(llm):
     app.switch_page("pages/ask.py")
     app.run()
     assert not app.exception, app.exception
-    assert app.radio[0].value == "openai"
+    assert next(r for r in app.radio if r.label == "Answer writer").value == "openai"
     assert "sk-page-secret" not in _markdown(app) + str(app.text_input)
     next(s for s in app.slider if s.label == "Strictness").set_value(0.0).run()
     _ask(app, "Why does sourdough rise?")

@@ -240,7 +240,8 @@ class LexicalIndex:
         for doc_ids, joined in self._term_files():
             ids.extend(doc_ids)
             corpus.extend(line.split() for line in joined)
-        model = _bm25(corpus) if ids else None
+        # No words at all (a collection of pictures without captions): no BM25 model to build.
+        model = _bm25(corpus) if any(corpus) else None
         built = _Built(generation, ids, model)
         if self.folder is not None and model is not None:
             self._save(built)

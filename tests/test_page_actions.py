@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.map.atlas import MapConfig, collection_map
 from core.map.projection import ProjectionCache
+from core.retrieval.encoders import BUNDLED_MODELS
 from core.retrieval.store import open_store
 from core.settings import Settings
 from tests import pdfs
@@ -337,5 +338,5 @@ def test_library_says_when_a_model_name_is_unknown(empty_env):
     assert not app.exception, app.exception
     (error,) = app.error
     assert error.value.startswith("Could not load the model 'no-such-model' (")
-    assert "Use a bundled model (e5-small, minilm)" in error.value
+    assert f"Use a bundled model ({', '.join(BUNDLED_MODELS)})" in error.value
     assert "job" not in app.session_state

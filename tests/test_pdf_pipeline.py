@@ -11,6 +11,7 @@ import pytest
 
 from core.retrieval.chunking import ChunkConfig
 from core.retrieval.embedding_cache import EmbeddingCache, encode_documents, model_key
+from core.retrieval.encoders import Encoder
 from core.retrieval.originals import Originals, delete_document
 from core.retrieval.search import search
 from core.retrieval.store import open_store
@@ -21,7 +22,7 @@ from tests import pdfs
 SCAN = ["扫描的幻灯片介绍了光合作用的过程", "Photosynthesis turns light into sugar"]
 
 
-class CountingEncoder:
+class CountingEncoder(Encoder):
     """The real encoder, counting the texts it is asked to encode."""
 
     def __init__(self, encoder) -> None:

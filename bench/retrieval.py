@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import cpu_note  # noqa: E402
-from core.records import Chunk, Document  # noqa: E402
+from core.records import Chunk  # noqa: E402
 from core.retrieval.chunking import ChunkConfig, chunk_pages  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.evaluation import (  # noqa: E402
@@ -44,6 +44,7 @@ from core.retrieval.evaluation import (  # noqa: E402
     mrr_at_k,
     ndcg_at_k,
     recall_at_k,
+    store_corpus,
 )
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -185,19 +186,7 @@ def evaluate(
     encode_s = time.perf_counter() - start
 
     start = time.perf_counter()
-    offset = 0
-    for doc_id, chunks in per_doc:
-        document = Document(
-            sha256=doc_sha(doc_id),
-            source=doc_id,
-            kind="text",
-            pages=None,
-            chunks=len(chunks),
-            model=encoder.name,
-            added_at="2024-01-01T00:00:00+00:00",
-        )
-        store.add_document(collection, document, chunks, vectors[offset : offset + len(chunks)])
-        offset += len(chunks)
+    store_corpus(store, collection, encoder.name, per_doc, vectors)
     store_s = time.perf_counter() - start
 
     query_ids = list(data.queries)

@@ -231,7 +231,21 @@ def index_beir(
     timings["encode_s"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    store.ensure_collection(collection, encoder.name, encoder.dimension)
+    store_corpus(store, collection, encoder.name, per_doc, vectors, progress)
+    timings["store_s"] = time.perf_counter() - start
+    return BeirIndex(store, collection, None, doc_of, count, timings=timings, script_of=script_of)
+
+
+def store_corpus(
+    store: Store,
+    collection: str,
+    model: str,
+    per_doc: Sequence[tuple[str, list[Chunk]]],
+    vectors: np.ndarray,
+    progress: Progress = _no_progress,
+) -> None:
+    """Store each corpus document's chunks with their vectors (in per_doc order) as a document."""
+    store.ensure_collection(collection, model, vectors.shape[1])
     offset = 0
     for done, (doc_id, chunks) in enumerate(per_doc, start=1):
         document = Document(
@@ -240,15 +254,13 @@ def index_beir(
             kind="text",
             pages=None,
             chunks=len(chunks),
-            model=encoder.name,
+            model=model,
             added_at="2024-01-01T00:00:00+00:00",
         )
         store.add_document(collection, document, chunks, vectors[offset : offset + len(chunks)])
         offset += len(chunks)
         if done % 500 == 0 or done == len(per_doc):
             progress("store", done, len(per_doc))
-    timings["store_s"] = time.perf_counter() - start
-    return BeirIndex(store, collection, None, doc_of, count, timings=timings, script_of=script_of)
 
 
 def evaluate_beir(

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.retrieval.chunking import ChunkConfig
-from ingest.jobs import Upload
+from ingest.queue import Upload
 from ui import jobs, resources
 from ui.layout import page
 

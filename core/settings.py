@@ -50,6 +50,11 @@ class Settings:
         return self.data_dir / "originals"
 
     @property
+    def jobs_dir(self) -> Path:
+        """The ingest queue: jobs, their uploaded files and staged results."""
+        return self.data_dir / "jobs"
+
+    @property
     def embedding_cache_path(self) -> Path:
         return self.data_dir / "embedding_cache.sqlite"
 

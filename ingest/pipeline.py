@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -50,34 +51,41 @@ class FileResult:
 
 
 @dataclass(frozen=True)
-class Ingestor:
-    """Everything a run needs besides the files: where, with what, how."""
+class Prepared:
+    """A file read, chunked and encoded, ready to be stored: what a worker process hands back."""
 
-    store: Store
+    document: Document
+    chunks: tuple[Chunk, ...]
+    vectors: np.ndarray
+    result: FileResult  # the line to report once stored
+    ocr_lines: dict[str, list[dict]]  # page -> OCR lines with boxes, kept beside the original
+    thumbnails: dict[int, bytes]  # figure number -> thumbnail (pictures for CLIP models)
+
+
+@dataclass(frozen=True)
+class Preparer:
+    """Reading, chunking and encoding: the slow half of ingest, which needs no store."""
+
     encoder: Encoder
-    collection: str
     chunking: ChunkConfig = ChunkConfig()
     limits: Limits = Limits()
     ocr: bool = True  # OCR pages without a text layer, and image files
     cache: EmbeddingCache | None = None  # identical texts are encoded once
-    originals: Originals | None = None  # keeps each indexed file for page views and downloads
     pictures: PictureLimits = DEFAULT_LIMITS  # image files and PDF figures, for CLIP models
 
-    def ingest(
+    def prepare(
         self,
         data: bytes,
         name: str,
         *,
         password: str | None = None,
-        replace: bool = False,
         on_progress: ProgressCallback | None = None,
-    ) -> FileResult:
-        """Index one file; any problem becomes a 'failed' result, never an exception."""
+    ) -> Prepared | FileResult:
+        """The file ready to store, or its 'failed' result; never an exception for bad input."""
         source = safe_display_name(name)
         sha = hashlib.sha256(data).hexdigest()
-        progress = on_progress or _no_progress
         try:
-            return self._ingest(data, source, sha, password, replace, progress)
+            return self._prepare(data, source, sha, password, on_progress or _no_progress)
         except PasswordRequired as error:
             return FileResult(
                 source, "failed", _reason(error, source), sha256=sha, needs_password=True
@@ -85,15 +93,10 @@ class Ingestor:
         except UserError as error:
             return FileResult(source, "failed", _reason(error, source), sha256=sha)
 
-    def _ingest(self, data, source, sha, password, replace, progress) -> FileResult:
-        store, encoder = self.store, self.encoder
-        store.ensure_collection(self.collection, encoder.name, encoder.dimension)
-        existing = store.document(self.collection, sha)
-        if existing and not replace:
-            same = "" if existing.source == source else f" as {existing.source}"
-            return FileResult(source, "skipped", f"already indexed{same}", sha256=sha)
+    def _prepare(self, data, source, sha, password, progress) -> Prepared:
+        encoder = self.encoder
         if encoder.encodes_images and is_picture(data, source) and b"%PDF-" not in data[:1024]:
-            return self._ingest_picture(data, source, sha, progress)
+            return self._prepare_picture(data, source, sha, progress)
         progress("reading", 0, 1)
         extracted = extract(
             data,
@@ -140,23 +143,6 @@ class Ingestor:
             pictures = encoder.encode_images([figure.picture.image for figure in figures])
             vectors = np.concatenate([vectors.reshape(-1, encoder.dimension), pictures])
             encoded += len(figures)
-        progress("storing", 0, 1)
-        document = Document(
-            sha256=sha,
-            source=source,
-            kind=extracted.kind,
-            pages=page_count,
-            chunks=len(chunks),
-            model=encoder.name,
-            added_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            notes="; ".join(extracted.notes),
-        )
-        store.add_document(self.collection, document, chunks, vectors)
-        notes = extracted.notes + self._keep_original(sha, data, extracted)
-        if figures:
-            thumbs = {i: figure.picture.thumbnail for i, figure in enumerate(figures)}
-            notes += self._keep_thumbnails(sha, thumbs)
-        progress("storing", 1, 1)
         detail = count_noun(len(chunks) - len(figures), "chunk")
         if figures:
             detail += f", {count_noun(len(figures), 'figure')}"
@@ -164,20 +150,34 @@ class Ingestor:
             detail = f"{count_noun(page_count, 'page')}, {detail}"
         if extracted.ocr_pages:
             detail += f", {count_noun(extracted.ocr_pages, 'page')} OCR'd"
-        return FileResult(
-            source,
-            "indexed",
-            detail,
-            pages=page_count,
-            chunks=len(chunks),
-            notes=notes,
-            sha256=sha,
-            ocr_pages=extracted.ocr_pages,
-            encoded=encoded,
+        ocr_lines = {
+            "" if page.number is None else str(page.number): [
+                {"text": line.text, "box": list(line.box)} for line in page.ocr_lines
+            ]
+            for page in extracted.pages
+            if page.ocr_lines
+        }
+        return Prepared(
+            document=self._document(sha, source, extracted.kind, page_count, len(chunks)),
+            chunks=tuple(chunks),
+            vectors=vectors,
+            result=FileResult(
+                source,
+                "indexed",
+                detail,
+                pages=page_count,
+                chunks=len(chunks),
+                notes=extracted.notes,
+                sha256=sha,
+                ocr_pages=extracted.ocr_pages,
+                encoded=encoded,
+            ),
+            ocr_lines=ocr_lines,
+            thumbnails={i: figure.picture.thumbnail for i, figure in enumerate(figures)},
         )
 
-    def _ingest_picture(self, data: bytes, source: str, sha: str, progress) -> FileResult:
-        """An image file into a CLIP collection: one picture chunk, its thumbnail, the original."""
+    def _prepare_picture(self, data: bytes, source: str, sha: str, progress) -> Prepared:
+        """An image file into a CLIP collection: one picture chunk and its thumbnail."""
         if len(data) > self.limits.max_bytes:
             limit = self.limits.max_bytes / 2**20
             raise UserError(f"{source}: the file is over the limit of {limit:.0f} MB")
@@ -186,24 +186,27 @@ class Ingestor:
         progress("encoding", 0, 1)
         vectors = self.encoder.encode_images([picture.image])
         chunk = Chunk(sha, 0, "", source, None, None, 0, 0, 0, kind="image", figure=0)
-        progress("storing", 0, 1)
-        document = Document(
+        detail = f"picture, {picture.width} x {picture.height} pixels"
+        return Prepared(
+            document=self._document(sha, source, "image", None, 1),
+            chunks=(chunk,),
+            vectors=vectors,
+            result=FileResult(source, "indexed", detail, chunks=1, sha256=sha, encoded=1),
+            ocr_lines={},
+            thumbnails={0: picture.thumbnail},
+        )
+
+    def _document(self, sha, source, kind, pages, chunks) -> Document:
+        return Document(
             sha256=sha,
             source=source,
-            kind="image",
-            pages=None,
-            chunks=1,
+            kind=kind,
+            pages=pages,
+            chunks=chunks,
             model=self.encoder.name,
             added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            notes="",
         )
-        self.store.add_document(self.collection, document, [chunk], vectors)
-        empty = Extracted("image", (), ())
-        notes = self._keep_original(sha, data, empty) + self._keep_thumbnails(
-            sha, {0: picture.thumbnail}
-        )
-        progress("storing", 1, 1)
-        detail = f"picture, {picture.width} x {picture.height} pixels"
-        return FileResult(source, "indexed", detail, chunks=1, notes=notes, sha256=sha, encoded=1)
 
     def _figure_chunks(
         self, figures: tuple[Figure, ...], sha: str, source: str, first: int
@@ -226,33 +229,64 @@ class Ingestor:
             for i, figure in enumerate(figures)
         ]
 
-    def _keep_thumbnails(self, sha: str, thumbnails: dict[int, bytes]) -> tuple[str, ...]:
-        if self.originals is None:
-            return ()
-        try:
-            self.originals.save_thumbnails(sha, thumbnails)
-        except OSError as error:
-            log.warning("thumbnails of %s not kept: %s", sha, error)
-            return (f"the thumbnails could not be kept ({error.strerror})",)
-        return ()
 
-    def _keep_original(self, sha: str, data: bytes, extracted: Extracted) -> tuple[str, ...]:
-        """Keep the file for page views; failing to is worth a note, not a failed file."""
-        if self.originals is None:
-            return ()
-        ocr = {
-            "" if page.number is None else str(page.number): [
-                {"text": line.text, "box": list(line.box)} for line in page.ocr_lines
-            ]
-            for page in extracted.pages
-            if page.ocr_lines
-        }
+@dataclass(frozen=True)
+class Ingestor:
+    """Everything a run needs besides the files: where, with what, how."""
+
+    store: Store
+    encoder: Encoder
+    collection: str
+    chunking: ChunkConfig = ChunkConfig()
+    limits: Limits = Limits()
+    ocr: bool = True  # OCR pages without a text layer, and image files
+    cache: EmbeddingCache | None = None  # identical texts are encoded once
+    originals: Originals | None = None  # keeps each indexed file for page views and downloads
+    pictures: PictureLimits = DEFAULT_LIMITS  # image files and PDF figures, for CLIP models
+
+    @property
+    def preparer(self) -> Preparer:
+        return Preparer(
+            self.encoder, self.chunking, self.limits, self.ocr, self.cache, self.pictures
+        )
+
+    def ingest(
+        self,
+        data: bytes,
+        name: str,
+        *,
+        password: str | None = None,
+        replace: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> FileResult:
+        """Index one file; any problem becomes a 'failed' result, never an exception."""
         try:
-            self.originals.save(sha, data, ocr)
-        except OSError as error:
-            log.warning("original of %s not kept: %s", sha, error)
-            return (f"the original file could not be kept ({error.strerror}): no page view",)
-        return ()
+            skipped = self.skipped(data, name, replace)
+            if skipped is not None:
+                return skipped
+            prepared = self.preparer.prepare(data, name, password=password, on_progress=on_progress)
+            if isinstance(prepared, FileResult):
+                return prepared
+            return store_prepared(
+                self.store, self.collection, prepared, data, self.originals, on_progress
+            )
+        except UserError as error:  # the store refused: another process writes, wrong model
+            source = safe_display_name(name)
+            sha = hashlib.sha256(data).hexdigest()
+            return FileResult(source, "failed", _reason(error, source), sha256=sha)
+
+    def skipped(self, data: bytes, name: str, replace: bool = False) -> FileResult | None:
+        """The 'skipped' result when the file is already in the collection (and not replaced)."""
+        self.store.ensure_collection(self.collection, self.encoder.name, self.encoder.dimension)
+        if replace:
+            return None
+        sha = hashlib.sha256(data).hexdigest()
+        existing = self.store.document(self.collection, sha)
+        if existing is None:
+            return None
+        source = safe_display_name(name)
+        same = "" if existing.source == source else f" as {existing.source}"
+        return FileResult(source, "skipped", f"already indexed{same}", sha256=sha)
 
     def ingest_paths(
         self,
@@ -287,6 +321,50 @@ class Ingestor:
         return self.ingest(
             data, path.name, password=password, replace=replace, on_progress=on_progress
         )
+
+
+def store_prepared(
+    store: Store,
+    collection: str,
+    prepared: Prepared,
+    data: bytes,
+    originals: Originals | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> FileResult:
+    """Store a prepared file, then keep its original and thumbnails; store refusals are raised."""
+    progress = on_progress or _no_progress
+    progress("storing", 0, 1)
+    result = prepared.result
+    document = dataclasses.replace(prepared.document, notes="; ".join(result.notes))
+    store.add_document(collection, document, prepared.chunks, prepared.vectors)
+    notes: tuple[str, ...] = ()
+    if originals is not None:
+        notes += _keep_original(originals, result.sha256, data, prepared.ocr_lines)
+        if prepared.thumbnails:
+            notes += _keep_thumbnails(originals, result.sha256, prepared.thumbnails)
+    progress("storing", 1, 1)
+    return dataclasses.replace(result, notes=result.notes + notes)
+
+
+def _keep_thumbnails(
+    originals: Originals, sha: str, thumbnails: dict[int, bytes]
+) -> tuple[str, ...]:
+    try:
+        originals.save_thumbnails(sha, thumbnails)
+    except OSError as error:
+        log.warning("thumbnails of %s not kept: %s", sha, error)
+        return (f"the thumbnails could not be kept ({error.strerror})",)
+    return ()
+
+
+def _keep_original(originals: Originals, sha: str, data: bytes, ocr_lines: dict) -> tuple[str, ...]:
+    """Keep the file for page views; failing to is worth a note, not a failed file."""
+    try:
+        originals.save(sha, data, ocr_lines)
+    except OSError as error:
+        log.warning("original of %s not kept: %s", sha, error)
+        return (f"the original file could not be kept ({error.strerror}): no page view",)
+    return ()
 
 
 def expand_paths(arguments: Iterable[str | Path]) -> Iterator[Path]:

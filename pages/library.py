@@ -6,7 +6,7 @@ import streamlit as st
 from core.errors import UserError
 from core.retrieval.chunking import ChunkConfig
 from core.retrieval.originals import delete_document
-from ingest.jobs import Upload
+from ingest.queue import Upload
 from ui import jobs, resources
 from ui.layout import page
 from ui.limits import upload_limit_mb
@@ -45,7 +45,7 @@ files = st.file_uploader(
     "PNG, JPEG and WebP files are indexed as pictures, and PDFs bring their figures too. "
     "Files already indexed are skipped.",
 )
-if st.button("Index files", type="primary", disabled=not files or jobs.running()):
+if st.button("Index files", type="primary", disabled=not files):  # queued behind any running
     uploads = [Upload(file.name, file.getvalue()) for file in files]
     jobs.start(selection.collection, selection.model, uploads, chunking)
     st.rerun()  # shows the progress, with the upload box emptied

@@ -1,13 +1,30 @@
-"""Background ingest jobs: progress while running, results at the end, concurrent jobs safe."""
+"""Ingest jobs: a persistent queue, a worker process, and what survives kill -9 of either side."""
 
 from __future__ import annotations
 
-import itertools
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-from core.retrieval.store import open_store
+import numpy as np
+import pytest
+
+from core.records import Chunk, Document
+from core.retrieval.chunking import ChunkConfig
+from core.retrieval.store import Store, open_store
 from core.settings import Settings
-from ingest.jobs import IngestJob, JobStatus, Upload
-from ingest.pipeline import Ingestor
+from ingest.pipeline import FileResult, Prepared
+from ingest.queue import MAX_ATTEMPTS, JobQueue, JobSpec, Upload
+from ingest.service import IngestService
+from tests.pdfs import english_pdf
+
+ROOT = Path(__file__).resolve().parents[1]
+OWNER = "a" * 32
 
 TEXTS = {
     f"note-{i}.md": " ".join(f"Note {i} sentence {j} is about topic {i}." for j in range(30))
@@ -15,72 +32,246 @@ TEXTS = {
 }
 
 
-def test_two_jobs_at_once_leave_the_store_consistent(tmp_path, e5):
-    store = open_store(Settings(data_dir=tmp_path))
-    ingestor = Ingestor(store=store, encoder=e5, collection="shared")
-    uploads = [Upload(name, text.encode()) for name, text in TEXTS.items()]
-    # Both sessions upload overlapping files: the shared ones must be stored once.
-    first = IngestJob(ingestor, uploads[:4]).start()
-    second = IngestJob(ingestor, uploads[2:]).start()
-    a, b = first.wait(60), second.wait(60)
-    assert a.done and b.done and not a.error and not b.error
-    statuses = sorted(r.status for r in a.results + b.results)
-    assert statuses == ["indexed"] * 6 + ["skipped"] * 2
-    documents = store.documents("shared")
-    assert sorted(d.source for d in documents) == sorted(TEXTS)
-    assert len(store.chunks("shared")) == sum(d.chunks for d in documents)
+def _wait_done(queue: JobQueue, job: str, timeout: float = 300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = queue.job(job)
+        if view is not None and view.done:
+            return view
+        time.sleep(0.2)
+    raise AssertionError(f"job {job} not done within {timeout} s: {queue.job(job)}")
+
+
+def _assert_consistent(store: Store, collection: str) -> None:
+    """Every listed document has exactly its chunks; no chunk belongs to an unlisted one."""
+    documents = store.documents(collection)
+    chunks = store.chunks(collection)
+    listed = {d.sha256: d.chunks for d in documents}
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        counts[chunk.doc_sha] = counts.get(chunk.doc_sha, 0) + 1
+    assert counts == listed
+
+
+@pytest.fixture
+def service(tmp_path):
+    settings = Settings(data_dir=tmp_path)
+    store = open_store(settings)
+    measured: list[str] = []
+    service = IngestService(settings, store, measure=lambda c, e: measured.append(c)).start()
+    service.measured = measured  # what the test reads back
+    yield service
+    service.stop()
+    _kill_worker(service.queue)
     store.close()
 
 
-class _RecordingJob(IngestJob):
-    """An ingest job that keeps every status a page could have read while it ran."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.seen: list[JobStatus] = []
-
-    def _update(self, **changes) -> None:
-        super()._update(**changes)
-        self.seen.append(self.status())
-
-
-def test_a_job_reports_progress_and_a_failed_file(tmp_path, e5):
-    store = open_store(Settings(data_dir=tmp_path))
-    ingestor = Ingestor(store=store, encoder=e5, collection="c")
-    job = _RecordingJob(ingestor, [Upload("ok.md", b"Fine text."), Upload("bad.pdf", b"nope")])
-    status = job.start().wait(60)
-    assert status.done
-    assert [r.line for r in status.results] == [
+def test_a_job_runs_in_a_worker_process_and_its_results_are_kept(service, minilm, tmp_path):
+    uploads = [Upload("ok.md", b"Fine text about rivers."), Upload("bad.pdf", b"nope")]
+    job = service.submit(OWNER, JobSpec("c", minilm.name), uploads, minilm)
+    view = _wait_done(service.queue, job)
+    assert [r.line for r in view.results] == [
         "ok.md: indexed: 1 chunk",
         "bad.pdf: failed: not a PDF file (it has no PDF header)",
     ]
-    # What the progress bar shows, in order (repeats of one state collapsed): the pipeline's
-    # own progress calls must reach status(), the only thing the page reads.
-    shown = [(s.current, s.stage, s.stage_done, s.stage_total, len(s.results)) for s in job.seen]
-    assert [state for state, _ in itertools.groupby(shown)] == [
-        ("ok.md", "reading", 0, 1, 0),
-        ("ok.md", "encoding", 0, 1, 0),
-        ("ok.md", "encoding", 1, 1, 0),
-        ("ok.md", "storing", 0, 1, 0),
-        ("ok.md", "storing", 1, 1, 0),
-        ("ok.md", "storing", 1, 1, 1),
-        ("bad.pdf", "reading", 0, 1, 1),
-        ("bad.pdf", "reading", 0, 1, 2),
-        ("", "done", 0, 1, 2),
-    ]
-    assert all(not s.done for s in job.seen[:-1])
-    store.close()
+    log = (tmp_path / "jobs" / "worker.log").read_text()
+    assert "preparing ok.md" in log and "preparing bad.pdf" in log  # another process did it
+    assert [d.source for d in service._store.documents("c")] == ["ok.md"]
+    # A new queue on the same folder (a restarted app) sees the same job, for its owner only.
+    again = JobQueue(tmp_path / "jobs")
+    assert [v.id for v in again.jobs(OWNER)] == [job]
+    assert again.jobs("b" * 32) == []
+    assert not any((tmp_path / "jobs" / "uploads").iterdir())  # the bytes are not kept
 
 
-def test_the_work_that_follows_runs_once_something_was_indexed(tmp_path, minilm):
-    store = open_store(Settings(data_dir=tmp_path))
-    ingestor = Ingestor(store=store, encoder=minilm, collection="notes")
-    calls: list[int] = []
+def test_two_jobs_with_overlapping_files_store_each_file_once(service, minilm):
+    uploads = [Upload(name, text.encode()) for name, text in TEXTS.items()]
+    spec = JobSpec("shared", minilm.name)
+    first = service.submit(OWNER, spec, uploads[:4], minilm)
+    second = service.submit("b" * 32, spec, uploads[2:], minilm)
+    results = _wait_done(service.queue, first).results + _wait_done(service.queue, second).results
+    assert sorted(r.status for r in results) == ["indexed"] * 6 + ["skipped"] * 2
+    assert sorted(d.source for d in service._store.documents("shared")) == sorted(TEXTS)
+    _assert_consistent(service._store, "shared")
+    # Submitted again once stored: skipped at once, without a worker.
+    third = service.submit(OWNER, spec, uploads[:1], minilm)
+    assert [r.status for r in service.queue.job(third).results] == ["skipped"]
+
+
+def test_the_collection_is_measured_once_after_a_job_indexed_something(service, minilm):
     note = Upload("a.md", b"Sourdough rises because yeast makes gas.")
-    first = IngestJob(ingestor, [note], then=lambda: calls.append(len(store.documents("notes"))))
-    assert first.start().wait(120).results[0].status == "indexed"
-    assert calls == [1]  # after the file was stored
-    again = IngestJob(ingestor, [note], then=lambda: calls.append(-1))
-    assert again.start().wait(120).results[0].status == "skipped"
-    assert calls == [1]  # nothing new: nothing to measure
-    store.close()
+    spec = JobSpec("notes", minilm.name)
+    _wait_done(service.queue, service.submit(OWNER, spec, [note], minilm))
+    deadline = time.monotonic() + 10
+    while not service.measured and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert service.measured == ["notes"]
+    _wait_done(service.queue, service.submit(OWNER, spec, [note], minilm))  # skipped
+    time.sleep(1)  # several service steps
+    assert service.measured == ["notes"]
+
+
+def _prepared(text: str) -> Prepared:
+    sha = f"{abs(hash(text)):064d}"[:64]
+    chunk = Chunk(sha, 0, text, "a.md", None, None, 0, len(text), 3)
+    document = Document(sha, "a.md", "text", None, 1, "m", "2026-12-01T00:00:00+00:00")
+    result = FileResult("a.md", "indexed", "1 chunk", chunks=1, sha256=sha, notes=("n",))
+    return Prepared(document, (chunk,), np.ones((1, 4), np.float32), result, {}, {7: b"\x89P"})
+
+
+def test_a_file_moves_through_the_queue_and_a_lost_worker_is_recovered(tmp_path):
+    queue = JobQueue(tmp_path)
+    spec = JobSpec("c", "m", ChunkConfig(64, 8), replace=True)
+    job = queue.submit(OWNER, spec, [Upload("a.md", b"text", password="pw")])
+    item = queue.claim()
+    assert (item.name, item.password, item.spec) == ("a.md", "pw", spec)
+    assert queue.upload(item) == b"text"
+    assert queue.claim() is None  # one file, taken
+    queue.progress(item, "encoding", 2, 5)
+    (state,) = queue.job(job).files
+    assert (state.state, state.stage, state.stage_done, state.stage_total) == (
+        "preparing",
+        "encoding",
+        2,
+        5,
+    )
+    # The worker died: a new one recovers the file, until it has failed too often.
+    for _ in range(MAX_ATTEMPTS - 1):
+        queue.recover()
+        assert queue.claim() == item
+    queue.recover()
+    (result,) = queue.job(job).results
+    assert result.status == "failed" and "interrupted 3 times" in result.detail
+    assert queue.claim() is None
+
+
+def test_a_prepared_file_is_staged_and_taken_again_if_its_committer_died(tmp_path):
+    queue = JobQueue(tmp_path)
+    queue.submit(OWNER, JobSpec("c", "m"), [Upload("a.md", b"text")])
+    item = queue.claim()
+    prepared = _prepared("some text")
+    queue.prepared(item, prepared)
+    taken, staged, again = queue.claim_prepared()
+    assert taken == item and not again
+    assert staged.document == prepared.document and staged.chunks == prepared.chunks
+    assert staged.result == prepared.result and staged.thumbnails == {7: b"\x89P"}
+    assert np.array_equal(staged.vectors, prepared.vectors)
+    assert queue.claim_prepared() is None  # this (live) process is committing it
+    with queue._transaction() as db:  # as if a process that no longer exists had taken it
+        db.execute("UPDATE files SET holder = 2147483646")
+    taken, _, again = queue.claim_prepared()
+    assert taken == item and again
+    queue.finish(item, prepared.result)
+    assert queue.claim_prepared() is None
+    assert not any((tmp_path / "staged").iterdir())
+
+
+# -- kill -9 ---------------------------------------------------------------------------------
+
+
+def _kill_uploads() -> list[Upload]:
+    rng = random.Random(3)
+    words = [
+        "river",
+        "delta",
+        "current",
+        "sediment",
+        "bank",
+        "flood",
+        "estuary",
+        "meander",
+        "channel",
+        "basin",
+    ]
+    uploads = [
+        Upload(
+            f"long-{i}.md",
+            " ".join(
+                f"{rng.choice(words).title()} {i}-{j} " + " ".join(rng.choices(words, k=12)) + "."
+                for j in range(150)
+            ).encode(),
+        )
+        for i in range(4)
+    ]
+    pages = [
+        " ".join(f"Page {p} line {j} about {words[p % 10]}." for j in range(40)) for p in range(8)
+    ]
+    return [*uploads, Upload("report.pdf", english_pdf(pages))]
+
+
+def _indexed_or_interrupted(results) -> None:
+    for result in results:
+        assert result.status == "indexed" or "interrupted" in result.detail, result.line
+
+
+def test_killing_the_worker_ten_times_loses_nothing_and_shows_nothing_half_done(service, minilm):
+    rng = random.Random(11)
+    uploads = _kill_uploads()
+    job = service.submit(OWNER, JobSpec("k", minilm.name, ChunkConfig(48, 8)), uploads, minilm)
+    kills = 0
+    deadline = time.monotonic() + 600
+    while kills < 10 and time.monotonic() < deadline and not service.queue.job(job).done:
+        pid = service.worker_pid
+        if pid is None:
+            time.sleep(0.1)
+            continue
+        time.sleep(rng.uniform(0.5, 4.0))  # loading, reading, encoding, staging: anywhere
+        try:
+            os.kill(pid, signal.SIGKILL)
+            kills += 1
+        except ProcessLookupError:
+            pass
+        _assert_consistent(service._store, "k")  # at every moment, not only at the end
+    view = _wait_done(service.queue, job)
+    assert kills >= 5  # the job outlived several kills
+    assert len(view.results) == len(uploads)
+    _indexed_or_interrupted(view.results)
+    indexed = sorted(r.source for r in view.results if r.status == "indexed")
+    assert sorted(d.source for d in service._store.documents("k")) == indexed
+    _assert_consistent(service._store, "k")
+
+
+def _kill_worker(queue: JobQueue) -> None:
+    """The worker outlives the app by design; a test does not leave it behind."""
+    with contextlib.suppress(OSError, ValueError):
+        os.kill(int(queue.worker_pid_file.read_text()), signal.SIGKILL)
+
+
+def _start_app(data: Path) -> subprocess.Popen:
+    env = {**os.environ, "EE_DATA_DIR": str(data)}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "ingest_app.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_killing_the_app_ten_times_leaves_a_store_that_opens_and_finishes_the_job(tmp_path, minilm):
+    rng = random.Random(5)
+    queue = JobQueue(tmp_path / "jobs")
+    uploads = _kill_uploads()
+    job = queue.submit(OWNER, JobSpec("k", minilm.name, ChunkConfig(48, 8)), uploads)
+    for _ in range(10):
+        app = _start_app(tmp_path)
+        time.sleep(rng.uniform(1.0, 6.0))
+        app.send_signal(signal.SIGKILL)
+        app.wait()
+    app = _start_app(tmp_path)
+    try:
+        view = _wait_done(queue, job, timeout=600)
+    finally:
+        app.send_signal(signal.SIGKILL)
+        app.wait()
+        _kill_worker(queue)
+    assert len(view.results) == len(uploads)
+    _indexed_or_interrupted(view.results)
+    store = open_store(Settings(data_dir=tmp_path))  # opens cleanly after all that
+    try:
+        indexed = sorted(r.source for r in view.results if r.status == "indexed")
+        assert sorted(d.source for d in store.documents("k")) == indexed
+        _assert_consistent(store, "k")
+        assert store.lexical_search("k", "sediment estuary", 3)  # the BM25 index is whole too
+    finally:
+        store.close()

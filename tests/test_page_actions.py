@@ -13,6 +13,7 @@ import codecs
 import io
 import json
 import socket
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from core.map.projection import ProjectionCache
 from core.retrieval.encoders import BUNDLED_MODELS
 from core.retrieval.store import open_store
 from core.settings import Settings
+from ingest.queue import JobQueue
 from tests import pdfs
 from tests.test_pages import FASTTEXT, TEA, _page, app_env, data_dir  # noqa: F401
 from ui.render import md_escape
@@ -217,9 +219,12 @@ def empty_env(tmp_path, monkeypatch):
 
 
 def _finish_job(app: AppTest) -> AppTest:
-    """Wait for the page's background job, then rerun as the page's own timer would."""
-    status = app.session_state["job"].wait(120)
-    assert status.done
+    """Wait for the page's jobs (in the worker process), then rerun as the page's timer would."""
+    queue = JobQueue(Settings.from_env().jobs_dir)
+    deadline = time.monotonic() + 300
+    while any(not job.done for job in queue.jobs(app.session_state["owner"])):
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.2)
     app.run()
     assert not app.exception, app.exception
     return app
@@ -339,4 +344,4 @@ def test_library_says_when_a_model_name_is_unknown(empty_env):
     (error,) = app.error
     assert error.value.startswith("Could not load the model 'no-such-model' (")
     assert f"Use a bundled model ({', '.join(BUNDLED_MODELS)})" in error.value
-    assert "job" not in app.session_state
+    assert "job_uploads" not in app.session_state  # nothing was queued

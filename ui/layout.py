@@ -25,6 +25,7 @@ def page(title: str) -> None:
     st.set_page_config(page_title=f"{title} · Embedding Explorer", page_icon="🧭", layout="wide")
     auth.require_password(resources.settings())  # stops here until signed in, when one is set
     resources.warm_up_maps()
+    resources.resume_ingest()
     with st.sidebar:
         for script, label, icon in PAGES:
             st.page_link(script, label=label, icon=icon)

@@ -6,6 +6,7 @@ st.session_state.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,6 +25,7 @@ from core.retrieval.originals import Originals
 from core.retrieval.rerank import Reranker, load_reranker
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
+from ingest.service import IngestService
 
 T = TypeVar("T")
 
@@ -128,6 +130,27 @@ def baseline(collection: str, encoder: Encoder) -> Baseline:
     """What unrelated questions score on the collection: measured once per collection state."""
     with st.spinner("Measuring what unrelated questions score here (once per collection)…"):
         return baseline_cache().get(store(), encoder, collection)
+
+
+@st.cache_resource(show_spinner=False, on_release=IngestService.stop)
+def _ingest() -> IngestService:
+    shared_store, baselines = _store(), baseline_cache()
+
+    def measure(collection: str, encoder: Encoder) -> Baseline:
+        return baselines.get(shared_store, encoder, collection)
+
+    return IngestService(settings(), shared_store, originals(), measure).start()
+
+
+def ingest() -> IngestService:
+    """The ingest service: queues jobs, runs the worker process, stores what it prepares."""
+    return _or_stop(_ingest)
+
+
+def resume_ingest() -> None:
+    """Start the ingest service on the first page view, so jobs an earlier run left go on."""
+    with contextlib.suppress(UserError):  # no store now: the pages that need one say so
+        _ingest()
 
 
 def llm_api_key() -> str | None:

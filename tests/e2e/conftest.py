@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -61,15 +62,20 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of the app, served from the repository with an empty data folder of its own."""
-    folder = tmp_path_factory.mktemp("e2e-app")
+class App(NamedTuple):
+    url: str
+    server: subprocess.Popen
+    log: Path
+
+
+@contextlib.contextmanager
+def running_app(data: Path) -> Iterator[App]:
+    """`streamlit run app.py` on a free port over the data folder."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "EE_DATA_DIR": str(folder / "data"),
+        "EE_DATA_DIR": str(data),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "ANONYMIZED_TELEMETRY": "False",
@@ -87,7 +93,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--server.headless",
         "true",
     ]
-    log_path = folder / "server.log"
+    log_path = data.parent / f"server-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         # A session of its own, so teardown can stop the server and every child it started.
         server = subprocess.Popen(
@@ -103,15 +110,29 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     pytrace=False,
                 )
             time.sleep(0.2)
-        yield url
-        if server.poll() is not None:  # died while the tests ran: say why
-            pytest.fail(
-                f"the app exited during the tests (exit code {server.poll()}):\n"
-                + log_path.read_text(errors="replace"),
-                pytrace=False,
-            )
+        yield App(url, server, log_path)
     finally:
         _stop(server)
+        _stop_worker(data)
+
+
+def _stop_worker(data: Path) -> None:
+    """The ingest worker outlives the app by design (its own session); a test stops it."""
+    with contextlib.suppress(OSError, ValueError):
+        os.kill(int((data / "jobs" / "worker.pid").read_text()), signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the app, served from the repository with an empty data folder of its own."""
+    with running_app(tmp_path_factory.mktemp("e2e-app") / "data") as app:
+        yield app.url
+        if app.server.poll() is not None:  # died while the tests ran: say why
+            pytest.fail(
+                f"the app exited during the tests (exit code {app.server.poll()}):\n"
+                + app.log.read_text(errors="replace"),
+                pytrace=False,
+            )
 
 
 def _stop(server: subprocess.Popen) -> None:

@@ -18,7 +18,7 @@ ARTICLES = [
     ROOT / "samples" / "en" / "word-embeddings.md",
     ROOT / "samples" / "zh" / "apple-fruit.md",
 ]
-INDEX_TIMEOUT_MS = 90_000
+INDEX_TIMEOUT_MS = 240_000  # the worker process loads the model first
 TRAIN_TIMEOUT_MS = 60_000
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -31,6 +33,7 @@ PRESETS = {
     "OpenAI": ("https://api.openai.com/v1", "gpt-4o-mini"),
 }
 CUSTOM = "Custom"
+STOP_WAIT_S = 10.0  # how long a rerun waits for an interrupted stream's last piece
 KINDS = {
     EXTRACTIVE: "Extractive (best sentences, no model)",
     OPENAI: "OpenAI-compatible endpoint",
@@ -159,9 +162,12 @@ def answered(result: Answer, choice: Choice, collection: str) -> tuple[str, ...]
     key = (collection, result.query, choice, tuple(hit.chunk.id for hit in result.hits))
     stored = st.session_state.get("generation")
     if stored is not None and stored[0] == key:
-        generation = stored[1]
-        generation.stop()  # a rerun (Stop, a click on the map) ends a stream still running
-        return _show(generation.result())
+        _, generation, stream = stored
+        interrupted = _interrupt(generation, stream)
+        done = generation.result()
+        if interrupted and done.stopped is None:  # the model obeyed before another piece came
+            done = replace(done, stopped="stopped")
+        return _show(done)
     config = resources.settings()
     try:
         generator = resources.generator(choice.kind, choice.base_url, choice.model)
@@ -175,11 +181,12 @@ def answered(result: Answer, choice: Choice, collection: str) -> tuple[str, ...]
             config.llm_max_tokens,
             config.llm_timeout,
         )
-        st.session_state.generation = (key, generation)
+        stream = iter(generation)
+        st.session_state.generation = (key, generation, stream)
         stop = st.empty()
         stop.button("Stop", icon=":material/stop:", key="stop_generation")
         with st.container(key="answer_stream"), st.empty():
-            st.write_stream(model_markdown(piece) for piece in generation)
+            st.write_stream(model_markdown(piece) for piece in stream)
             stop.empty()
             st.empty()  # the final rendering below replaces the streamed text
     except UserError as error:
@@ -192,6 +199,28 @@ def answered(result: Answer, choice: Choice, collection: str) -> tuple[str, ...]
             {"collection": collection, "question": result.query, "answer": done.text}
         )
     return _show(done)
+
+
+def _interrupt(generation: Generation, stream: Iterator[str]) -> bool:
+    """End the stream of an answer an earlier run was writing; True when it was cut short.
+
+    A rerun (Stop, a click on the map) starts in a new thread at once, while the old run may
+    still wait inside the stream for the model's next piece: the model is told to stop, and
+    the stream is closed as soon as that piece came, so the answer is complete (and marked
+    stopped) before it is shown. Left to the garbage collector, it would show as finished.
+    """
+    if generation.done:
+        return False
+    generation.stop()
+    deadline = time.monotonic() + STOP_WAIT_S
+    while True:
+        try:
+            stream.close()
+            return True
+        except ValueError:  # "generator already executing" in the interrupted run's thread
+            if time.monotonic() > deadline:
+                return True  # shown as it stands; the old run ends it when the piece comes
+            time.sleep(0.05)
 
 
 def cards(done: GeneratedAnswer) -> frozenset[int]:

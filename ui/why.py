@@ -116,10 +116,10 @@ def cited_link(text: str, rank: int) -> str:
 
 def answer_lines(result: Answer) -> list[str]:
     """The extractive answer as Markdown lines, each citation a link to its passage's card."""
-    first = {}  # citation -> the best hit it names (a page may hold several chunks)
+    first: dict[str, Hit] = {}  # citation -> the best hit it names (a page may hold several chunks)
     for evidence in result.sentences:
         first.setdefault(evidence.citation, evidence.hit)
-    lines = []
+    lines: list[str] = []
     for sentences, citation in result.cited():
         hit, shown = first[citation], md_escape(citation)
         cite = f"**{shown}**" if hit.chunk.is_image else cited_link(shown, hit.rank)

@@ -59,11 +59,13 @@ answer_column, map_column = st.columns([1, 1], gap="large")
 with answer_column:
     st.subheader("Answer")
     confidence = f"confidence {result.verdict.confidence:.0%}"
-    if generation.answered(result, writer, selection.collection):
+    cited = generation.answered(result, writer, selection.collection)  # chunk ids it cites
+    if cited is not None:
         pass  # written by a language model, from the passages below
     elif result.relevant:
-        for sentences, citation in result.cited():
-            st.markdown(f"{md_escape(sentences)} **{md_escape(citation)}**")
+        cited = why.cited_chunks(result)  # the passages the sentences came from
+        for line in why.answer_lines(result):  # each citation links to its passage's card
+            st.markdown(line)
         st.caption(f"Answered with {confidence} (strictness {result.verdict.strictness:.0%}).")
     else:
         st.warning(no_answer_message(result.query))
@@ -101,7 +103,14 @@ with map_column:
     atlas = resources.collection_map_or_none(selection.collection)
     if atlas is not None:
         event = st.plotly_chart(
-            atlas.figure("document", result.query_vector, result.hits, result.query, compact=True),
+            atlas.figure(
+                "document",
+                result.query_vector,
+                result.hits,
+                result.query,
+                compact=True,
+                cited=cited or (),
+            ),
             on_select="rerun",
             selection_mode=("points", "box", "lasso"),
             key="ask_map",
@@ -109,7 +118,8 @@ with map_column:
         )
         st.caption(
             "The star is the question (the note above the map says how it was placed); numbered "
-            "points are the passages found, the rest fade. " + md_escape(atlas.note)
+            "points are the passages found, ringed those the answer cites, the rest fade. "
+            + md_escape(atlas.note)
         )
         for row in atlas.selected_rows(event.selection.points):  # the star is no chunk
             chunk = atlas.chunks[row]

@@ -386,13 +386,15 @@ def test_a_stream_cut_off_midway_is_a_clear_error_and_keeps_what_came():
 
 def test_model_output_is_markdown_with_html_links_and_images_made_inert():
     text = "Yes [1]. <script>alert(1)</script> ![x](http://evil/?q=1) [a](javascript:x) $x$ [7]"
-    rendered = model_markdown(text, frozenset({1}))
+    rendered = model_markdown(text, frozenset({1}), frozenset({1}))
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
     assert "![x](" not in rendered and "!\\[x\\](http" in rendered
     assert "\\[a\\](javascript" in rendered and "\\$x\\$" in rendered
-    assert rendered.startswith("Yes **\\[1\\]**.")
+    link = "[**\\[1\\]**](#passage-1)"  # the only link: the citation, to its passage's card
+    assert rendered.startswith(f"Yes {link}.")
     assert rendered.endswith("\\[7\\]")  # not a passage given: not highlighted
-    assert not re.search(r"(?<!\\)\[", rendered)  # no unescaped bracket can open a link
+    # No other unescaped bracket can open a link.
+    assert not re.search(r"(?<!\\)\[", rendered.replace(link, ""))
 
 
 # -- the command line --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -243,8 +244,12 @@ def test_prompt_injection_in_documents_stays_inert(smollm2, hits):
     result = generation.result()
     _assert_citations_are_checked(result, hits)
     assert 7 not in {c.n for c in result.citations}  # the injected [7] can never be a source
-    rendered = model_markdown(result.text, frozenset(c.n for c in result.citations))
-    assert "<script" not in rendered and "](" not in rendered.replace("\\](", "")
+    cited = frozenset(c.n for c in result.citations)
+    rendered = model_markdown(result.text, cited, cited)
+    assert "<script" not in rendered
+    # The only links are the valid citations, each to its passage's card.
+    targets = re.findall(r"(?<!\\)\]\(([^)]*)\)", rendered)
+    assert set(targets) == {f"#passage-{n}" for n in cited}
 
 
 def test_ask_command_line_with_the_local_model(data_dir, smollm2, capsys, monkeypatch):

@@ -75,10 +75,10 @@ def test_a_generated_answer_is_streamed_cited_and_escaped(llm):
     next(s for s in app.slider if s.label == "Strictness").set_value(0.0).run()
     _ask(app, "Why does sourdough rise?")
     text = _markdown(app)
-    assert "Wild yeast makes the gas **\\[1\\]**." in text
+    assert "Wild yeast makes the gas [**\\[1\\]**](#passage-1)." in text
     assert "&lt;b&gt;Bold&lt;/b&gt;" in text and "<b>" not in text
     assert "!\\[x\\](http" in text  # no image is fetched
-    assert "Sources: **\\[1\\]** bread\\.txt" in text
+    assert "Sources: [**\\[1\\]**](#passage-1) bread\\.txt" in text
     assert any("\\[5\\]" in element.value for element in app.caption)  # not a passage given
     (request,) = llm.requests
     assert request["model"] == "tiny" and request["stream"] is True

@@ -141,5 +141,6 @@ def test_ask_page_shows_the_question_on_the_map(app_env):
     (chart,) = app.get("plotly_chart")
     figure = json.loads(chart.proto.spec)
     names = [trace.get("name") for trace in figure["data"]]
-    assert names[-2:] == ["query", "hits"]
-    assert figure["data"][-1]["text"][0] == "1"
+    assert names[-3:] == ["query", "hits", "cited in the answer"]
+    assert figure["data"][-2]["text"][0] == "1"
+    assert figure["data"][-1]["text"] == ["[1]"]  # the answer quotes the best passage

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -20,7 +22,7 @@ from core.retrieval.generate import (
     bundled_smollm2,
     rewrite_question,
 )
-from ui import resources
+from ui import resources, why
 from ui.render import md_escape
 
 PRESETS = {
@@ -31,6 +33,7 @@ PRESETS = {
     "OpenAI": ("https://api.openai.com/v1", "gpt-4o-mini"),
 }
 CUSTOM = "Custom"
+STOP_WAIT_S = 10.0  # how long a rerun waits for an interrupted stream's last piece
 KINDS = {
     EXTRACTIVE: "Extractive (best sentences, no model)",
     OPENAI: "OpenAI-compatible endpoint",
@@ -39,7 +42,9 @@ KINDS = {
 
 # Markdown that could fetch or link (images, links, :directives[...]), maths, and HTML.
 _MODEL_SPECIAL = re.compile(r"([\\\[\]$`])")
-_ESCAPED_CITATION = re.compile(r"\\\[(\d{1,3})\\\]")
+# A citation once escaped: \[1\] or \[1, 2\] (the separators those of core's citation parser).
+_ESCAPED_CITATION = re.compile(r"\\\[(\d{1,3}(?:\s*[,，、;]\s*\d{1,3})*)\\\]")
+_SEPARATOR = re.compile(r"(\s*[,，、;]\s*)")
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,34 @@ class Choice:
     model: str | None = None
 
 
-def model_markdown(text: str, cited: frozenset[int] = frozenset()) -> str:
-    """Model output as Markdown: HTML escaped, no links, images or maths; valid [n] in bold."""
+def model_markdown(
+    text: str, cited: frozenset[int] = frozenset(), cards: frozenset[int] = frozenset()
+) -> str:
+    """Model output as Markdown: HTML escaped, no links, images or maths of its own.
+
+    Each cited [n] is in bold, and a link to passage n's card when n is in cards: the only
+    links in the result, and only ever to a card's anchor.
+    """
     text = _MODEL_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-    return _ESCAPED_CITATION.sub(
-        lambda m: f"**\\[{m.group(1)}\\]**" if int(m.group(1)) in cited else m.group(0), text
-    )
+    return _ESCAPED_CITATION.sub(lambda match: _citation(match, cited, cards), text)
+
+
+def _citation(match: re.Match[str], cited: frozenset[int], cards: frozenset[int]) -> str:
+    """One escaped [n] or [n, m]: each number that is a passage given in bold or linked."""
+    parts = _SEPARATOR.split(match.group(1))  # numbers at even places, separators between
+    if not cited.intersection(int(part) for part in parts[::2]):
+        return match.group(0)  # points at no passage given: left as the model wrote it
+
+    def number(text: str, shown: str) -> str:
+        n = int(text)
+        if n in cards:
+            return why.cited_link(shown, n)
+        return f"**{shown}**" if n in cited else shown
+
+    if len(parts) == 1:
+        return number(parts[0], f"\\[{parts[0]}\\]")
+    marked = (part if i % 2 else number(part, part) for i, part in enumerate(parts))
+    return f"\\[{''.join(marked)}\\]"
 
 
 def picker() -> Choice:
@@ -123,10 +150,11 @@ def standalone(question: str, collection: str, choice: Choice) -> str:
     return rewritten
 
 
-def answered(result: Answer, choice: Choice, collection: str) -> bool:
-    """Write (streaming) or show the generated answer; False for the extractive choice."""
+def answered(result: Answer, choice: Choice, collection: str) -> tuple[str, ...] | None:
+    """Write (streaming) or show the generated answer and return the chunk ids it cites (none
+    after an error); None for the extractive choice, which the page writes itself."""
     if choice.kind == EXTRACTIVE:
-        return False
+        return None
     _conversation(collection, result.query)
     rewritten = st.session_state.get("rewritten")
     if rewritten and rewritten[1] == result.query:
@@ -134,10 +162,12 @@ def answered(result: Answer, choice: Choice, collection: str) -> bool:
     key = (collection, result.query, choice, tuple(hit.chunk.id for hit in result.hits))
     stored = st.session_state.get("generation")
     if stored is not None and stored[0] == key:
-        generation = stored[1]
-        generation.stop()  # a rerun (Stop, a click on the map) ends a stream still running
-        _show(generation.result())
-        return True
+        _, generation, stream = stored
+        interrupted = _interrupt(generation, stream)
+        done = generation.result()
+        if interrupted and done.stopped is None:  # the model obeyed before another piece came
+            done = replace(done, stopped="stopped")
+        return _show(done)
     config = resources.settings()
     try:
         generator = resources.generator(choice.kind, choice.base_url, choice.model)
@@ -151,34 +181,63 @@ def answered(result: Answer, choice: Choice, collection: str) -> bool:
             config.llm_max_tokens,
             config.llm_timeout,
         )
-        st.session_state.generation = (key, generation)
+        stream = iter(generation)
+        st.session_state.generation = (key, generation, stream)
         stop = st.empty()
         stop.button("Stop", icon=":material/stop:", key="stop_generation")
-        with st.empty():
-            st.write_stream(model_markdown(piece) for piece in generation)
+        with st.container(key="answer_stream"), st.empty():
+            st.write_stream(model_markdown(piece) for piece in stream)
             stop.empty()
             st.empty()  # the final rendering below replaces the streamed text
     except UserError as error:
         st.session_state.pop("generation", None)
         st.error(str(error))
-        return True
+        return ()
     done = generation.result()
     if done.stopped is None:
         st.session_state.setdefault("conversation", []).append(
             {"collection": collection, "question": result.query, "answer": done.text}
         )
-    _show(done)
-    return True
+    return _show(done)
 
 
-def _show(done: GeneratedAnswer) -> None:
-    cited = frozenset(citation.n for citation in done.citations)
-    st.markdown(model_markdown(done.text, cited))
+def _interrupt(generation: Generation, stream: Iterator[str]) -> bool:
+    """End the stream of an answer an earlier run was writing; True when it was cut short.
+
+    A rerun (Stop, a click on the map) starts in a new thread at once, while the old run may
+    still wait inside the stream for the model's next piece: the model is told to stop, and
+    the stream is closed as soon as that piece came, so the answer is complete (and marked
+    stopped) before it is shown. Left to the garbage collector, it would show as finished.
+    """
+    if generation.done:
+        return False
+    generation.stop()
+    deadline = time.monotonic() + STOP_WAIT_S
+    while True:
+        try:
+            stream.close()
+            return True
+        except ValueError:  # "generator already executing" in the interrupted run's thread
+            if time.monotonic() > deadline:
+                return True  # shown as it stands; the old run ends it when the piece comes
+            time.sleep(0.05)
+
+
+def cards(done: GeneratedAnswer) -> frozenset[int]:
+    """The cited passages that have a card on the page to link to (pictures are thumbnails)."""
+    return frozenset(c.n for c in done.citations if not c.hit.chunk.is_image)
+
+
+def _show(done: GeneratedAnswer) -> tuple[str, ...]:
+    """The finished (or stopped) answer and its notes; returns the chunk ids it cites."""
+    cited, linked = frozenset(citation.n for citation in done.citations), cards(done)
+    st.container(key="answer_text").markdown(model_markdown(done.text, cited, linked))
+    ids = tuple(citation.hit.chunk.id for citation in done.citations)
     if done.stopped:
         st.caption(f"Stopped ({done.stopped}): the answer is incomplete.")
     if done.refused:
         st.caption("Your documents don't seem to answer this, so no model was asked.")
-        return
+        return ids
     if done.flagged:
         st.warning("This answer cites none of the passages it was given: treat it as unsupported.")
     if done.invalid:
@@ -186,7 +245,8 @@ def _show(done: GeneratedAnswer) -> None:
         st.caption(f"Ignored citations that point at no passage given: {numbers}.")
     if done.citations:
         sources = " · ".join(
-            f"**\\[{c.n}\\]** {md_escape(c.hit.chunk.where)}" for c in done.citations
+            f"{model_markdown(f'[{c.n}]', cited, linked)} {md_escape(c.hit.chunk.where)}"
+            for c in done.citations
         )
         st.markdown(f"Sources: {sources}")
     prompt = done.prompt
@@ -201,9 +261,13 @@ def _show(done: GeneratedAnswer) -> None:
         note += f", {prompt.dropped} left out to fit"
     if prompt.truncated:
         note += ", the last one cut short"
-    st.caption(note + ". Citations [n] are the numbered passage cards below and points on the map.")
+    st.caption(
+        note + ". Citations [n] link to the numbered passage cards below, and are ringed on "
+        "the map."
+    )
     if done.first_token_s is not None:
         st.caption(f"First words after {done.first_token_s:.1f} s, done in {done.seconds:.1f} s.")
+    return ids
 
 
 def _conversation(collection: str, current: str) -> None:

@@ -13,6 +13,10 @@ from core.retrieval.search import CANDIDATES, DEFAULT_MODE, DEFAULT_WEIGHT, MODE
 from ui import page_view, resources
 from ui.render import md_escape
 
+# A passage card's anchor: citations link to it. A fixed tag around a number, never text from a
+# document or a model; the margin keeps the card clear of the app's fixed header.
+_ANCHOR_TAG = '<a id="{}" style="scroll-margin-top: 4rem"></a>'
+
 MODE_LABELS = {"dense": "Dense", "bm25": "BM25", "hybrid": "Hybrid"}
 MODE_HELP = (
     "Dense ranks passages by the meaning of their embeddings; BM25 by the words they share with "
@@ -100,12 +104,41 @@ def _bold(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def card_anchor(rank: int) -> str:
+    """The id of the card of the passage ranked rank: what a citation [rank] links to."""
+    return f"passage-{int(rank)}"
+
+
+def cited_link(text: str, rank: int) -> str:
+    """Markdown (escaped text) in bold, linking to the card of the passage ranked rank."""
+    return f"[**{text}**](#{card_anchor(rank)})"
+
+
+def answer_lines(result: Answer) -> list[str]:
+    """The extractive answer as Markdown lines, each citation a link to its passage's card."""
+    first: dict[str, Hit] = {}  # citation -> the best hit it names (a page may hold several chunks)
+    for evidence in result.sentences:
+        first.setdefault(evidence.citation, evidence.hit)
+    lines: list[str] = []
+    for sentences, citation in result.cited():
+        hit, shown = first[citation], md_escape(citation)
+        cite = f"**{shown}**" if hit.chunk.is_image else cited_link(shown, hit.rank)
+        lines.append(f"{md_escape(sentences)} {cite}")
+    return lines
+
+
+def cited_chunks(result: Answer) -> tuple[str, ...]:
+    """Chunk ids of the passages the extractive answer's sentences came from."""
+    return tuple(dict.fromkeys(evidence.hit.chunk.id for evidence in result.sentences))
+
+
 def passage(evidence: Evidence, result: Answer) -> None:
     """One passage: where it is from, why it was found, its text with the evidence marked, and
     its page (highlighted) with the original file."""
     hit, chunk = evidence.hit, evidence.hit.chunk
     terms = hit.why.matched if hit.why else ()
     with st.container(border=True):
+        st.markdown(_ANCHOR_TAG.format(card_anchor(hit.rank)), unsafe_allow_html=True)
         st.markdown(f"**{hit.rank}. {md_escape(chunk.where)}** · score {hit.score:.3f}")
         st.caption(md_escape(ranks_caption(hit)))
         if terms:

@@ -95,12 +95,15 @@ class CollectionMap:
         query_label: str = "Query",
         compact: bool = False,
         selected: Sequence[int] = (),
+        cited: Iterable[str] = (),
     ) -> go.Figure:
         """The map with the question's star (see place_query) and its hits always drawn.
 
         compact puts the legend under the map, for a map in a narrow column; selected rows are
-        drawn on top even when a big map shows only a sample.
+        drawn on top even when a big map shows only a sample; the hits whose chunk ids are in
+        cited (what the answer cites) are ringed, with their number.
         """
+        cited_ids = set(cited)
         star = None if query_vector is None else self.place_query(query_vector, hits)
         figure = map_figure(
             self.projection.coords,
@@ -114,6 +117,7 @@ class CollectionMap:
             query_label=query_label,
             max_points=self.max_points,
             selected=selected,
+            cited=self.rows_of([hit for hit in hits if hit.chunk.id in cited_ids]),
         )
         if star is not None:
             # Say on the map where the star comes from: in its hover text and above the map.

@@ -22,6 +22,8 @@ ColorBy = Literal["document", "cluster", "page"]
 
 _PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Safe
 _NOISE_COLOR = "#c8c8c8"
+CITED = "cited in the answer"  # legend name of the ringed passages
+CITED_COLOR = "#2ca02c"
 _FADED = 0.2  # opacity of the points that are not hits while a query is shown
 # Above a map's max_points: how many points are drawn over the density, and its resolution.
 DEFAULT_SAMPLE_POINTS = 2_000
@@ -63,11 +65,13 @@ def map_figure(
     sample_points: int = DEFAULT_SAMPLE_POINTS,
     bins: int = DEFAULT_BINS,
     selected: Sequence[int] = (),
+    cited: Sequence[tuple[int, int]] = (),
 ) -> go.Figure:
     """The map: one trace per document/cluster (or a page colour scale), query and hits on top.
 
     customdata of every point is its row in coords/chunks, so a UI selection maps back to
     chunks. hits are (row, rank) pairs; pass hover (from hover_texts) to reuse it across redraws.
+    cited are (row, citation number) pairs of the passages an answer cites: ringed on top.
     Above max_points the payload stays bounded: a 2D density of every point (bins across the
     wider axis; 3D maps have none) under a seeded sample of sample_points points, with the
     query, the hits and the selected rows always drawn on top.
@@ -89,7 +93,7 @@ def map_figure(
         if dense and hover_chars is None:
             limit = min(limit, DENSE_HOVER_CHARS)
         if dense:  # hover text only for what is drawn: the rest never reaches the browser
-            extra = [row for row, _ in hits or ()] + selected_rows.tolist()
+            extra = [row for row, _ in [*(hits or ()), *cited]] + selected_rows.tolist()
             hover = {int(r): _hover(chunks[r], limit) for r in [*drawn.tolist(), *extra]}
         else:
             hover = hover_texts(chunks, limit)
@@ -127,6 +131,8 @@ def map_figure(
         fig.add_trace(_query_trace(np.asarray(query, dtype=np.float32), query_label, three_d))
     if hits:
         fig.add_trace(_hits_trace(points, hits, hover, three_d))
+    if cited:
+        fig.add_trace(_cited_trace(points, cited, hover, three_d))
     _style(fig, three_d)
     return fig
 
@@ -294,6 +300,31 @@ def _hits_trace(
         hovertext=[f"#{rank} · {hover[row]}" for row, rank in zip(rows, ranks, strict=True)],
     )
     trace.marker.size = 8 if three_d else 12
+    return trace
+
+
+def _cited_trace(
+    points: np.ndarray,
+    cited: Sequence[tuple[int, int]],
+    hover: Sequence[str] | Mapping[int, str],
+    three_d: bool,
+) -> go.Scattergl | go.Scatter3d:
+    """A ring around each cited passage, its citation number beside it."""
+    rows = np.array([row for row, _ in cited], dtype=np.int32)
+    if rows.min() < 0 or rows.max() >= len(points):
+        raise ValueError("a cited row is outside the map")
+    numbers = [f"[{n}]" for _, n in cited]
+    trace = _scatter(points, rows, hover, CITED, CITED_COLOR, 1.0, three_d, symbol="circle-open")
+    trace.update(
+        mode="markers+text",
+        text=numbers,
+        textposition="bottom center",
+        textfont={"color": CITED_COLOR},
+        hovertext=[f"cited as {n} · {hover[row]}" for row, n in zip(rows, numbers, strict=True)],
+    )
+    # Wider than a hit's dot (12), so the hit and its rank still show inside the ring.
+    trace.marker.size = 14 if three_d else 22
+    trace.marker.line = {"width": 3, "color": CITED_COLOR}
     return trace
 
 

@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         log.info("another worker is working on %s", queue.folder)
         return 0
     queue.worker_pid_file.write_text(str(os.getpid()))
-    os.nice(10)  # the app's questions come first
+    os.nice(5)  # the app's questions come first, without starving the worker on a busy machine
     try:
         Worker(settings, queue).run(args.idle)
     finally:

@@ -13,13 +13,15 @@ page("Evaluate")
 st.title("Evaluate")
 st.caption(
     "How often does search put the passage that answers a question in the top k? Each "
-    "collection is one model and chunk size: index the same files twice to compare them."
+    "collection is one model and chunk size: build variants below to compare them."
 )
 selection = existing_collection()
 names = [info.name for info in resources.store().collections()]
 with st.sidebar:
     modes = st.multiselect("Search modes", MODES, default=list(MODES))
     weight = st.slider("Hybrid: weight of dense", 0.0, 1.0, DEFAULT_WEIGHT, 0.05)
+with st.expander("Variants: the same documents with other models or chunk sizes"):
+    evaluate.variants_panel(selection.collection, selection.model)
 compare = st.multiselect("Collections", names, default=[selection.collection])
 questions = evaluate.question_set()
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core.retrieval.encoders import MINILM
+from core.retrieval.originals import Originals
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
+from ingest.queue import JobQueue
 from ui import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,12 +42,17 @@ def data_dir(tmp_path_factory, e5) -> Path:
     return directory
 
 
-@pytest.fixture
-def app_env(data_dir, monkeypatch, tmp_path):
-    questions = tmp_path / "questions.jsonl"
+def _use_questions(monkeypatch, folder: Path) -> None:
+    """QUESTIONS as the page's sample question set."""
+    questions = folder / "questions.jsonl"
     lines = [json.dumps(q, ensure_ascii=False) for q in QUESTIONS]
     questions.write_text("\n".join(lines), encoding="utf-8")
     monkeypatch.setattr(evaluate, "SAMPLE_QUESTIONS", questions)
+
+
+@pytest.fixture
+def app_env(data_dir, monkeypatch, tmp_path):
+    _use_questions(monkeypatch, tmp_path)
     monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
     st.cache_resource.clear()
     yield
@@ -58,10 +67,15 @@ def _page() -> AppTest:
     return app
 
 
+def _button(app: AppTest, label: str):
+    [button] = [button for button in app.button if button.label == label]
+    return button
+
+
 def test_the_question_set_is_scored_in_every_mode_with_its_misses(app_env):
     app = _page()
     assert "3 questions from questions.jsonl." in [c.value for c in app.caption]
-    app.button[0].click().run()
+    _button(app, "Evaluate").click().run()
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert list(table["mode"]) == ["dense", "bm25", "hybrid"]
@@ -77,5 +91,50 @@ def test_the_question_set_is_scored_in_every_mode_with_its_misses(app_env):
 def test_a_question_set_naming_unknown_files_is_refused(app_env, tmp_path):
     (tmp_path / "questions.jsonl").write_text('{"question": "Why?", "file": "nope.pdf"}\n')
     app = _page()
-    app.button[0].click().run()
+    _button(app, "Evaluate").click().run()
     assert "names files not in 'library': nope.pdf" in app.error[0].value
+
+
+@pytest.fixture
+def kept_env(monkeypatch, tmp_path, e5):
+    """A collection whose originals are kept, so that it can be indexed again."""
+    settings = Settings(data_dir=tmp_path / "data")
+    store = open_store(settings)
+    ingestor = Ingestor(store, e5, "library", originals=Originals(settings.originals_dir))
+    for name, text in DOCS.items():
+        assert ingestor.ingest(text.encode(), name).status == "indexed"
+    store.close()
+    _use_questions(monkeypatch, tmp_path)
+    monkeypatch.setenv("EE_DATA_DIR", str(settings.data_dir))
+    st.cache_resource.clear()
+    yield settings
+    st.cache_resource.clear()
+
+
+def test_variants_index_the_documents_again_and_are_compared(kept_env):
+    app = _page()
+    [models] = [box for box in app.multiselect if box.label == "Models"]
+    [sizes] = [box for box in app.multiselect if box.label == "Chunk sizes (tokens)"]
+    models.set_value([MINILM])
+    sizes.set_value([96])
+    _button(app.run(), "Index the variants").click().run()
+    assert not app.exception, app.exception
+    queue = JobQueue(kept_env.jobs_dir)
+    deadline = time.monotonic() + 300
+    while any(not job.done for job in queue.jobs(app.session_state["owner"])):
+        assert time.monotonic() < deadline, "the variant was not indexed"
+        time.sleep(0.2)
+    variant = f"library · {MINILM} · 96 tokens"
+    store = open_store(kept_env)  # the app's store is cached; this one only reads
+    try:
+        assert sorted(d.source for d in store.documents(variant)) == sorted(DOCS)
+        assert {d.model for d in store.documents(variant)} == {MINILM}
+    finally:
+        store.close()
+    app.run()
+    [compare] = [box for box in app.multiselect if box.label == "Collections"]
+    assert variant in compare.options
+    compare.set_value(["library", variant])
+    _button(app.run(), "Evaluate").click().run()
+    assert not app.exception and not app.error, (app.exception, [e.value for e in app.error])
+    assert list(app.dataframe[0].value["collection"]) == ["library"] * 3 + [variant] * 3

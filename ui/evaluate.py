@@ -10,6 +10,8 @@ import streamlit as st
 
 from core.errors import UserError
 from core.map.questions import questions_figure
+from core.retrieval.chunking import ChunkConfig
+from core.retrieval.encoders import BUNDLED_MODELS
 from core.retrieval.evaluation import (
     Question,
     QuestionReport,
@@ -17,7 +19,8 @@ from core.retrieval.evaluation import (
     read_questions,
     report_rows,
 )
-from ui import resources
+from ingest.variants import kept_uploads, variant_name
+from ui import jobs, resources
 
 SAMPLE_QUESTIONS = Path(__file__).resolve().parents[1] / "samples" / "questions.jsonl"
 SAMPLE_LABEL = "Sample question set (for the sample corpus)"
@@ -85,3 +88,28 @@ def question_map(report: QuestionReport, mode: str) -> None:
         f"Each question placed on the map of {report.collection} by the fitted reducer: green "
         f"when its passage is in the top 5 ({mode}), red when not."
     )
+
+
+VARIANT_SIZES = [96, 128, 200, 320]
+
+
+def variants_panel(collection: str, model: str) -> None:
+    """Index the collection's documents again with other models and chunk sizes, to compare."""
+    st.caption(
+        "Each variant is a new collection holding the same documents (from the kept originals), "
+        "indexed in the background; tick it under Collections once it is ready."
+    )
+    models = st.multiselect(
+        "Models", list(BUNDLED_MODELS), default=[model] if model in BUNDLED_MODELS else []
+    )
+    sizes = st.multiselect("Chunk sizes (tokens)", VARIANT_SIZES, default=[128])
+    if st.button("Index the variants", disabled=not models or not sizes):
+        uploads, missing = kept_uploads(resources.store(), resources.originals(), collection)
+        if missing:
+            st.warning(f"No original kept for {', '.join(missing)}: left out of the variants.")
+        for name in models:
+            for tokens in sizes:
+                chunking = ChunkConfig(tokens, min(tokens // 5, 40))
+                variant = variant_name(collection, name, tokens)
+                jobs.start(variant, name, uploads, chunking, follow=False)
+    jobs.progress_panel()

@@ -41,8 +41,16 @@ def owner() -> str:
     return token
 
 
-def start(collection: str, model: str, uploads: list[Upload], chunking: ChunkConfig) -> None:
-    """Queue the uploads; the job then runs whatever this page or browser does."""
+def start(
+    collection: str,
+    model: str,
+    uploads: list[Upload],
+    chunking: ChunkConfig,
+    follow: bool = True,
+) -> None:
+    """Queue the uploads; the job then runs whatever this page or browser does.
+
+    follow: make the collection the session's current one (as adding files to it does)."""
     spec = JobSpec(collection, model, chunking)
     try:
         job = resources.ingest().submit(owner(), spec, uploads, resources.encoder(model))
@@ -51,7 +59,8 @@ def start(collection: str, model: str, uploads: list[Upload], chunking: ChunkCon
         return
     st.session_state.setdefault("job_uploads", {})[job] = uploads  # for passwords asked later
     st.session_state.uploads_round = st.session_state.get("uploads_round", 0) + 1  # empty the box
-    st.session_state.collection = collection
+    if follow:
+        st.session_state.collection = collection
 
 
 def _jobs() -> list[JobView]:

@@ -111,7 +111,9 @@ def expect_loaded(images: Locator) -> None:
     for image in images.all():
         src = image.get_attribute("src") or ""
         assert src.startswith("data:image/") or "/media/" in src, src
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), src
+        # Decoded, not a broken image (browsers load pictures after the page is drawn).
+        expect(image).to_have_js_property("complete", True)
+        expect(image).not_to_have_js_property("naturalWidth", 0)
 
 
 def test_a_clip_collection_from_upload_to_ask_to_map(
@@ -129,6 +131,10 @@ def test_a_clip_collection_from_upload_to_ask_to_map(
         expect(line).to_contain_text(
             f"{name} — indexed: picture, {WIDTH} x {HEIGHT} pixels", timeout=INDEX_TIMEOUT_MS
         )
+    # The job ends by measuring the collection; then the page shows the new documents.
+    expect(page.get_by_test_id("stMain").get_by_test_id("stProgress")).to_have_count(
+        0, timeout=INDEX_TIMEOUT_MS
+    )
     expect(collection_box(page)).to_have_value("pictures · 5 docs")
 
     # Text → pictures: every picture is a hit (k = 5), drawn as a thumbnail with its rank,

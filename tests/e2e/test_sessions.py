@@ -133,7 +133,7 @@ def test_same_collection_two_browsers_keep_their_own_uploads_progress_and_answer
 
     for name in names:
         expect(result_line(a, name)).to_be_visible(timeout=INDEX_TIMEOUT_MS)
-    expect(progress(a)).to_have_count(0)
+    expect(progress(a)).to_have_count(0, timeout=INDEX_TIMEOUT_MS)  # then it measures
 
     # The documents are shared: B sees them in the collection, but not A's job.
     rerun_library(b)

@@ -27,7 +27,13 @@ def collection_picker() -> Selection:
     names = sorted(infos) or [DEFAULT_COLLECTION]
     choices = [*names, NEW]
     remembered = st.session_state.get("collection")
-    index = choices.index(remembered) if remembered in choices else 0
+    # The box is redrawn afresh whenever its options change, in every session (another user's
+    # job adds a collection or a document): a remembered name not (yet) listed is one this
+    # session is naming, so it stays on "New collection…" instead of jumping to another's.
+    if remembered in choices:
+        index = choices.index(remembered)
+    else:
+        index = len(choices) - 1 if remembered else 0
     with st.sidebar:
         st.subheader("Collection")
         choice = st.selectbox(
@@ -39,6 +45,7 @@ def collection_picker() -> Selection:
         )
         if choice == NEW:
             name = st.text_input("Name", placeholder="e.g. papers, 论文", max_chars=100).strip()
+            st.session_state.collection = name or NEW
             model = _model_picker()
             if not name:
                 st.caption("Name the collection, then add files on the Library page.")

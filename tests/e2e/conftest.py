@@ -45,7 +45,7 @@ TWO_FRAMES_JS = (
     "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 )
 
-expect.set_options(timeout=20_000)  # a page's first run on a busy 2-core machine is slow
+expect.set_options(timeout=45_000)  # a page's first run on a busy 2-core machine is slow
 
 
 def _free_port() -> int:

@@ -4,7 +4,9 @@
 
 Indexes the sample corpus (samples/en, samples/zh) once per model into a temporary folder, runs
 every question of the set (samples/questions/answerability.jsonl: English and Chinese, answerable
-and not), and reports per model and language:
+and not), and reports per model, language and language pair (en>zh: an English question that a
+Chinese passage answers; en>none: an English question nothing answers):
+- each signal's distribution per pair (median [min, max]): what separates the two kinds;
 - the fixed cosine floor each model used before (encoder.relevance_floor): the same-run baseline;
 - the calibrated decision, scored by 5-fold cross-validation (each question judged by a model
   fitted without it), and fitted on the whole set (what --write ships);
@@ -45,6 +47,7 @@ QUESTIONS = ROOT / "samples" / "questions" / "answerability.jsonl"
 CORPUS = [ROOT / "samples" / "en", ROOT / "samples" / "zh"]
 COLLECTION = "sample"
 K = 5
+FEATURES = ("best standing (per language pair)", "own-language standing", "own-language lexical")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,15 @@ class Case:
     answerable: bool
     features: list[float]
     top_score: float
+    pair: str  # question language > answering document's language ('none' when unanswerable)
+
+
+def pair_of(item: dict) -> str:
+    """'en>zh' for an English question a Chinese sample answers; 'en>none' when none does."""
+    if not item["answerable"]:
+        return f"{item['lang']}>none"
+    folder = next(folder for folder in CORPUS if (folder / item["source"]).is_file())
+    return f"{item['lang']}>{folder.name}"
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -80,7 +92,12 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         search_s += middle - start
         cases.append(
             Case(
-                item["question"], item["lang"], item["answerable"], found.features(), hits[0].score
+                item["question"],
+                item["lang"],
+                item["answerable"],
+                found.features(),
+                hits[0].score,
+                pair_of(item),
             )
         )
     timing = {
@@ -114,15 +131,16 @@ def cross_validated(cases: list[Case], folds: int = 5) -> np.ndarray:
 
 
 def rates(cases: list[Case], answered: np.ndarray, lang: str | None = None) -> tuple[str, str]:
-    """(share of answerable answered, share of unanswerable refused), as 'a/b = r' strings."""
-    chosen = [i for i, case in enumerate(cases) if lang is None or case.lang == lang]
+    """(share of answerable answered, share of unanswerable refused), as 'a/b = r' strings;
+    lang is a question language ('en'), a pair ('en>zh'), or None for every question."""
+    chosen = [i for i, case in enumerate(cases) if lang is None or lang in (case.lang, case.pair)]
     good = [i for i in chosen if cases[i].answerable]
     bad = [i for i in chosen if not cases[i].answerable]
     answered_share = sum(bool(answered[i]) for i in good)
     refused_share = sum(not answered[i] for i in bad)
     return (
-        f"{answered_share}/{len(good)} = {answered_share / max(1, len(good)):.2f}",
-        f"{refused_share}/{len(bad)} = {refused_share / max(1, len(bad)):.2f}",
+        f"{answered_share}/{len(good)} = {answered_share / len(good):.2f}" if good else "-",
+        f"{refused_share}/{len(bad)} = {refused_share / len(bad):.2f}" if bad else "-",
     )
 
 
@@ -132,14 +150,23 @@ def report(model: str, cases: list[Case], timing: dict) -> None:
     fitted = fit(cases)
     whole = fitted.predict_proba(np.array([c.features for c in cases]))[:, 1] >= 0.5
     print(f"\n## {model}\n")
-    print("| decision | language | answerable answered | unanswerable refused |")
+    print(f"| pair | questions | {' | '.join(FEATURES)} |")
+    print("|---|---|" + "---|" * len(FEATURES))
+    for pair in sorted({case.pair for case in cases}):
+        values = np.array([case.features for case in cases if case.pair == pair])
+        cells = [
+            f"{np.median(column):.2f} [{column.min():.2f}, {column.max():.2f}]"
+            for column in values.T
+        ]
+        print(f"| {pair} | {len(values)} | {' | '.join(cells)} |")
+    print("\n| decision | language | answerable answered | unanswerable refused |")
     print("|---|---|---|---|")
     for name, answered in (
         (f"fixed floor {timing['floor']:.2f} (before)", floor),
         ("calibrated, 5-fold cross-validated", cv),
         ("calibrated, fitted on all (shipped)", whole),
     ):
-        for lang in ("en", "zh", None):
+        for lang in ("en>en", "en>zh", "zh>zh", "zh>en", "en", "zh", None):
             good, bad = rates(cases, answered, lang)
             print(f"| {name} | {lang or 'both'} | {good} | {bad} |")
     print(
@@ -179,7 +206,7 @@ def main() -> None:
         pooled = [case for cases in everything.values() for case in cases]
         table = {model: calibration_entry(cases) for model, cases in everything.items()}
         table[answerability.DEFAULT_CALIBRATION] = calibration_entry(pooled)
-        features = "standing, lexical (same language), cross-language, margin x 10"
+        features = ", ".join(FEATURES)
         payload = {"features": features, "fitted_by": "bench/answerability.py", "models": table}
         answerability.CALIBRATION_FILE.write_text(json.dumps(payload, indent=2) + "\n")
         print(f"\nwrote {answerability.CALIBRATION_FILE.relative_to(ROOT)}")

@@ -65,12 +65,14 @@ def test_standing_reads_a_score_against_its_pair_of_languages():
 
 
 def test_confidence_is_the_logistic_of_the_weighted_features():
-    signals = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True)
-    assert signals.features() == [2.0, 0.5, 0.0, 0.5]
-    calibration = Calibration(weights=(1.0, 2.0, -1.0, 0.5), bias=-3.0)
-    assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-0.25)))
-    across = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=False)
-    assert across.features() == [2.0, 0.0, 1.0, 0.5]  # no lexical evidence across languages
+    signals = Signals(
+        top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True, own_standing=1.5
+    )
+    assert signals.features() == [2.0, 1.5, 0.5]
+    calibration = Calibration(weights=(1.0, -1.0, 2.0), bias=-1.0)
+    assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-0.5)))
+    unsplit = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True)
+    assert unsplit.features() == [2.0, 2.0, 0.5]  # no own-language standing given: the best
 
 
 def test_judge_uses_the_signals_of_the_hits():
@@ -78,12 +80,27 @@ def test_judge_uses_the_signals_of_the_hits():
     verdict = judge("Why do volcanoes erupt?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.signals == Signals(
         top_score=0.90, standing=pytest.approx(6.0), margin=pytest.approx(0.05), lexical=1.0,
-        same_language=True,
+        same_language=True, own_standing=pytest.approx(6.0),
     )  # fmt: skip
     assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
     assert verdict.answerable
     nothing = judge("Why do volcanoes erupt?", [], BASELINE, load_calibration("e5-small"))
     assert not nothing.answerable and nothing.confidence == 0.0
+
+
+def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
+    # The English passage has the higher cosine, but English questions score 0.78 on English
+    # passages and 0.74 on Chinese ones: the Chinese passage stands higher.
+    hits = [_hit("Rivers carry sediment to the sea.", 0.84), _hit("长江全长6300余公里。", 0.83, 2)]
+    found = answerability.signals("How long is the Yangtze River?", hits, BASELINE)
+    assert found == Signals(
+        top_score=0.83, standing=pytest.approx(4.5), margin=pytest.approx(0.01),
+        lexical=pytest.approx(1 / 3), same_language=False, own_standing=pytest.approx(3.0),
+    )  # fmt: skip
+    verdict = judge("How long is the Yangtze River?", hits, BASELINE, load_calibration("e5-small"))
+    assert verdict.passage_floor == pytest.approx((0.83 + 0.74) / 2)  # the Chinese one is used
+    alone = answerability.signals("How long is the Yangtze River?", hits[1:], BASELINE)
+    assert alone.own_standing == answerability.NO_STANDING  # nothing in English to stand
 
 
 def test_strictness_means_the_confidence_needed():
@@ -141,6 +158,19 @@ def test_the_baseline_is_cached_until_the_documents_change(notes, e5, tmp_path, 
     assert calls == [1]
     (tmp_path / "baselines" / "notes.json").write_text("{broken")
     assert cache.get(store, e5, "notes") is not None and calls == [1, 1]
+
+
+def test_each_probe_is_read_in_both_languages_even_beyond_its_first_hits(notes, e5, monkeypatch):
+    store, _ = notes
+    everything = answerability.compute_baseline(store, e5, "notes")  # two passages: all read
+    assert {"en>en", "en>zh", "zh>zh", "zh>en"} <= set(everything.median)
+    # Reading only each probe's first hit, the other language is searched among the documents
+    # the probes found in it, and every pair comes out as when all passages were read.
+    monkeypatch.setattr(answerability, "PROBE_DEPTH", 1)
+    first_only = answerability.compute_baseline(store, e5, "notes")
+    for key in ("en>en", "en>zh", "zh>zh", "zh>en"):
+        assert first_only.median[key] == pytest.approx(everything.median[key], abs=1e-6), key
+        assert first_only.spread[key] == pytest.approx(everything.spread[key], abs=1e-6), key
 
 
 def test_questions_the_documents_cannot_answer_are_refused_in_both_languages(notes, e5, tmp_path):

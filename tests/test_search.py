@@ -135,6 +135,27 @@ def test_scripts_are_interleaved_in_hybrid_only():
     assert ranking("hybrid", ["e1", "e2"], ["e2"], 0.5, one_script) == ["e2", "e1"]
 
 
+def test_passages_in_the_other_script_are_fused_by_their_dense_rank_alone():
+    script_of = {"e1": "latin", "e2": "latin", "z1": "han", "z2": "han"}
+    # An English question: BM25 matching a stray Latin word in z2 earns it nothing; ranks count
+    # within each script, and z1 is scored as if BM25 ranked it just below its dense rank.
+    fused = dict(fuse(["e1", "z1", "e2", "z2"], ["z2", "e2"], 0.5, script_of, "latin"))
+    assert fused["e1"] == pytest.approx(0.5 / (RRF_K + 1))
+    assert fused["z1"] == pytest.approx(0.5 / (RRF_K + 1) + 0.5 / (RRF_K + 2))
+    assert fused["e2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 1))
+    assert fused["z2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 3))
+    # z1 and e2 tie and keep the dense order; e1, with no BM25 support, falls behind z2.
+    assert ranking("hybrid", ["e1", "z1", "e2", "z2"], ["z2", "e2"], 0.5, script_of, "latin") == [
+        "z1",
+        "e2",
+        "z2",
+        "e1",
+    ]
+    # Without the question's script, fusion is plain RRF over global ranks, as before.
+    plain = dict(fuse(["e1", "z1", "e2", "z2"], ["z2", "e2"], 0.5, script_of))
+    assert plain["z2"] == pytest.approx(0.5 / (RRF_K + 4) + 0.5 / (RRF_K + 1))
+
+
 def test_script_of_mixed_text():
     assert script("长江全长6300余公里，是中国第一长河。") == "han"
     assert script("Word2Vec 是谷歌在2013年发表的词向量方法。") == "han"

@@ -296,7 +296,9 @@ def evaluate_beir(
             lexical_hits = index.store.lexical_search(index.collection, text, k_chunks)
             lexical_ids = [hit.chunk_id for hit in lexical_hits]
         for mode in modes:
-            chunk_ranking = ranking(mode, dense_ids, lexical_ids, weight, index.script_of)
+            chunk_ranking = ranking(
+                mode, dense_ids, lexical_ids, weight, index.script_of, script(text)
+            )
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
         progress("search", i + 1, len(query_ids))
     search_s = time.perf_counter() - start
@@ -461,7 +463,7 @@ def evaluate_questions(
         best: dict[str, Chunk | None] = {}
         script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
         for mode in modes:
-            order = ranking(mode, dense_ids, lexical_ids, weight, script_of)
+            order = ranking(mode, dense_ids, lexical_ids, weight, script_of, script(text))
             order = [c for c in order if c in chunks]
             # Each question has one relevant "document": the first passage that answers it.
             rank = next(

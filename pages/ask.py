@@ -37,7 +37,7 @@ with st.form("ask", border=False):
     question = st.text_input("Question", placeholder="e.g. How does FastText handle unseen words?")
     asked = st.form_submit_button("Ask", type="primary")
 # CLIP collections: a picture as the query; asking a question clears it.
-if not asked and pictures.picture_query(encoder, selection.collection, k):
+if pictures.picture_query(encoder, selection.collection, k, clear=asked):
     st.stop()
 
 if asked:

@@ -64,7 +64,7 @@ def _ask_page() -> AppTest:
 
 def test_a_picture_query_shows_the_nearest_pictures_as_a_grid(clip_env):
     app = _ask_page()
-    uploader = app.get_by_key("picture_query")
+    uploader = app.get_by_key("picture_query-0")
     uploader.upload("picture-3.png", _png(3), "image/png").run()
     assert not app.exception, app.exception
     assert not app.error, [error.value for error in app.error]
@@ -79,7 +79,7 @@ def test_a_picture_query_shows_the_nearest_pictures_as_a_grid(clip_env):
 
 def test_a_text_question_shows_picture_hits_as_thumbnails(clip_env):
     app = _ask_page()
-    app.get_by_key("picture_query").upload("q.png", _png(9), "image/png").run()
+    app.get_by_key("picture_query-0").upload("q.png", _png(9), "image/png").run()
     assert app.image[0].captions == ["Query: q.png"]  # a picture search, until a question
     app.text_input[0].input("a photo of a dog")
     app.button[0].click().run()

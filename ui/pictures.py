@@ -30,15 +30,19 @@ def clip_advice(encoder: Encoder) -> None:
             st.markdown(NO_CLIP)
 
 
-def picture_query(encoder: Encoder, collection: str, k: int) -> bool:
-    """A picture uploader for CLIP collections; True when a picture search was shown."""
+def picture_query(encoder: Encoder, collection: str, k: int, clear: bool = False) -> bool:
+    """A picture uploader for CLIP collections; True when a picture search was shown.
+
+    clear: empty the uploader first (a question was just asked: it replaces the picture)."""
     if not encoder.encodes_images:
         clip_advice(encoder)
         return False
+    if clear:  # a new key is a new, empty uploader
+        st.session_state.picture_round = st.session_state.get("picture_round", 0) + 1
     upload = st.file_uploader(
         "…or search with a picture",
         type=[suffix.lstrip(".") for suffix in PICTURE_SUFFIXES],
-        key="picture_query",
+        key=f"picture_query-{st.session_state.get('picture_round', 0)}",
         help="Finds the pictures (and, in a mixed collection, the passages) nearest to it.",
     )
     if upload is None:

@@ -20,7 +20,8 @@ timed from outside, so interpreter start-up, imports and the model load are incl
 It prints wall seconds, pages/s and chunks/s for each, then ours/LangChain and ours/pure encoding
 (goal >= 0.95), the latter also for the files after the first alone: `python -m ingest` prints
 one line per file as it is stored, and the time from the first such line to the last leaves
-start-up and the first file aside.
+start-up and the first file aside. --rounds N repeats all three, alternating whether ours or
+LangChain goes first (the load on a shared machine drifts), and prints the medians.
 
 LangChain stays out of the project's venv and requirements.txt. Set up a venv of its own that
 sees the project's packages (torch, chromadb, sentence-transformers are not installed twice):
@@ -53,6 +54,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
+from statistics import median  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -238,6 +240,14 @@ def run_langchain(
     return result
 
 
+def phases(result: dict) -> str:
+    return (
+        f"imports {result['imports_s']:.1f} s, model {result['model_s']:.1f} s, PyPDFLoader "
+        f"{result['read_s']:.1f} s, split {result['split_s']:.1f} s, embed+Chroma "
+        f"{result['embed_store_s']:.1f} s"
+    )
+
+
 def run(args: argparse.Namespace, scratch: Path) -> None:
     if args.paths:
         paths = [Path(p).resolve() for p in args.paths]
@@ -250,70 +260,75 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
     problem = langchain_problem(args.langchain_python)
     if problem:
         print(f"LangChain skipped: {problem}; {SETUP_HINT}.\n")
-
-    ours = run_ours(paths, scratch / "data", device)
-    texts = ours.texts
-    if not texts:
-        sys.exit("error: our ingest stored no chunks, so there is nothing to measure.")
-    our_chars = sum(map(len, texts)) / len(texts)
-
-    langchain = None
-    size = 200 if args.lc_tokens else args.lc_chunk_chars or round(our_chars)
-    unit = "tokens" if args.lc_tokens else "chars"
-    if not problem:
-        langchain = run_langchain(
-            args.langchain_python, paths, scratch / "lc", size, args.lc_tokens, device
-        )
-
-    encoder = load_encoder(MINILM, device)
-    encoder.encode_documents(["warm-up"])  # first-call set-up belongs to start-up, not encoding
-    pure_s = encode_timed(encoder, texts)
-
-    print(f"bench/langchain.py: model {MINILM} ({minilm_path()}) on {device}, {cpu_note()}")
     size_mb = sum(p.stat().st_size for p in paths) / 2**20
+    print(f"bench/langchain.py: model {MINILM} ({minilm_path()}) on {device}")
     print(f"  files: {len(paths)} PDFs, {pages} pages, {size_mb:.2f} MB, {origin}")
-    print(
-        f"  ours: {len(texts)} chunks (200 tokens, 40 overlap; mean {our_chars:.0f} chars); "
-        f"first file's result line after {ours.first_s:.2f} s (start-up and the first file)"
-        + (
-            f", the other {ours.steady_chunks} chunks in {ours.steady_s:.2f} s"
-            if ours.steady_s
-            else ""
-        )
-    )
-    rows = Run("ours: python -m ingest (fresh process)", ours.wall_s, pages, len(texts)).rows()
-    if langchain:
-        lc = Run(
-            "LangChain recipe (fresh process)", langchain["wall_s"], pages, langchain["chunks"]
-        )
+
+    unit = "tokens" if args.lc_tokens else "chars"
+    size = 200 if args.lc_tokens else args.lc_chunk_chars
+    encoder = None
+    ours_runs: list[Ours] = []
+    lc_runs: list[dict] = []
+    pure_runs: list[float] = []
+    # The load on a shared machine drifts: rounds alternate which contender goes first.
+    for number in range(args.rounds):
+        order = ["ours", "langchain"] if number % 2 == 0 else ["langchain", "ours"]
+        for contender in order:
+            if contender == "ours":
+                ours_runs.append(run_ours(paths, scratch / f"data-{number}", device))
+                texts = ours_runs[0].texts
+                if not texts:
+                    sys.exit("error: our ingest stored no chunks, so there is nothing to measure.")
+                size = size or round(sum(map(len, texts)) / len(texts))
+            elif not problem:
+                folder = scratch / f"lc-{number}"
+                lc_runs.append(
+                    run_langchain(
+                        args.langchain_python, paths, folder, size, args.lc_tokens, device
+                    )
+                )
+        if encoder is None:
+            encoder = load_encoder(MINILM, device)
+            encoder.encode_documents(["warm-up"])  # first-call set-up is start-up, not encoding
+        pure_runs.append(encode_timed(encoder, texts))
+        ours = ours_runs[-1]
+        line = f"  round {number + 1} ({cpu_note()}): ours {ours.wall_s:.1f} s "
+        line += f"(first file's result line at {ours.first_s:.1f} s"
+        if ours.steady_s:
+            line += f", the other {ours.steady_chunks} chunks in {ours.steady_s:.1f} s"
+        line += ")"
+        if lc_runs:
+            line += f", LangChain {lc_runs[-1]['wall_s']:.1f} s ({phases(lc_runs[-1])})"
+        print(line + f", pure encoding {pure_runs[-1]:.1f} s")
+
+    chunks = len(texts)
+    our_chars = sum(map(len, texts)) / chunks
+    print(f"  ours: {chunks} chunks of 200 tokens with 40 overlap, mean {our_chars:.0f} chars")
+    if lc_runs:
+        lc_chunks = lc_runs[0]["chunks"]
         print(
-            f"  LangChain: {langchain['pages']} pages read, {langchain['chunks']} chunks "
-            f"(chunk_size {size} {unit}, overlap {size // 5}; mean {langchain['mean_chars']:.0f} "
-            f"chars), {langchain['stored']} stored; phases: imports {langchain['imports_s']:.2f} "
-            f"s, model {langchain['model_s']:.2f} s, PyPDFLoader {langchain['read_s']:.2f} s, "
-            f"split {langchain['split_s']:.2f} s, embed+Chroma {langchain['embed_store_s']:.2f} s"
+            f"  LangChain: {lc_runs[0]['pages']} pages read, {lc_chunks} chunks (chunk_size "
+            f"{size} {unit}, overlap {size // 5}; mean {lc_runs[0]['mean_chars']:.0f} chars), "
+            f"{lc_runs[0]['stored']} stored"
         )
-        rows += lc.rows()
-    rows += Run(
-        f"pure encoding of our chunks (batches of {ENCODE_BATCH})", pure_s, pages, len(texts)
-    ).rows()
-    pure_rate = len(texts) / pure_s
-    rows += [
-        (
-            "ours / pure encoding, chunks/s, start-up included",
-            f"{len(texts) / ours.wall_s / pure_rate:8.2f}",
-        ),
-    ]
-    if ours.steady_s > 0:
-        steady = ours.steady_chunks / ours.steady_s / pure_rate
-        rows += [("  files after the first (goal >= 0.95)", f"{steady:8.2f}")]
-    if langchain:
+    if args.rounds > 1:
+        print(f"  medians of {args.rounds} rounds:")
+    ours_s = median(run.wall_s for run in ours_runs)
+    pure_s = median(pure_runs)
+    rows = Run("ours: python -m ingest (fresh process)", ours_s, pages, chunks).rows()
+    if lc_runs:
+        lc_s = median(result["wall_s"] for result in lc_runs)
+        rows += Run("LangChain recipe (fresh process)", lc_s, pages, lc_chunks).rows()
+    pure_label = f"pure encoding of our chunks (batches of {ENCODE_BATCH})"
+    rows += Run(pure_label, pure_s, pages, chunks).rows()
+    rows += [("ours / pure encoding, chunks/s, start-up included", f"{pure_s / ours_s:8.2f}")]
+    if ours_runs[0].steady_s > 0:
+        steady = median(run.steady_chunks / run.steady_s for run in ours_runs)
+        rows += [("  files after the first (goal >= 0.95)", f"{steady * pure_s / chunks:8.2f}")]
+    if lc_runs:
         rows += [
-            ("ours / LangChain, pages/s (same pages)", f"{lc.wall_s / ours.wall_s:8.2f}"),
-            (
-                "ours / LangChain, chunks/s",
-                f"{len(texts) / ours.wall_s / (lc.chunks / lc.wall_s):8.2f}",
-            ),
+            ("ours / LangChain, pages/s (same pages)", f"{lc_s / ours_s:8.2f}"),
+            ("ours / LangChain, chunks/s", f"{chunks / ours_s / (lc_chunks / lc_s):8.2f}"),
         ]
     print()
     table(rows)
@@ -340,6 +355,9 @@ def main() -> None:
         type=int,
         default=0,
         help="the splitter's chunk_size in characters (0: the mean length of our chunks)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="repeat, alternating who goes first; medians"
     )
     parser.add_argument(
         "--lc-tokens",

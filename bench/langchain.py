@@ -1,7 +1,7 @@
 """Our ingest against the LangChain recipe and against pure encoding, on the same PDFs and model.
 
     python bench/langchain.py --generate 5 --pages 20 --langchain-python /work/lc-venv/bin/python
-    python bench/langchain.py PDF... [--device cpu] [--lc-chunk-chars 0]
+    python bench/langchain.py PDF... [--rounds 2] [--lc-tokens | --lc-chunk-chars N] [--device cpu]
 
 Three measurements in one run, all with the bundled all-MiniLM-L6-v2 (the very folder
 core.retrieval.encoders.minilm_path() loads), each of the first two in a fresh subprocess and

@@ -311,7 +311,13 @@ class JobQueue:
                     (os.getpid(), job, n),
                 )
                 item = self._item(db, job, n)
-                return item, _read_prepared(self._staged_path(job, n)), state == "committing"
+                try:
+                    prepared = _read_prepared(self._staged_path(job, n))
+                except (OSError, ValueError, KeyError):  # lost or damaged on disk
+                    lost = "its prepared chunks were lost before they were stored; add it again"
+                    self._finish(db, job, n, FileResult(item.name, "failed", lost))
+                    continue
+                return item, prepared, state == "committing"
             return None
 
     def release(self, item: WorkItem) -> None:

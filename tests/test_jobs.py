@@ -275,3 +275,17 @@ def test_killing_the_app_ten_times_leaves_a_store_that_opens_and_finishes_the_jo
         assert store.lexical_search("k", "sediment estuary", 3)  # the BM25 index is whole too
     finally:
         store.close()
+
+
+def test_a_staged_file_lost_from_disk_is_reported_and_the_queue_goes_on(tmp_path):
+    queue = JobQueue(tmp_path)
+    job = queue.submit(OWNER, JobSpec("c", "m"), [Upload("a.md", b"a"), Upload("b.md", b"b")])
+    for _ in range(2):
+        queue.prepared(queue.claim(), _prepared("some text"))
+    next((tmp_path / "staged").glob(f"{job}-0.npz")).write_bytes(b"not an npz")
+    taken, _, _ = queue.claim_prepared()
+    assert taken.name == "b.md"
+    (lost,) = queue.job(job).results
+    assert lost.line == (
+        "a.md: failed: its prepared chunks were lost before they were stored; add it again"
+    )

@@ -284,9 +284,7 @@ class Ingestor:
         existing = self.store.document(self.collection, sha)
         if existing is None:
             return None
-        source = safe_display_name(name)
-        same = "" if existing.source == source else f" as {existing.source}"
-        return FileResult(source, "skipped", f"already indexed{same}", sha256=sha)
+        return already_indexed(existing, safe_display_name(name))
 
     def ingest_paths(
         self,
@@ -321,6 +319,12 @@ class Ingestor:
         return self.ingest(
             data, path.name, password=password, replace=replace, on_progress=on_progress
         )
+
+
+def already_indexed(existing: Document, source: str) -> FileResult:
+    """The 'skipped' result of a file whose copy is in the collection (maybe under another name)."""
+    same = "" if existing.source == source else f" as {existing.source}"
+    return FileResult(source, "skipped", f"already indexed{same}", sha256=existing.sha256)
 
 
 def store_prepared(

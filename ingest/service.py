@@ -23,7 +23,7 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.originals import Originals
 from core.retrieval.store import Store
 from core.settings import Settings
-from ingest.pipeline import FileResult, Ingestor, Prepared, store_prepared
+from ingest.pipeline import FileResult, Ingestor, Prepared, already_indexed, store_prepared
 from ingest.queue import JobQueue, JobSpec, Upload, WorkItem
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,7 @@ class IngestService:
         existing = self._store.document(collection, document.sha256)
         # Taken again from an app killed while storing it: store it again (storing replaces).
         if existing is not None and not (item.spec.replace or again):
-            same = "" if existing.source == document.source else f" as {existing.source}"
-            return FileResult(document.source, "skipped", f"already indexed{same}")
+            return already_indexed(existing, document.source)
         return store_prepared(
             self._store,
             collection,

@@ -2,7 +2,7 @@
 
     python bench/scale.py [--size 1000000] [--doc-chunks 200] [--queries 200]
                           [--ef-search 50,100,200] [--m 16] [--ef-construction 100]
-                          [--server-insert 50000] [--no-server] [--db DIR]
+                          [--server-insert 50000] [--no-server] [--db DIR [--keep]]
 
 SYNTHETIC data, built to look like the app's: --size chunks of 384 dimensions in documents of
 --doc-chunks chunks, each chunk with a sentence-like English (or, one document in ten, Chinese)
@@ -31,6 +31,7 @@ import os
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import gc  # noqa: E402
 import hashlib  # noqa: E402
 import socket  # noqa: E402
@@ -363,6 +364,7 @@ def main() -> None:
     parser.add_argument("--server-insert", type=int, default=50_000, help="chunks; 0 skips")
     parser.add_argument("--no-server", action="store_true", help="skip the server phases")
     parser.add_argument("--db", type=Path, help="parent folder for the data (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the filled data folder")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--fill-limit", type=float, default=float("inf"),
@@ -378,9 +380,16 @@ def main() -> None:
     server_insert = 0 if args.no_server else min(args.server_insert, args.size)
     me = psutil.Process()
 
-    with tempfile.TemporaryDirectory(prefix="ee-scale-", dir=args.db) as temp:
+    folder = (
+        contextlib.nullcontext(tempfile.mkdtemp(prefix="ee-scale-", dir=args.db))
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="ee-scale-", dir=args.db)
+    )
+    with folder as temp:
         root = Path(temp)
         print(f"bench/scale.py: {args.size:,} chunks x {DIM}, HNSW {chroma.HNSW}", flush=True)
+        if args.keep:
+            print(f"  data folder (kept): {root / 'embedded'}", flush=True)
         print(f"  {cpu_note()}", flush=True)
         baseline_gb = rss_gb(me)
         print("  embedded fill:", flush=True)

@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         record["answerable"] = verdict.answerable
         record["confidence"] = round(verdict.confidence, 4)
         record["passage_floor"] = round(verdict.passage_floor, 4)  # the score a passage needs
+        record["passage_floors"] = {key: round(value, 4) for key, value in verdict.floors.items()}
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
         record["passages"] = [hit_record(hit) for hit in hits]

@@ -103,6 +103,27 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
     assert alone.own_standing == answerability.NO_STANDING  # nothing in English to stand
 
 
+def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
+    # Answered across languages: the Chinese passage stands 4.5 spreads above English questions
+    # on Chinese passages; an unrelated English passage needs 2.25 spreads above English-on-
+    # English (0.78 + 2.25 x 0.02 = 0.825), not the Chinese pair's cosine floor of 0.785.
+    answer = _hit("长江全长6300余公里。", 0.83)
+    unrelated = _hit("Rivers carry sediment to the sea.", 0.81, 2)
+    near = _hit("The Yangtze is the longest river in Asia.", 0.83, 3)
+    calibration = Calibration(weights=(1.0, 0.0, 0.0), bias=0.0)  # answerable: standing > 0
+    verdict = judge(
+        "How long is the Yangtze River?", [answer, unrelated, near], BASELINE, calibration
+    )
+    assert verdict.answerable
+    assert verdict.floors == pytest.approx({"zh": 0.785, "en": 0.825})
+    assert verdict.passage_floor == pytest.approx(0.785)  # the best passage's language
+    assert [verdict.admits(hit) for hit in (answer, unrelated, near)] == [True, False, True]
+    refused = judge(
+        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0), -1)
+    )
+    assert not refused.admits(answer)  # nothing is quoted when the documents don't answer
+
+
 def test_strictness_means_the_confidence_needed():
     hits = [_hit("Volcanoes erupt when magma rises.", 0.83)]
     calibration = load_calibration("e5-small")

@@ -61,7 +61,7 @@ class Answer:
 
     def used(self, hit: Hit) -> bool:
         """Whether a passage adds to the answer (else it is shown as closest, not an answer)."""
-        return self.relevant and hit.score >= self.verdict.passage_floor
+        return self.relevant and self.verdict.admits(hit)
 
     def cited(self) -> list[tuple[str, str]]:
         """The answer as (sentences, citation) pairs: each source is cited once, best first."""
@@ -104,7 +104,7 @@ def answer(
 ) -> Answer:
     """Assemble an extractive answer when the verdict says the hits answer the question."""
     evidence = best_sentences(query_vector, hits, encoder)
-    relevant = [e for e in evidence if verdict.answerable and e.hit.score >= verdict.passage_floor]
+    relevant = [e for e in evidence if verdict.admits(e.hit)]
     chosen: list[Evidence] = []
     seen: set[str] = set()
     for item in sorted(relevant, key=lambda e: e.score, reverse=True):

@@ -18,8 +18,8 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -105,6 +105,16 @@ class Verdict:
     # The cosine a passage needs to add to an answer: halfway from what unrelated questions
     # score here to the top hit, so only passages near the best one are quoted.
     passage_floor: float
+    # The same floor for passages in each language ('en', 'zh'): a passage must stand half as
+    # high as the best one above what unrelated questions score in its own language pair. A
+    # question answered across languages has a low cosine floor, which unrelated passages in
+    # its own language (higher cosines whatever they say) must not pass.
+    floors: Mapping[str, float] = field(default_factory=dict)
+
+    def admits(self, hit: Hit) -> bool:
+        """Whether a passage may be quoted in the answer (else it is only closest)."""
+        floor = self.floors.get(language(hit.chunk.text), self.passage_floor)
+        return self.answerable and hit.score >= floor
 
 
 def accept_all() -> Verdict:
@@ -125,12 +135,17 @@ def judge(
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
     found = signals(question, hits, baseline)
     confidence = calibration.confidence(found)
+    asked_in = language(question)
     best = _best_standing(question, hits, baseline)
-    key = baseline.key(language(question), language(best.chunk.text))
-    # Halfway from what unrelated questions score in the best passage's language pair to it:
-    # a passage answering across languages scores below unrelated ones in the question's own.
-    floor = (best.score + baseline.median[key]) / 2
-    return Verdict(confidence >= strictness, confidence, strictness, found, floor)
+    half = found.standing / 2
+    floors = {
+        passage: baseline.median[key] + half * max(baseline.spread[key], MIN_SPREAD)
+        for passage in ("en", "zh")
+        for key in [baseline.key(asked_in, passage)]
+    }
+    # Halfway from what unrelated questions score in the best passage's language pair to it.
+    floor = floors[language(best.chunk.text)]
+    return Verdict(confidence >= strictness, confidence, strictness, found, floor, floors)
 
 
 def signals(question: str, hits: Sequence[Hit], baseline: Baseline) -> Signals:

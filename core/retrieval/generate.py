@@ -589,9 +589,7 @@ class Generation:
         self.time_limit = time_limit
         # The model sees only passages near the best one, and none when the documents don't
         # answer: a wrong confident answer is worse than none.
-        relevant = [
-            hit for hit in hits if verdict.answerable and hit.score >= verdict.passage_floor
-        ]
+        relevant = [hit for hit in hits if verdict.admits(hit)]
         self.prompt = generator.prompt(question, relevant, max_tokens) if relevant else None
         self.language = question_language(question)
         self.parts: list[str] = []

@@ -2,7 +2,7 @@
 
     python bench/scale.py [--size 1000000] [--doc-chunks 200] [--queries 200]
                           [--ef-search 50,100,200] [--m 16] [--ef-construction 100]
-                          [--server-insert 50000] [--no-server] [--db DIR [--keep]]
+                          [--server-insert 50000] [--no-server] [--db DIR [--keep]] [--reuse FOLDER]
 
 SYNTHETIC data, built to look like the app's: --size chunks of 384 dimensions in documents of
 --doc-chunks chunks, each chunk with a sentence-like English (or, one document in ten, Chinese)
@@ -222,6 +222,14 @@ def fill(
     return have, time.perf_counter() - start, at
 
 
+def reused(store: Store, corpus: Corpus) -> int:
+    """The chunks of the whole documents a --keep run left (fill adds them in order); the
+    chunks of the one it was adding when it was stopped are dropped."""
+    documents = len(store.documents(COLLECTION))
+    store.delete_document(COLLECTION, corpus.sha(documents))
+    return sum(corpus.count(doc) for doc in range(documents))
+
+
 @dataclass
 class Timing:
     ef_search: int
@@ -365,6 +373,10 @@ def main() -> None:
     parser.add_argument("--no-server", action="store_true", help="skip the server phases")
     parser.add_argument("--db", type=Path, help="parent folder for the data (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the filled data folder")
+    parser.add_argument(
+        "--reuse", type=Path, metavar="FOLDER",
+        help="measure the data folder a --keep run filled (same --size and --seed), no fill",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--fill-limit", type=float, default=float("inf"),
@@ -377,7 +389,7 @@ def main() -> None:
         chroma.HNSW["ef_construction"] = args.ef_construction
     ef_values = [int(value) for value in args.ef_search.split(",")]
     corpus = Corpus(args.size, args.doc_chunks, args.seed)
-    server_insert = 0 if args.no_server else min(args.server_insert, args.size)
+    server_insert = 0 if args.no_server or args.reuse else min(args.server_insert, args.size)
     me = psutil.Process()
 
     folder = (
@@ -392,11 +404,15 @@ def main() -> None:
             print(f"  data folder (kept): {root / 'embedded'}", flush=True)
         print(f"  {cpu_note()}", flush=True)
         baseline_gb = rss_gb(me)
-        print("  embedded fill:", flush=True)
-        local = Settings(data_dir=root / "embedded")
+        local = Settings(data_dir=args.reuse or root / "embedded")
         store = open_store(local)
-        marks = (server_insert,) if server_insert else ()
-        size, fill_s, at = fill(store, corpus, marks, args.fill_limit)
+        if args.reuse:
+            size, fill_s, at = reused(store, corpus), float("nan"), {}
+            print(f"  reusing {args.reuse}: {size:,} chunks in whole documents", flush=True)
+        else:
+            print("  embedded fill:", flush=True)
+            marks = (server_insert,) if server_insert else ()
+            size, fill_s, at = fill(store, corpus, marks, args.fill_limit)
         if size < corpus.size:  # measure what was filled, in whole documents
             corpus = Corpus(size, args.doc_chunks, args.seed, corpus.topic_count)
             server_insert = min(server_insert, size)
@@ -453,7 +469,7 @@ def main() -> None:
 
     print()
     if corpus.size < args.size:
-        print(f"  FILL STOPPED by --fill-limit: measured {corpus.size:,} of {args.size:,} chunks")
+        print(f"  FILL STOPPED early: measured {corpus.size:,} of {args.size:,} chunks")
     print(f"bench/scale.py --size {args.size} --doc-chunks {args.doc_chunks} "
           f"--queries {args.queries} --ef-search {args.ef_search}")  # fmt: skip
     print(f"  {cpu_note()}; HNSW {chroma.HNSW} (ef_search varied below)")
@@ -461,10 +477,11 @@ def main() -> None:
         f"  SYNTHETIC clustered vectors ({corpus.docs:,} documents of {args.doc_chunks} chunks, "
         f"{corpus.topic_count:,} topics), app texts and metadata via Store.add_document"
     )
-    print(
-        f"  insert, embedded: {corpus.size:,} chunks in {fill_s:.0f} s = "
-        f"{corpus.size / fill_s:,.0f} chunks/s"
-    )
+    if not args.reuse:
+        print(
+            f"  insert, embedded: {corpus.size:,} chunks in {fill_s:.0f} s = "
+            f"{corpus.size / fill_s:,.0f} chunks/s"
+        )
     if server_insert:
         embedded_rate = server_insert / at.get(server_insert, fill_s * server_insert / corpus.size)
         server_rate = server_insert / server_insert_s

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.settings import Settings
+from tests.appdata import app_on
 from ui import auth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,11 +17,9 @@ PASSWORD = "correct horse 电池 staple"
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(auth, "WRONG_DELAY_S", 0.0)
-    st.cache_resource.clear()  # settings are cached per server process
-    yield monkeypatch
-    st.cache_resource.clear()
+    with app_on(tmp_path, monkeypatch):
+        yield monkeypatch
 
 
 def _open(page: str = "app.py") -> AppTest:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.map.atlas import collection_map
@@ -20,7 +19,7 @@ from core.retrieval.answer import Answer, Evidence, answer
 from core.retrieval.search import search_with_vector
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.pipeline import Ingestor
+from tests.appdata import app_on, indexed_folder
 from tests.llm import TinyOpenAI, end_stream, send_piece, start_stream
 from tests.verdicts import verdict
 from ui.why import answer_lines, card_anchor, cited_chunks
@@ -93,13 +92,7 @@ def test_a_cited_row_outside_the_map_is_refused() -> None:
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory, e5) -> Path:
-    directory = tmp_path_factory.mktemp("citations")
-    store = open_store(Settings(data_dir=directory))
-    ingestor = Ingestor(store=store, encoder=e5, collection="library")
-    for name, text in DOCS.items():
-        assert ingestor.ingest(text.encode(), name).status == "indexed"
-    store.close()
-    return directory
+    return indexed_folder(tmp_path_factory.mktemp("citations"), e5, DOCS)
 
 
 @pytest.fixture(scope="module")
@@ -166,10 +159,8 @@ def test_the_collection_map_rings_the_hits_the_answer_cites(store, e5, tmp_path)
 
 @pytest.fixture
 def app_env(data_dir, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+    with app_on(data_dir, monkeypatch):
+        yield
 
 
 def _ask(question: str) -> AppTest:
@@ -230,13 +221,11 @@ def llm(data_dir, monkeypatch):
         end_stream(handler)
 
     server = TinyOpenAI(handle)
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
     monkeypatch.setenv("EE_LLM_GENERATOR", "openai")
     monkeypatch.setenv("EE_LLM_BASE_URL", server.base_url)
     monkeypatch.setenv("EE_LLM_MODEL", "tiny")
-    st.cache_resource.clear()
-    yield server
-    st.cache_resource.clear()
+    with app_on(data_dir, monkeypatch):
+        yield server
     server.close()
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.classic import storage as classic_store
@@ -26,6 +25,7 @@ from core.errors import UserError
 from core.retrieval.store import chroma_name, open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.appdata import app_on
 from ui.render import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,12 +52,8 @@ def data_dir(tmp_path_factory, e5) -> Path:
 
 @pytest.fixture
 def app_env(data_dir, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()  # the store, the corpus and loaded models are cached per process
-    st.cache_data.clear()
-    yield data_dir
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(data_dir, monkeypatch):
+        yield data_dir
 
 
 @pytest.fixture(scope="module")

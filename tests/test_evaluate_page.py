@@ -7,15 +7,13 @@ import time
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.retrieval.encoders import MINILM
-from core.retrieval.originals import Originals
 from core.retrieval.store import open_store
 from core.settings import Settings
-from ingest.pipeline import Ingestor
 from ingest.queue import JobQueue
+from tests.appdata import app_on, indexed_folder
 from ui import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,13 +31,7 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory, e5) -> Path:
-    directory = tmp_path_factory.mktemp("evaluate-page")
-    store = open_store(Settings(data_dir=directory))
-    ingestor = Ingestor(store=store, encoder=e5, collection="library")
-    for name, text in DOCS.items():
-        assert ingestor.ingest(text.encode(), name).status == "indexed"
-    store.close()
-    return directory
+    return indexed_folder(tmp_path_factory.mktemp("evaluate-page"), e5, DOCS)
 
 
 def _use_questions(monkeypatch, folder: Path) -> None:
@@ -53,10 +45,8 @@ def _use_questions(monkeypatch, folder: Path) -> None:
 @pytest.fixture
 def app_env(data_dir, monkeypatch, tmp_path):
     _use_questions(monkeypatch, tmp_path)
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+    with app_on(data_dir, monkeypatch):
+        yield
 
 
 def _page() -> AppTest:
@@ -98,17 +88,10 @@ def test_a_question_set_naming_unknown_files_is_refused(app_env, tmp_path):
 @pytest.fixture
 def kept_env(monkeypatch, tmp_path, e5):
     """A collection whose originals are kept, so that it can be indexed again."""
-    settings = Settings(data_dir=tmp_path / "data")
-    store = open_store(settings)
-    ingestor = Ingestor(store, e5, "library", originals=Originals(settings.originals_dir))
-    for name, text in DOCS.items():
-        assert ingestor.ingest(text.encode(), name).status == "indexed"
-    store.close()
+    directory = indexed_folder(tmp_path / "data", e5, DOCS, keep_originals=True)
     _use_questions(monkeypatch, tmp_path)
-    monkeypatch.setenv("EE_DATA_DIR", str(settings.data_dir))
-    st.cache_resource.clear()
-    yield settings
-    st.cache_resource.clear()
+    with app_on(directory, monkeypatch):
+        yield Settings(data_dir=directory)
 
 
 def test_variants_index_the_documents_again_and_are_compared(kept_env):

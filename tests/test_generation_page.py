@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.retrieval.store import open_store
-from core.settings import Settings
-from ingest.pipeline import Ingestor
+from tests.appdata import app_on, indexed_folder
 from tests.llm import TinyOpenAI, end_stream, send_piece, start_stream
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,13 +20,8 @@ REWRITTEN = "How does FastText represent words?"
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory, e5) -> Path:
-    directory = tmp_path_factory.mktemp("generation-page")
-    store = open_store(Settings(data_dir=directory))
-    ingestor = Ingestor(store=store, encoder=e5, collection="library")
-    for name, text in [("bread.txt", BREAD), ("fasttext.md", FASTTEXT)]:
-        assert ingestor.ingest(text.encode(), name).status == "indexed"
-    store.close()
-    return directory
+    texts = {"bread.txt": BREAD, "fasttext.md": FASTTEXT}
+    return indexed_folder(tmp_path_factory.mktemp("generation-page"), e5, texts)
 
 
 @pytest.fixture
@@ -42,14 +34,12 @@ def llm(data_dir, monkeypatch):
         end_stream(handler)
 
     server = TinyOpenAI(handle)
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
     monkeypatch.setenv("EE_LLM_GENERATOR", "openai")
     monkeypatch.setenv("EE_LLM_BASE_URL", server.base_url)
     monkeypatch.setenv("EE_LLM_MODEL", "tiny")
     monkeypatch.setenv("EE_LLM_API_KEY", "sk-page-secret")
-    st.cache_resource.clear()
-    yield server
-    st.cache_resource.clear()
+    with app_on(data_dir, monkeypatch):
+        yield server
     server.close()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.classic.corpus import build_corpus
@@ -14,6 +13,7 @@ from core.classic.indexes import default_specs
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.appdata import app_on
 from ui.lab.texts import LESSONS
 from ui.layout import PAGES
 
@@ -37,12 +37,8 @@ def data_dir(tmp_path_factory, e5) -> Path:
 
 @pytest.fixture
 def app_env(data_dir, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield data_dir
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(data_dir, monkeypatch):
+        yield data_dir
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.queue import JobQueue
 from tests import pdfs
+from tests.appdata import app_on
 from tests.test_pages import FASTTEXT, TEA, _page, app_env, data_dir  # noqa: F401
 from ui.render import md_escape
 
@@ -212,10 +213,8 @@ def test_only_the_star_selected_shows_no_chunk():
 
 @pytest.fixture
 def empty_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path / "data"))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+    with app_on(tmp_path / "data", monkeypatch):
+        yield
 
 
 def _finish_job(app: AppTest) -> AppTest:

@@ -7,12 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.retrieval.store import open_store
-from core.settings import Settings
-from ingest.pipeline import Ingestor
+from tests.appdata import app_on, indexed_folder
 from ui.render import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,21 +26,14 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory, e5) -> Path:
     """A data folder with one collection of three small documents, indexed with e5."""
-    directory = tmp_path_factory.mktemp("app-data")
-    store = open_store(Settings(data_dir=directory))
-    ingestor = Ingestor(store=store, encoder=e5, collection="library")
-    for name, text in [("fasttext.md", FASTTEXT), ("茶.txt", TEA), ("hostile.txt", HOSTILE)]:
-        assert ingestor.ingest(text.encode(), name).status == "indexed"
-    store.close()
-    return directory
+    texts = {"fasttext.md": FASTTEXT, "茶.txt": TEA, "hostile.txt": HOSTILE}
+    return indexed_folder(tmp_path_factory.mktemp("app-data"), e5, texts)
 
 
 @pytest.fixture
 def app_env(data_dir, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()  # the store and settings are cached per server process
-    yield
-    st.cache_resource.clear()
+    with app_on(data_dir, monkeypatch):
+        yield
 
 
 def _page(name: str) -> AppTest:

@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.retrieval.store import open_store
-from core.settings import Settings
-from ingest.pipeline import Ingestor
+from tests.appdata import app_on, indexed_folder
 from ui.why import marked
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,21 +25,14 @@ def test_marked_puts_the_sentence_on_yellow_and_terms_in_bold():
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory, e5) -> Path:
-    directory = tmp_path_factory.mktemp("why-data")
-    store = open_store(Settings(data_dir=directory))
-    ingestor = Ingestor(store=store, encoder=e5, collection="library")
-    for name, text in [("茶.txt", TEA), ("models.md", MODELS)]:
-        assert ingestor.ingest(text.encode(), name).status == "indexed"
-    store.close()
-    return directory
+    texts = {"茶.txt": TEA, "models.md": MODELS}
+    return indexed_folder(tmp_path_factory.mktemp("why-data"), e5, texts)
 
 
 @pytest.fixture
 def app_env(data_dir, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(data_dir))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+    with app_on(data_dir, monkeypatch):
+        yield
 
 
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])

@@ -2,7 +2,8 @@
 
     python bench/scale.py [--size 1000000] [--doc-chunks 200] [--queries 200]
                           [--ef-search 50,100,200] [--m 16] [--ef-construction 100]
-                          [--server-insert 50000] [--no-server] [--db DIR [--keep]] [--reuse FOLDER]
+                          [--server-insert 50000] [--no-server] [--hybrid]
+                          [--db DIR [--keep]] [--reuse FOLDER]
 
 SYNTHETIC data, built to look like the app's: --size chunks of 384 dimensions in documents of
 --doc-chunks chunks, each chunk with a sentence-like English (or, one document in ten, Chinese)
@@ -17,6 +18,9 @@ Phases, one run:
   2. for each --ef-search: timed Store.search(k=10) without and with a document filter (the
      query's own document, as "search within these documents" does), recall@10 against exact
      search (numpy, every vector), in-process RSS;
+  2b. with --hybrid: BM25 alone and the app's hybrid path (search_with_vector, k=10) with a few
+     words of the query's document as its text; the query vector is given, so encoding is left
+     out (bench/lexical.py times it); the first query builds the BM25 index from the kept terms;
   3. server: `chroma run` (found next to sys.executable) on the SAME folder, the same queries
      through the HTTP client, the server's RSS;
   4. server insert: a fresh folder filled through the server with --server-insert chunks, rate
@@ -51,6 +55,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
 from core.retrieval import chroma  # noqa: E402
+from core.retrieval.encoders import Encoder  # noqa: E402
+from core.retrieval.search import search_with_vector  # noqa: E402
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
@@ -280,6 +286,67 @@ def measure(store: Store, corpus: Corpus, queries: Queries, ef_search: int) -> T
     return Timing(ef_search, first_ms, plain_ms, filtered_ms, found / total, found_filtered / total)
 
 
+class Precomputed(Encoder):
+    """The synthetic query vectors under the app's model name, so that the hybrid path is timed
+    without query encoding (bench/lexical.py times that with the real model)."""
+
+    name, dimension, max_tokens = MODEL, DIM, 512
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def encode_documents(self, texts):
+        raise NotImplementedError("the benchmark stores its own vectors")
+
+    def encode_queries(self, texts):
+        return np.stack([self.vectors[text] for text in texts])
+
+
+def question_text(corpus: Corpus, number: int, doc: int) -> str:
+    """A few words of the query's own document, as a question about it would use."""
+    rng = np.random.default_rng([corpus.seed, 5, number])
+    _, chunks = corpus.document(doc)
+    text = chunks[int(rng.integers(len(chunks)))].text
+    if doc % 10 == 9:  # Chinese: one phrase of six words
+        phrases = text.rstrip("。").split("，")
+        return phrases[int(rng.integers(len(phrases)))]
+    words = text.rstrip(".").replace(".", "").split()
+    return " ".join(words[i] for i in rng.choice(len(words), 6, replace=False))
+
+
+@dataclass
+class HybridTiming:
+    build_s: float  # the first BM25 query: the index built from the kept terms
+    build_peak_gb: float  # this process's peak resident set after that build
+    bm25_ms: np.ndarray
+    hybrid_ms: np.ndarray
+
+
+def measure_hybrid(store: Store, corpus: Corpus, queries: Queries) -> HybridTiming:
+    """BM25 alone and the app's hybrid path (search_with_vector, k=10), query encoding excluded."""
+    texts = [question_text(corpus, n, doc) for n, doc in enumerate(queries.docs)]
+    encoder = Precomputed(dict(zip(texts, queries.vectors, strict=True)))
+    t0 = time.perf_counter()
+    store.lexical_search(COLLECTION, texts[0], K)
+    build_s = time.perf_counter() - t0
+    build_peak = peak_gb()
+    for text in texts[:WARM_UP]:
+        search_with_vector(store, encoder, COLLECTION, text, K, "hybrid")
+    bm25, hybrid = [], []
+    for text in texts:
+        t0 = time.perf_counter()
+        store.lexical_search(COLLECTION, text, K)
+        t1 = time.perf_counter()
+        search_with_vector(store, encoder, COLLECTION, text, K, "hybrid")
+        t2 = time.perf_counter()
+        bm25.append(1000 * (t1 - t0))
+        hybrid.append(1000 * (t2 - t1))
+    return HybridTiming(build_s, build_peak, np.array(bm25), np.array(hybrid))
+
+
 def rss_gb(process: psutil.Process) -> float:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**30
 
@@ -373,6 +440,7 @@ def main() -> None:
     parser.add_argument("--no-server", action="store_true", help="skip the server phases")
     parser.add_argument("--db", type=Path, help="parent folder for the data (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the filled data folder")
+    parser.add_argument("--hybrid", action="store_true", help="also time BM25 and hybrid")
     parser.add_argument(
         "--reuse", type=Path, metavar="FOLDER",
         help="measure the data folder a --keep run filled (same --size and --seed), no fill",
@@ -440,6 +508,16 @@ def main() -> None:
             del store
             release_embedded()
         embedded_peak = peak_gb()
+        hybrid: HybridTiming | None = None
+        if args.hybrid:
+            set_ef_search(local, chroma.HNSW["ef_search"])
+            store = open_store(local)
+            print("  hybrid (BM25 built at the first query):", flush=True)
+            hybrid = measure_hybrid(store, corpus, queries)
+            embedded_gb = max(embedded_gb, rss_gb(me))
+            store.close()
+            del store
+            release_embedded()
 
         served: list[Timing] = []
         server_gb = server_insert_s = float("nan")
@@ -504,6 +582,16 @@ def main() -> None:
         print(line)
     for line in report_rows("server", served, queries.exact_ms):
         print(line)
+    if hybrid is not None:
+        print(
+            f"  embedded, ef_search {chroma.HNSW['ef_search']}: BM25 alone p50/p95 "
+            f"{percentiles(hybrid.bm25_ms)}; hybrid (search_with_vector, k=10, query encoding "
+            f"excluded) {percentiles(hybrid.hybrid_ms)} ms"
+        )
+        print(
+            f"  BM25 index built from the kept terms at the first query: {hybrid.build_s:.0f} s, "
+            f"peak RSS {hybrid.build_peak_gb:.2f} GB after it"
+        )
     print()
     print(
         f"  RSS embedded (bench process): {baseline_gb:.2f} GB before the store, "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import PasswordRequired, UserError
-from core.pictures import DEFAULT_LIMITS, PictureLimits, is_picture, load_picture
+from core.pictures import DEFAULT_LIMITS, Picture, PictureLimits, is_picture, load_picture
 from core.records import Chunk, Document
 from core.retrieval.chunking import ChunkConfig, chunk_pages
 from core.retrieval.embedding_cache import EmbeddingCache, encode_documents
@@ -63,6 +65,22 @@ class Prepared:
 
 
 @dataclass(frozen=True)
+class Read:
+    """A file read and chunked, not yet encoded: the half of prepare that needs no model run."""
+
+    source: str
+    sha256: str
+    kind: str
+    page_count: int | None
+    chunks: tuple[Chunk, ...]
+    figures: tuple[Figure, ...]
+    notes: tuple[str, ...]
+    ocr_pages: int
+    ocr_lines: dict[str, list[dict]]
+    picture: Picture | None = None  # an image file for a CLIP model
+
+
+@dataclass(frozen=True)
 class Preparer:
     """Reading, chunking and encoding: the slow half of ingest, which needs no store."""
 
@@ -82,21 +100,36 @@ class Preparer:
         on_progress: ProgressCallback | None = None,
     ) -> Prepared | FileResult:
         """The file ready to store, or its 'failed' result; never an exception for bad input."""
+        read = self.read(data, name, password=password, on_progress=on_progress)
+        if isinstance(read, FileResult):
+            return read
+        return self.encode(read, on_progress=on_progress)
+
+    def read(
+        self,
+        data: bytes,
+        name: str,
+        *,
+        password: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Read | FileResult:
+        """The first half of prepare: the file read and chunked, or its 'failed' result."""
         source = safe_display_name(name)
         sha = hashlib.sha256(data).hexdigest()
-        try:
-            return self._prepare(data, source, sha, password, on_progress or _no_progress)
-        except PasswordRequired as error:
-            return FileResult(
-                source, "failed", _reason(error, source), sha256=sha, needs_password=True
-            )
-        except UserError as error:
-            return FileResult(source, "failed", _reason(error, source), sha256=sha)
+        progress = on_progress or _no_progress
+        return _guarded(source, sha, lambda: self._read(data, source, sha, password, progress))
 
-    def _prepare(self, data, source, sha, password, progress) -> Prepared:
+    def encode(
+        self, read: Read, *, on_progress: ProgressCallback | None = None
+    ) -> Prepared | FileResult:
+        """The second half of prepare: the chunks of a read file encoded, ready to store."""
+        progress = on_progress or _no_progress
+        return _guarded(read.source, read.sha256, lambda: self._encode(read, progress))
+
+    def _read(self, data, source, sha, password, progress) -> Read:
         encoder = self.encoder
         if encoder.encodes_images and is_picture(data, source) and b"%PDF-" not in data[:1024]:
-            return self._prepare_picture(data, source, sha, progress)
+            return self._read_picture(data, source, sha, progress)
         progress("reading", 0, 1)
         extracted = extract(
             data,
@@ -131,6 +164,30 @@ class Preparer:
         if not chunks and not figures:
             notes = "; ".join(extracted.notes)
             raise UserError(f"{source}: no text to index" + (f" ({notes})" if notes else ""))
+        ocr_lines = {
+            "" if page.number is None else str(page.number): [
+                {"text": line.text, "box": list(line.box)} for line in page.ocr_lines
+            ]
+            for page in extracted.pages
+            if page.ocr_lines
+        }
+        return Read(
+            source=source,
+            sha256=sha,
+            kind=extracted.kind,
+            page_count=page_count,
+            chunks=tuple(chunks),
+            figures=figures,
+            notes=extracted.notes,
+            ocr_pages=extracted.ocr_pages,
+            ocr_lines=ocr_lines,
+        )
+
+    def _encode(self, read: Read, progress) -> Prepared:
+        if read.picture is not None:
+            return self._encode_picture(read, progress)
+        encoder, figures, sha, source = self.encoder, read.figures, read.sha256, read.source
+        chunks = list(read.chunks)
         progress("encoding", 0, len(chunks) + len(figures))
         vectors, encoded = encode_documents(
             encoder,
@@ -146,52 +203,52 @@ class Preparer:
         detail = count_noun(len(chunks) - len(figures), "chunk")
         if figures:
             detail += f", {count_noun(len(figures), 'figure')}"
-        if page_count is not None:
-            detail = f"{count_noun(page_count, 'page')}, {detail}"
-        if extracted.ocr_pages:
-            detail += f", {count_noun(extracted.ocr_pages, 'page')} OCR'd"
-        ocr_lines = {
-            "" if page.number is None else str(page.number): [
-                {"text": line.text, "box": list(line.box)} for line in page.ocr_lines
-            ]
-            for page in extracted.pages
-            if page.ocr_lines
-        }
+        if read.page_count is not None:
+            detail = f"{count_noun(read.page_count, 'page')}, {detail}"
+        if read.ocr_pages:
+            detail += f", {count_noun(read.ocr_pages, 'page')} OCR'd"
         return Prepared(
-            document=self._document(sha, source, extracted.kind, page_count, len(chunks)),
+            document=self._document(sha, source, read.kind, read.page_count, len(chunks)),
             chunks=tuple(chunks),
             vectors=vectors,
             result=FileResult(
                 source,
                 "indexed",
                 detail,
-                pages=page_count,
+                pages=read.page_count,
                 chunks=len(chunks),
-                notes=extracted.notes,
+                notes=read.notes,
                 sha256=sha,
-                ocr_pages=extracted.ocr_pages,
+                ocr_pages=read.ocr_pages,
                 encoded=encoded,
             ),
-            ocr_lines=ocr_lines,
+            ocr_lines=read.ocr_lines,
             thumbnails={i: figure.picture.thumbnail for i, figure in enumerate(figures)},
         )
 
-    def _prepare_picture(self, data: bytes, source: str, sha: str, progress) -> Prepared:
+    def _read_picture(self, data: bytes, source: str, sha: str, progress) -> Read:
         """An image file into a CLIP collection: one picture chunk and its thumbnail."""
         if len(data) > self.limits.max_bytes:
             limit = self.limits.max_bytes / 2**20
             raise UserError(f"{source}: the file is over the limit of {limit:.0f} MB")
         progress("reading", 0, 1)
         picture = load_picture(data, source, self.pictures)
+        chunk = Chunk(sha, 0, "", source, None, None, 0, 0, 0, kind="image", figure=0)
+        return Read(source, sha, "image", None, (chunk,), (), (), 0, {}, picture)
+
+    def _encode_picture(self, read: Read, progress) -> Prepared:
+        picture = read.picture
+        assert picture is not None
         progress("encoding", 0, 1)
         vectors = self.encoder.encode_images([picture.image])
-        chunk = Chunk(sha, 0, "", source, None, None, 0, 0, 0, kind="image", figure=0)
         detail = f"picture, {picture.width} x {picture.height} pixels"
         return Prepared(
-            document=self._document(sha, source, "image", None, 1),
-            chunks=(chunk,),
+            document=self._document(read.sha256, read.source, "image", None, 1),
+            chunks=read.chunks,
             vectors=vectors,
-            result=FileResult(source, "indexed", detail, chunks=1, sha256=sha, encoded=1),
+            result=FileResult(
+                read.source, "indexed", detail, chunks=1, sha256=read.sha256, encoded=1
+            ),
             ocr_lines={},
             thumbnails={0: picture.thumbnail},
         )
@@ -296,17 +353,45 @@ class Ingestor:
         on_result: Callable[[FileResult], None] | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> list[FileResult]:
-        """Index files one after another under one write lock; one bad file never stops the rest."""
-        results = []
-        with self.store.writing():
-            for path in paths:
-                if on_file:
-                    on_file(path)
-                result = self._ingest_path(path, password, replace, on_progress)
-                if on_result:
-                    on_result(result)
-                results.append(result)
-        return results
+        """Index files one after another; one bad file never stops the rest.
+
+        Three stages overlap, as on an assembly line: a reader thread reads and chunks the next
+        file while this thread encodes the current one and a writer thread stores the one before
+        (the model, pdfium and Chroma release the GIL while they compute). Results, on_result
+        and the store's contents are those of indexing the files one by one, in order.
+        """
+        with self.store.writing():  # another process writing the data folder is refused here
+            pass  # the lock file, once taken, is kept until the store is closed
+        return _Line(self, list(paths), password, replace, on_file, on_result, on_progress).run()
+
+    def _read_path(self, path: Path, password, replace, progress, seen: set[str]) -> _Item:
+        """The reader's part for one file: its bytes, the skip check, then Preparer.read.
+
+        A second copy of a file seen earlier in the run is left for the caller (outcome None):
+        it is skipped once the first copy is stored, or read again if that one failed.
+        """
+        try:
+            check_size(path.name, path.stat().st_size, self.limits)  # before reading it
+            data = path.read_bytes()
+        except OSError as error:
+            failed = FileResult(path.name, "failed", f"cannot read the file ({error.strerror})")
+            return _Item(path, failed)
+        except UserError as error:
+            return _Item(path, FileResult(path.name, "failed", _reason(error, path.name)))
+        sha = hashlib.sha256(data).hexdigest()
+        if not replace:
+            if sha in seen:
+                return _Item(path, None)
+            seen.add(sha)
+        try:
+            skipped = self.skipped(data, path.name, replace)
+        except UserError as error:  # the store refused: another process writes, wrong model
+            source = safe_display_name(path.name)
+            return _Item(path, FileResult(source, "failed", _reason(error, source), sha256=sha))
+        if skipped is not None:
+            return _Item(path, skipped)
+        read = self.preparer.read(data, path.name, password=password, on_progress=progress)
+        return _Item(path, read, data)
 
     def _ingest_path(self, path, password, replace, on_progress) -> FileResult:
         try:
@@ -319,6 +404,159 @@ class Ingestor:
         return self.ingest(
             data, path.name, password=password, replace=replace, on_progress=on_progress
         )
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One file between two stages of ingest_paths: its outcome so far, and its bytes."""
+
+    path: Path
+    outcome: Read | Prepared | FileResult | None  # None: read it again in order (a duplicate)
+    data: bytes = b""
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An unexpected exception in a stage's thread, handed on to be raised in the caller's."""
+
+    error: BaseException
+
+
+_DONE = object()  # the end of a stage's items
+AHEAD = 1  # files a stage may hold finished for the next one: bounds the bytes kept in memory
+
+
+class _Line:
+    """The stages of Ingestor.ingest_paths: reader thread -> caller's thread -> writer thread."""
+
+    def __init__(self, ingestor, paths, password, replace, on_file, on_result, on_progress):
+        self.ingestor = ingestor
+        self.paths: list[Path] = paths
+        self.password = password
+        self.replace = replace
+        self.on_file = on_file
+        self.on_result = on_result
+        self.progress: ProgressCallback = on_progress or _no_progress
+        self.read: queue.Queue = queue.Queue(maxsize=AHEAD)
+        self.written: queue.Queue = queue.Queue(maxsize=AHEAD)
+        self.results: list[FileResult] = []
+        self.stop = threading.Event()
+        self.current = -1  # the file the caller waits for: only its reading progress is shown
+        self.failure: BaseException | None = None  # the writer's
+
+    def run(self) -> list[FileResult]:
+        reader = threading.Thread(target=self._reader, name="ingest-reader", daemon=True)
+        writer = threading.Thread(target=self._writer, name="ingest-writer", daemon=True)
+        reader.start()
+        writer.start()
+        try:
+            self._encode_all(writer)
+        finally:
+            # The reader stops at its next file; what was encoded is still stored, as it would
+            # have been one file at a time. (A reader deep in a long PDF is not waited for.)
+            self.stop.set()
+            self._put(self.written, _DONE, writer)
+            writer.join()
+        if self.failure is not None:
+            raise self.failure
+        reader.join()
+        return self.results
+
+    def _encode_all(self, writer: threading.Thread) -> None:
+        preparer = self.ingestor.preparer
+        for number, path in enumerate(self.paths):
+            if self.on_file:
+                self.on_file(path)
+            self.current = number
+            item = self.read.get()
+            if isinstance(item, _Failure):
+                raise item.error
+            outcome = item.outcome
+            if outcome is None:  # a copy of an earlier file: ask once that one is stored
+                self.written.join()
+                if self.failure is not None:
+                    break
+                outcome = self.ingestor._ingest_path(
+                    path, self.password, self.replace, self.progress
+                )
+            elif isinstance(outcome, Read):
+                outcome = preparer.encode(outcome, on_progress=self.progress)
+            self._put(self.written, _Item(path, outcome, item.data), writer)
+            if self.failure is not None:
+                break
+
+    def _reader(self) -> None:
+        seen: set[str] = set()
+        try:
+            for number, path in enumerate(self.paths):
+                if self.stop.is_set():
+                    return
+                item = self.ingestor._read_path(
+                    path, self.password, self.replace, self._progress_of(number), seen
+                )
+                self._offer(item)
+        except BaseException as error:  # handed to the caller's thread, raised there
+            self._offer(_Failure(error))
+
+    def _progress_of(self, number: int) -> ProgressCallback:
+        def progress(stage: str, done: int, total: int) -> None:
+            if self.current == number:  # a file read ahead keeps quiet until its turn
+                self.progress(stage, done, total)
+
+        return progress
+
+    def _offer(self, item: object) -> None:
+        """Hand an item to the caller's thread, unless it has stopped waiting."""
+        while not self.stop.is_set():
+            try:
+                self.read.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _writer(self) -> None:
+        while True:
+            item = self.written.get()
+            try:
+                if item is _DONE:
+                    return
+                if self.failure is not None:
+                    continue  # drain what is queued; the caller raises the failure
+                outcome = item.outcome
+                if isinstance(outcome, Prepared):
+                    outcome = self._store(outcome, item.data)
+                self.results.append(outcome)
+                if self.on_result:
+                    self.on_result(outcome)
+            except BaseException as error:  # raised in the caller's thread
+                self.failure = error
+            finally:
+                self.written.task_done()
+
+    def _store(self, prepared: Prepared, data: bytes) -> FileResult:
+        ingestor = self.ingestor
+        try:
+            return store_prepared(
+                ingestor.store,
+                ingestor.collection,
+                prepared,
+                data,
+                ingestor.originals,
+                self.progress,
+            )
+        except UserError as error:  # the store refused: another process writes, wrong model
+            source = prepared.result.source
+            return FileResult(
+                source, "failed", _reason(error, source), sha256=prepared.result.sha256
+            )
+
+    def _put(self, target: queue.Queue, item: object, writer: threading.Thread) -> None:
+        while writer.is_alive():
+            try:
+                target.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
 
 
 def already_indexed(existing: Document, source: str) -> FileResult:
@@ -390,6 +628,16 @@ def _reason(error: Exception, source: str) -> str:
     message = str(error)
     prefix = f"{source}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+def _guarded(source: str, sha: str, step: Callable[[], Read | Prepared]):
+    """step's outcome, or the file's 'failed' result when the input is bad (never raised)."""
+    try:
+        return step()
+    except PasswordRequired as error:
+        return FileResult(source, "failed", _reason(error, source), sha256=sha, needs_password=True)
+    except UserError as error:
+        return FileResult(source, "failed", _reason(error, source), sha256=sha)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

@@ -2,6 +2,7 @@
 
     python bench/langchain.py --generate 5 --pages 20 --langchain-python /work/lc-venv/bin/python
     python bench/langchain.py PDF... [--rounds 2] [--lc-tokens | --lc-chunk-chars N] [--device cpu]
+    python bench/langchain.py --rounds 2 --lc-tokens --baseline /tmp/main-before  # before/after
 
 Three measurements in one run, all with the bundled all-MiniLM-L6-v2 (the very folder
 core.retrieval.encoders.minilm_path() loads), each of the first two in a fresh subprocess and
@@ -184,8 +185,9 @@ class Ours:
     first_s: float  # from the start to the first file's result line
 
 
-def run_ours(paths: list[Path], data: Path, device: str) -> Ours:
-    """Runs python -m ingest, noting when each file's result line comes out (unbuffered)."""
+def run_ours(paths: list[Path], data: Path, device: str, root: Path = ROOT) -> Ours:
+    """Runs python -m ingest (of the checkout at root), noting when each file's result line
+    comes out (unbuffered)."""
     command = [sys.executable, "-u", "-m", "ingest", *map(str, paths)]
     command += ["--collection", COLLECTION, "--model", MINILM, "--db", str(data)]
     command += ["--device", device]
@@ -193,7 +195,7 @@ def run_ours(paths: list[Path], data: Path, device: str) -> Ours:
     with tempfile.TemporaryFile("w+") as errors:
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=errors,
+            command, cwd=root, env=subprocess_env(), stdout=subprocess.PIPE, stderr=errors,
             text=True,
         )  # fmt: skip
         assert process.stdout is not None
@@ -268,11 +270,14 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
     size = 200 if args.lc_tokens else args.lc_chunk_chars
     encoder = None
     ours_runs: list[Ours] = []
+    baseline_runs: list[Ours] = []
     lc_runs: list[dict] = []
     pure_runs: list[float] = []
     # The load on a shared machine drifts: rounds alternate which contender goes first.
     for number in range(args.rounds):
         order = ["ours", "langchain"] if number % 2 == 0 else ["langchain", "ours"]
+        if args.baseline:
+            order.insert(1, "baseline")
         for contender in order:
             if contender == "ours":
                 ours_runs.append(run_ours(paths, scratch / f"data-{number}", device))
@@ -280,6 +285,9 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
                 if not texts:
                     sys.exit("error: our ingest stored no chunks, so there is nothing to measure.")
                 size = size or round(sum(map(len, texts)) / len(texts))
+            elif contender == "baseline":
+                folder = scratch / f"base-{number}"
+                baseline_runs.append(run_ours(paths, folder, device, args.baseline.resolve()))
             elif not problem:
                 folder = scratch / f"lc-{number}"
                 lc_runs.append(
@@ -297,6 +305,8 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
         if ours.steady_s:
             line += f", the other {ours.steady_chunks} chunks in {ours.steady_s:.1f} s"
         line += ")"
+        if baseline_runs:
+            line += f", baseline {baseline_runs[-1].wall_s:.1f} s"
         if lc_runs:
             line += f", LangChain {lc_runs[-1]['wall_s']:.1f} s ({phases(lc_runs[-1])})"
         print(line + f", pure encoding {pure_runs[-1]:.1f} s")
@@ -319,12 +329,22 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
     if lc_runs:
         lc_s = median(result["wall_s"] for result in lc_runs)
         rows += Run("LangChain recipe (fresh process)", lc_s, pages, lc_chunks).rows()
+    if baseline_runs:
+        base_s = median(run.wall_s for run in baseline_runs)
+        label = f"baseline: python -m ingest of {args.baseline} (fresh process)"
+        rows += Run(label, base_s, pages, chunks).rows()
     pure_label = f"pure encoding of our chunks (batches of {ENCODE_BATCH})"
     rows += Run(pure_label, pure_s, pages, chunks).rows()
     rows += [("ours / pure encoding, chunks/s, start-up included", f"{pure_s / ours_s:8.2f}")]
     if ours_runs[0].steady_s > 0:
         steady = median(run.steady_chunks / run.steady_s for run in ours_runs)
         rows += [("  files after the first (goal >= 0.95)", f"{steady * pure_s / chunks:8.2f}")]
+    if baseline_runs:
+        rows += [("baseline / pure encoding, start-up included", f"{pure_s / base_s:8.2f}")]
+        if baseline_runs[0].steady_s > 0:
+            steady = median(run.steady_chunks / run.steady_s for run in baseline_runs)
+            rows += [("  files after the first", f"{steady * pure_s / chunks:8.2f}")]
+        rows += [("ours / baseline, pages/s", f"{base_s / ours_s:8.2f}")]
     if lc_runs:
         rows += [
             ("ours / LangChain, pages/s (same pages)", f"{lc_s / ours_s:8.2f}"),
@@ -358,6 +378,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat, alternating who goes first; medians"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the project (e.g. main before a change): its python -m ingest "
+        "runs in the same rounds, on the same files and interpreter",
     )
     parser.add_argument(
         "--lc-tokens",

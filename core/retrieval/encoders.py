@@ -8,6 +8,7 @@ model (one that reads images too) becomes a CLIPEncoder, which puts images and t
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
 import re
@@ -118,8 +119,9 @@ class E5Encoder(Encoder):
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
-        with self._lock:
-            return self._model.token_count(text)
+        # No lock: e5_token_count only reads the tokenizer (const in e5.c) into its own buffers,
+        # so ingest can chunk the next file while this one encodes.
+        return self._model.token_count(text)
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, is_query=False)
@@ -161,12 +163,18 @@ class SentenceTransformerEncoder(Encoder):
         self.max_tokens = int(self._model.max_seq_length or 512)
         self._batch_size = batch_size
         self._lock = threading.Lock()
+        self._counter = None  # the tokenizer's copy that counts tokens, made on first use
 
     def count_tokens(self, text: str) -> int:
-        tokenizer = self._text_model.tokenizer
-        # A multimodal model may hand out its processor, whose first argument is images.
-        tokenizer = getattr(tokenizer, "tokenizer", tokenizer)
-        return len(tokenizer(text, add_special_tokens=True)["input_ids"])
+        counter = self._counter
+        if counter is None:
+            tokenizer = self._text_model.tokenizer
+            # A multimodal model may hand out its processor, whose first argument is images.
+            tokenizer = getattr(tokenizer, "tokenizer", tokenizer)
+            # A copy: a fast tokenizer is reconfigured by each call ("Already borrowed" when
+            # encoding in another thread uses it), and ingest chunks while it encodes.
+            counter = self._counter = copy.deepcopy(tokenizer)
+        return len(counter(text, add_special_tokens=True)["input_ids"])
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts)

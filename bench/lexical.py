@@ -1,6 +1,7 @@
 """BM25 index upkeep and hybrid query latency at a large collection size.
 
     python bench/lexical.py [--size 100000] [--model e5-small] [--queries 100] [--beir DIR]
+                            [--db DIR]
 
 The collection is filled through Store.add_document with chunks of REAL text: 120-word windows
 cut from the SciFact corpus (../shared/data/scifact, English scientific abstracts) with every
@@ -9,6 +10,9 @@ are random unit vectors (dense search cost does not depend on them). Prints what
 BM25 index in step costs (tokenising once per document; rebuilding the matrix from the kept
 terms after a change; loading it after a restart) and the warm query latency p50/p95 of the
 hybrid path against the dense path measured in the same run.
+
+With --db DIR the data folder is DIR and is kept: a later run with the same DIR and size skips
+the fill and the upkeep figures and measures the query latency on the collection found there.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
@@ -94,6 +99,7 @@ def main() -> None:
     parser.add_argument("--model", default="e5-small")
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--beir", type=Path, default=ROOT.parent / "shared" / "data" / "scifact")
+    parser.add_argument("--db", type=Path, help="data folder to fill and keep, or to reuse")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     corpus = texts(args.beir, args.size, rng)
@@ -104,6 +110,12 @@ def main() -> None:
     encoder = load_encoder(args.model)
 
     print(f"bench/lexical.py: {args.size:,} chunks ({DOC_CHUNKS} per document), {cpu_note()}")
+    if args.db is not None and reusable(args.db, args.size):
+        print(f"  reusing the filled collection in {args.db}")
+        store = open_store(Settings(data_dir=args.db))
+        latency(store, encoder, queries)
+        store.close()
+        return
     terms("预热 warm-up")  # jieba loads its dictionary once per process: not counted
     start = time.perf_counter()
     for text in corpus:
@@ -111,7 +123,12 @@ def main() -> None:
     tokenise_s = time.perf_counter() - start
     print(f"  tokenise every chunk once (jieba + stemmer)        {tokenise_s:8.1f} s", flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="ee-bench-lexical-") as temp:
+    folder = (
+        contextlib.nullcontext(str(args.db))
+        if args.db is not None
+        else tempfile.TemporaryDirectory(prefix="ee-bench-lexical-")
+    )
+    with folder as temp:
         settings = Settings(data_dir=Path(temp))
         store = open_store(settings)
         store.ensure_collection(NAME, encoder.name, encoder.dimension)
@@ -147,6 +164,20 @@ def main() -> None:
         )
         latency(reopened, encoder, queries)
         reopened.close()
+
+
+def reusable(folder: Path, size: int) -> bool:
+    """True when folder holds this benchmark's collection filled to size chunks."""
+    if not folder.exists():
+        return False
+    store = open_store(Settings(data_dir=folder))
+    try:
+        listed = {info.name: info.chunks for info in store.collections()}
+    finally:
+        store.close()
+    if listed.get(NAME) not in (None, size):
+        raise SystemExit(f"error: {folder} holds {listed[NAME]:,} chunks, not {size:,}")
+    return NAME in listed
 
 
 def latency(store: Store, encoder, queries: list[str]) -> None:

@@ -145,3 +145,22 @@ def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
         minilm.encode_documents([chunks[0].text])[0] @ minilm.encode_query("yeast"),
         atol=1e-5,
     )
+
+
+def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting(
+    store: Store, minilm: Encoder, tmp_path: Path
+):
+    # Two stores on one data folder, as the app and a command-line ingest in two processes.
+    store.ensure_collection("c", minilm.name, minilm.dimension)
+    river, river_chunks = _chunks("river.md", ["Rivers carry sediment to the sea."])
+    _add(store, minilm, Document(**{**river.__dict__, "model": minilm.name}), river_chunks)
+    assert [h.chunk_id for h in store.lexical_search("c", "sediment", 5)] == [river_chunks[0].id]
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    other = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    store.close()  # lets the other one write
+    press, press_chunks = _chunks("press.md", ["Gutenberg built a printing press."])
+    _add(other, minilm, Document(**{**press.__dict__, "model": minilm.name}), press_chunks)
+    other.delete_document("c", river.sha256)
+    other.close()
+    assert [h.chunk_id for h in store.lexical_search("c", "gutenberg", 5)] == [press_chunks[0].id]
+    assert store.lexical_search("c", "sediment", 5) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,30 @@ def test_script_of_mixed_text():
     assert script("Word2Vec 是谷歌在2013年发表的词向量方法。") == "han"
     assert script("The Yangtze (长江) is the longest river in Asia.") == "latin"
     assert script("1234 ...") == "latin"
+
+
+def _script_by_definition(text: str) -> str:
+    letters = sum(char.isalpha() for char in text)
+    han = len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))
+    return "han" if letters and han * 3 >= letters else "latin"
+
+
+def test_script_counts_exactly_as_its_definition():
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    texts = [
+        text[start : start + size]
+        for path in sorted(samples.glob("*/*.md"))
+        for text in [path.read_text(encoding="utf-8")]
+        for size in (7, 60, 400)
+        for start in range(0, len(text), 53)
+    ]
+    # Range ends, unassigned code points inside the ranges (not letters), digits, other
+    # scripts, a character beyond the BMP and a lone surrogate.
+    odd = ["\u3400", "\u4dbf", "\u9fff", "\ufaff1", ",\ufaff", "ab\ufaff\ufaff", "½²Ⅷ 中"]
+    odd += ["é中ab", "中文abcdef", "中文abcdefg", "\U00020000 ab", "\ud800中", "", "1234 ..."]
+    assert len(texts) > 1000
+    for text in texts + odd:
+        assert script(text) == _script_by_definition(text), repr(text)
 
 
 def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):

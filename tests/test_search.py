@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,18 @@ def test_bm25_mode_returns_only_chunks_with_a_query_term(store, minilm):
     assert [hit.chunk.text for hit in hits] == [TEXTS["baking.md"][1]]
     # Its cosine is computed even though dense ranking did not put it first.
     assert 0.0 < hits[0].score <= 1.0
+
+
+def test_searches_from_many_threads_at_once_find_what_one_at_a_time_finds(store, minilm):
+    # The app serves sessions from threads, and each search runs its BM25 side on another.
+    queries = ["all-MiniLM-L6-v2", "starter flour", "yeast bread", "cosine angle"] * 3
+    alone = [
+        [(hit.chunk.id, hit.why) for hit in search(store, minilm, "docs", query, k=3)]
+        for query in queries
+    ]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda query: search(store, minilm, "docs", query, k=3), queries))
+    assert [[(hit.chunk.id, hit.why) for hit in hits] for hits in together] == alone
 
 
 @pytest.mark.parametrize(

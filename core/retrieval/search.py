@@ -4,6 +4,7 @@ and, for CLIP collections, search by picture."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy as np
 from core.errors import UserError
 from core.records import Chunk, Hit, Ranks
 from core.retrieval.encoders import Encoder
-from core.retrieval.lexical import has_words, terms
+from core.retrieval.lexical import LexicalHit, has_words, terms
 from core.retrieval.store import Store
 from core.text import clean_text
 
@@ -28,6 +29,9 @@ RERANK_DEPTH = 20  # the passages a reranker re-scores before the top k are kept
 RRF_K = 60  # the usual reciprocal-rank constant: rank r scores 1 / (RRF_K + r)
 CANDIDATES = 50  # each ranking's depth before fusion
 MAX_QUERY_CHARS = 2000
+
+# Runs the BM25 side of a search beside the query encoding (one thread per search at a time).
+_BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ee-bm25")
 
 # The CJK unified ideographs (extension A, the main block, compatibility): what counts as Han.
 HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -199,18 +203,23 @@ def search_with_vector(
         raise UserError("k must be at least 1.")
     check_mode(mode, weight)
     store.check_model(collection, encoder.name)
-    vector = encoder.encode_query(query)
     depth = max(k, CANDIDATES)
+    # BM25, and the texts of its candidates (hybrid fuses by script), run while the query is
+    # encoded: the encoder's C engine lets go of the GIL (bench/lexical.py measures the gain).
+    lexical_job = _BACKGROUND.submit(_lexical_side, store, collection, query, depth, mode != DENSE)
+    vector = encoder.encode_query(query)
     dense_hits = store.search(collection, vector, depth)
-    lexical_hits = store.lexical_search(collection, query, depth)
+    lexical_hits, found, vectors = lexical_job.result()
     dense_ids = [hit.chunk.id for hit in dense_hits]
     lexical_ids = [hit.chunk_id for hit in lexical_hits]
 
     chunks: dict[str, Chunk] = {hit.chunk.id: hit.chunk for hit in dense_hits}
     cosines: dict[str, float] = {hit.chunk.id: hit.score for hit in dense_hits}
     take = max(k, RERANK_DEPTH) if reranker is not None else k
-    wanted = lexical_ids if mode != DENSE else []  # hybrid fuses by script: it needs texts
-    _fetch(store, collection, [key for key in wanted if key not in chunks], vector, chunks, cosines)
+    for chunk, row in zip(found, vectors, strict=True):
+        if chunk.id not in chunks:  # a dense hit keeps the score Chroma gave it
+            chunks[chunk.id] = chunk
+            cosines[chunk.id] = float(row @ vector)
     script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
     # Dense mode fetched no BM25-only texts: its fused ranks (shown, not used) ignore scripts.
     asked_in = script(query) if mode != DENSE else None
@@ -243,6 +252,16 @@ def search_with_vector(
     if reranker is not None:
         hits = reranker.rerank(query, hits, k)
     return vector, hits
+
+
+def _lexical_side(
+    store: Store, collection: str, query: str, depth: int, with_chunks: bool
+) -> tuple[list[LexicalHit], list[Chunk], np.ndarray]:
+    """The BM25 ranking, and (with_chunks) its chunks and their vectors."""
+    hits = store.lexical_search(collection, query, depth)
+    if not with_chunks or not hits:
+        return hits, [], np.zeros((0, 0), dtype=np.float32)
+    return hits, *store.chunks_by_id(collection, [hit.chunk_id for hit in hits])
 
 
 def _fetch(

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.retrieval.encoders import MINILM
+from core.retrieval.search import CANDIDATES
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.queue import JobQueue
@@ -74,7 +75,7 @@ def test_the_question_set_is_scored_in_every_mode_with_its_misses(app_env):
     assert list(table["recall@1"]) == [0.6667] * 3
     misses = app.dataframe[1].value
     assert list(misses["question"]) == ["Which river is the longest in China?"]
-    assert list(misses["hybrid rank"]) == [">50"]
+    assert list(misses["hybrid rank"]) == [f">{CANDIDATES}"]
     assert len(app.get("plotly_chart")) == 2  # the chart and the map
 
 

@@ -1,7 +1,7 @@
 """BM25 index upkeep and hybrid query latency at a large collection size.
 
     python bench/lexical.py [--size 100000] [--model e5-small] [--queries 100] [--beir DIR]
-                            [--db DIR]
+                            [--db DIR] [--against REV]
 
 The collection is filled through Store.add_document with chunks of REAL text: 120-word windows
 cut from the SciFact corpus (../shared/data/scifact, English scientific abstracts) with every
@@ -14,6 +14,8 @@ beforehand (what hybrid adds to encoding) and with twice the candidates a side.
 
 With --db DIR the data folder is DIR and is kept: a later run with the same DIR and size skips
 the fill and the upkeep figures and measures the query latency on the collection found there.
+With --against REV (e.g. main) the hybrid path of core/ as it was at that git revision is timed
+in the same run, query by query, on the same collection.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
 import hashlib  # noqa: E402
+import importlib  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -103,6 +108,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--beir", type=Path, default=ROOT.parent / "shared" / "data" / "scifact")
     parser.add_argument("--db", type=Path, help="data folder to fill and keep, or to reuse")
+    parser.add_argument("--against", metavar="REV", help="also time the search code of REV (git)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     corpus = texts(args.beir, args.size, rng)
@@ -116,7 +122,7 @@ def main() -> None:
     if args.db is not None and reusable(args.db, args.size):
         print(f"  reusing the filled collection in {args.db}")
         store = open_store(Settings(data_dir=args.db))
-        latency(store, encoder, queries)
+        latency(store, encoder, queries, before(args.against, args.db, args.model))
         store.close()
         return
     terms("预热 warm-up")  # jieba loads its dictionary once per process: not counted
@@ -165,7 +171,7 @@ def main() -> None:
             f"  rebuild after a change / tokenising everything again: "
             f"x{after_add_s / tokenise_s:.3f}"
         )
-        latency(reopened, encoder, queries)
+        latency(reopened, encoder, queries, before(args.against, Path(temp), args.model))
         reopened.close()
 
 
@@ -183,7 +189,39 @@ def reusable(folder: Path, size: int) -> bool:
     return NAME in listed
 
 
-def latency(store: Store, encoder, queries: list[str]) -> None:
+def before(rev: str | None, data_dir: Path, model: str):
+    """(store, encoder, search module) of core/ as it was at git revision rev, on data_dir."""
+    if rev is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="ee-bench-before-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "core"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    (folder / "core").rename(folder / "core_before")
+    for path in (folder / "core_before").rglob("*.py"):  # its imports, to the renamed package
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            re.sub(r"\b(from|import) core(?=[.\s])", r"\1 core_before", text), encoding="utf-8"
+        )
+    sys.path.append(str(folder))
+    settings = importlib.import_module("core_before.settings")
+    old_store = importlib.import_module("core_before.retrieval.store")
+    encoders = importlib.import_module("core_before.retrieval.encoders")
+    old_search = importlib.import_module("core_before.retrieval.search")
+    store = old_store.open_store(settings.Settings(data_dir=data_dir))
+    commit = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True, capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+    print(f"  before: core/ of {rev} ({commit}), on the same data folder")
+    return store, encoders.load_encoder(model), old_search
+
+
+def latency(store: Store, encoder, queries: list[str], old=None) -> None:
     for text in queries[:5]:
         search_with_vector(store, encoder, NAME, text, 5, "hybrid")
     given = Given(encoder, {text: encoder.encode_query(text) for text in queries})
@@ -213,6 +251,19 @@ def latency(store: Store, encoder, queries: list[str]) -> None:
         (f"hybrid path, {deeper} candidates a side", partial(hybrid, depth=deeper)),
         (f"  with the vector given, {deeper} a side", partial(hybrid, encoder=given, depth=deeper)),
     ]
+    if old is not None:
+        old_store, old_encoder, old_search = old
+        old_given = Given(old_encoder, given.vectors)
+        for text in queries[:5]:
+            old_search.search_with_vector(old_store, old_encoder, NAME, text, 5, "hybrid")
+        paths += [
+            ("before: hybrid path", lambda text: old_search.search_with_vector(
+                old_store, old_encoder, NAME, text, 5, "hybrid")),
+            ("  before: with the vector given", lambda text: old_search.search_with_vector(
+                old_store, old_given, NAME, text, 5, "hybrid")),
+            (f"  before: BM25 alone (k={old_search.CANDIDATES})", lambda text: (
+                old_store.lexical_search(NAME, text, old_search.CANDIDATES))),
+        ]  # fmt: skip
     for text in queries:  # each query through every path in turn, so load hits them alike
         for label, path in paths:
             start = time.perf_counter()
@@ -227,6 +278,10 @@ def latency(store: Store, encoder, queries: list[str]) -> None:
         print(f"    {label:<48} {ms(values, 50):7.1f}  {ms(values, 95):7.1f}")
     dense, hybrid_s = rows[paths[0][0]], rows[paths[1][0]]
     print(f"    hybrid / dense p50: x{np.percentile(hybrid_s, 50) / np.percentile(dense, 50):.2f}")
+    if old is not None:
+        was = rows["before: hybrid path"]
+        ratio = np.percentile(hybrid_s, 50) / np.percentile(was, 50)
+        print(f"    hybrid now / before p50: x{ratio:.2f}")
 
 
 class Given:
@@ -234,10 +289,10 @@ class Given:
 
     def __init__(self, encoder, vectors: dict[str, np.ndarray]) -> None:
         self.name = encoder.name
-        self._vectors = vectors
+        self.vectors = vectors
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._vectors[text]
+        return self.vectors[text]
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ RERANK_DEPTH = 20  # the passages a reranker re-scores before the top k are kept
 RRF_K = 60  # the usual reciprocal-rank constant: rank r scores 1 / (RRF_K + r)
 # Each ranking's depth before fusion. 100 rather than 50 (bench/crosslingual.py, e5-small):
 # hit@5 zh>en 0.78 -> 0.94, en>zh 0.78 -> 0.83, same-language hit@5 unchanged (MRR@10 en>en
-# 0.89 -> 0.86, zh>zh 1.00 -> 0.96); at 100k chunks 2.7 ms more a query (bench/lexical.py).
+# 0.89 -> 0.86, zh>zh 1.00 -> 0.96). Finding the passage comes first: it costs 11-14 ms more a
+# query at 100k chunks (bench/lexical.py, the query vector given), as Chroma reads about 0.15 ms
+# a candidate for its text and metadata, and a millisecond or two at a few thousand chunks.
 CANDIDATES = 100
 MAX_QUERY_CHARS = 2000
 

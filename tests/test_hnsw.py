@@ -17,5 +17,5 @@ def test_both_collections_of_a_user_collection_get_the_tuned_index(tmp_path):
         assert hnsw["space"] == "cosine"
         assert hnsw["max_neighbors"] == 16
         assert hnsw["ef_construction"] == 200
-        assert hnsw["ef_search"] == 200
+        assert hnsw["ef_search"] == 400
     store.close()

@@ -18,6 +18,7 @@ from core.retrieval.originals import Originals
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.appdata import app_on
 from ui.pictures import NO_CLIP
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,10 +49,8 @@ def clip_dir(tmp_path_factory, clip) -> Path:
 
 @pytest.fixture
 def clip_env(clip_dir, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(clip_dir))
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
+    with app_on(clip_dir, monkeypatch):
+        yield
 
 
 def _ask_page() -> AppTest:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.retrieval.encoders import E5_SMALL
+from tests.appdata import app_on
 from ui import resources
 from ui.sidebar import NEW
 
@@ -17,10 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
-    st.cache_resource.clear()  # the store and settings are cached per server process
-    yield
-    st.cache_resource.clear()
+    with app_on(tmp_path, monkeypatch):
+        yield
 
 
 def _library() -> AppTest:

@@ -43,9 +43,13 @@ def _wait_done(queue: JobQueue, job: str, timeout: float = 300):
 
 
 def _assert_consistent(store: Store, collection: str) -> None:
-    """Every listed document has exactly its chunks; no chunk belongs to an unlisted one."""
-    documents = store.documents(collection)
-    chunks = store.chunks(collection)
+    """Every listed document has exactly its chunks; no chunk belongs to an unlisted one.
+
+    Read between writes: the app's ingest thread may be storing a document (its chunks first,
+    its listing last), and a snapshot taken in the middle of that is not a state it left."""
+    with store.writing():
+        documents = store.documents(collection)
+        chunks = store.chunks(collection)
     listed = {d.sha256: d.chunks for d in documents}
     counts: dict[str, int] = {}
     for chunk in chunks:

@@ -42,6 +42,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.given import GivenVectors  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
 from core.retrieval import search  # noqa: E402
@@ -224,7 +225,7 @@ def before(rev: str | None, data_dir: Path, model: str):
 def latency(store: Store, encoder, queries: list[str], old=None) -> None:
     for text in queries[:5]:
         search_with_vector(store, encoder, NAME, text, 5, "hybrid")
-    given = Given(encoder, {text: encoder.encode_query(text) for text in queries})
+    given = GivenVectors(encoder.name, {text: encoder.encode_query(text) for text in queries})
     default = search.CANDIDATES
     deeper = max(100, 2 * default)
     rows: dict[str, list[float]] = {}
@@ -253,7 +254,7 @@ def latency(store: Store, encoder, queries: list[str], old=None) -> None:
     ]
     if old is not None:
         old_store, old_encoder, old_search = old
-        old_given = Given(old_encoder, given.vectors)
+        old_given = GivenVectors(old_encoder.name, given.vectors)
         for text in queries[:5]:
             old_search.search_with_vector(old_store, old_encoder, NAME, text, 5, "hybrid")
         paths += [
@@ -282,17 +283,6 @@ def latency(store: Store, encoder, queries: list[str], old=None) -> None:
         was = rows["before: hybrid path"]
         ratio = np.percentile(hybrid_s, 50) / np.percentile(was, 50)
         print(f"    hybrid now / before p50: x{ratio:.2f}")
-
-
-class Given:
-    """The encoder with every query's vector made beforehand: times the search without it."""
-
-    def __init__(self, encoder, vectors: dict[str, np.ndarray]) -> None:
-        self.name = encoder.name
-        self.vectors = vectors
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.vectors[text]
 
 
 if __name__ == "__main__":

@@ -52,10 +52,10 @@ import psutil  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.given import GivenVectors  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Chunk, Document  # noqa: E402
 from core.retrieval import chroma  # noqa: E402
-from core.retrieval.encoders import Encoder  # noqa: E402
 from core.retrieval.search import search_with_vector  # noqa: E402
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
@@ -286,25 +286,6 @@ def measure(store: Store, corpus: Corpus, queries: Queries, ef_search: int) -> T
     return Timing(ef_search, first_ms, plain_ms, filtered_ms, found / total, found_filtered / total)
 
 
-class Precomputed(Encoder):
-    """The synthetic query vectors under the app's model name, so that the hybrid path is timed
-    without query encoding (bench/lexical.py times that with the real model)."""
-
-    name, dimension, max_tokens = MODEL, DIM, 512
-
-    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
-        self.vectors = vectors
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def encode_documents(self, texts):
-        raise NotImplementedError("the benchmark stores its own vectors")
-
-    def encode_queries(self, texts):
-        return np.stack([self.vectors[text] for text in texts])
-
-
 def question_text(corpus: Corpus, number: int, doc: int) -> str:
     """A few words of the query's own document, as a question about it would use."""
     rng = np.random.default_rng([corpus.seed, 5, number])
@@ -328,7 +309,7 @@ class HybridTiming:
 def measure_hybrid(store: Store, corpus: Corpus, queries: Queries) -> HybridTiming:
     """BM25 alone and the app's hybrid path (search_with_vector, k=10), query encoding excluded."""
     texts = [question_text(corpus, n, doc) for n, doc in enumerate(queries.docs)]
-    encoder = Precomputed(dict(zip(texts, queries.vectors, strict=True)))
+    encoder = GivenVectors(MODEL, dict(zip(texts, queries.vectors, strict=True)))
     t0 = time.perf_counter()
     store.lexical_search(COLLECTION, texts[0], K)
     build_s = time.perf_counter() - t0

@@ -328,9 +328,7 @@ class Ingestor:
                 self.store, self.collection, prepared, data, self.originals, on_progress
             )
         except UserError as error:  # the store refused: another process writes, wrong model
-            source = safe_display_name(name)
-            sha = hashlib.sha256(data).hexdigest()
-            return FileResult(source, "failed", _reason(error, source), sha256=sha)
+            return _failed(error, safe_display_name(name), hashlib.sha256(data).hexdigest())
 
     def skipped(self, data: bytes, name: str, replace: bool = False) -> FileResult | None:
         """The 'skipped' result when the file is already in the collection (and not replaced)."""
@@ -370,14 +368,9 @@ class Ingestor:
         A second copy of a file seen earlier in the run is left for the caller (outcome None):
         it is skipped once the first copy is stored, or read again if that one failed.
         """
-        try:
-            check_size(path.name, path.stat().st_size, self.limits)  # before reading it
-            data = path.read_bytes()
-        except OSError as error:
-            failed = FileResult(path.name, "failed", f"cannot read the file ({error.strerror})")
-            return _Item(path, failed)
-        except UserError as error:
-            return _Item(path, FileResult(path.name, "failed", _reason(error, path.name)))
+        data = _read_file(path, self.limits)
+        if isinstance(data, FileResult):
+            return _Item(path, data)
         sha = hashlib.sha256(data).hexdigest()
         if not replace:
             if sha in seen:
@@ -386,21 +379,16 @@ class Ingestor:
         try:
             skipped = self.skipped(data, path.name, replace)
         except UserError as error:  # the store refused: another process writes, wrong model
-            source = safe_display_name(path.name)
-            return _Item(path, FileResult(source, "failed", _reason(error, source), sha256=sha))
+            return _Item(path, _failed(error, safe_display_name(path.name), sha))
         if skipped is not None:
             return _Item(path, skipped)
         read = self.preparer.read(data, path.name, password=password, on_progress=progress)
         return _Item(path, read, data)
 
     def _ingest_path(self, path, password, replace, on_progress) -> FileResult:
-        try:
-            check_size(path.name, path.stat().st_size, self.limits)  # before reading it
-            data = path.read_bytes()
-        except OSError as error:
-            return FileResult(path.name, "failed", f"cannot read the file ({error.strerror})")
-        except UserError as error:
-            return FileResult(path.name, "failed", _reason(error, path.name))
+        data = _read_file(path, self.limits)
+        if isinstance(data, FileResult):
+            return data
         return self.ingest(
             data, path.name, password=password, replace=replace, on_progress=on_progress
         )
@@ -455,7 +443,7 @@ class _Line:
             # The reader stops at its next file; what was encoded is still stored, as it would
             # have been one file at a time. (A reader deep in a long PDF is not waited for.)
             self.stop.set()
-            self._put(self.written, _DONE, writer)
+            _put(self.written, _DONE, writer.is_alive)
             writer.join()
         if self.failure is not None:
             raise self.failure
@@ -481,7 +469,7 @@ class _Line:
                 )
             elif isinstance(outcome, Read):
                 outcome = preparer.encode(outcome, on_progress=self.progress)
-            self._put(self.written, _Item(path, outcome, item.data), writer)
+            _put(self.written, _Item(path, outcome, item.data), writer.is_alive)
             if self.failure is not None:
                 break
 
@@ -507,12 +495,7 @@ class _Line:
 
     def _offer(self, item: object) -> None:
         """Hand an item to the caller's thread, unless it has stopped waiting."""
-        while not self.stop.is_set():
-            try:
-                self.read.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                continue
+        _put(self.read, item, lambda: not self.stop.is_set())
 
     def _writer(self) -> None:
         while True:
@@ -545,18 +528,36 @@ class _Line:
                 self.progress,
             )
         except UserError as error:  # the store refused: another process writes, wrong model
-            source = prepared.result.source
-            return FileResult(
-                source, "failed", _reason(error, source), sha256=prepared.result.sha256
-            )
+            return _failed(error, prepared.result.source, prepared.result.sha256)
 
-    def _put(self, target: queue.Queue, item: object, writer: threading.Thread) -> None:
-        while writer.is_alive():
-            try:
-                target.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                continue
+
+def _put(target: queue.Queue, item: object, waited_for: Callable[[], bool]) -> None:
+    """Put item on a bounded queue, giving up once its taker is no longer waited for."""
+    while waited_for():
+        try:
+            target.put(item, timeout=0.2)
+            return
+        except queue.Full:
+            continue
+
+
+def _read_file(path: Path, limits: Limits) -> bytes | FileResult:
+    """A file's bytes, or its 'failed' result (too big: checked before reading it)."""
+    try:
+        check_size(path.name, path.stat().st_size, limits)
+        return path.read_bytes()
+    except OSError as error:
+        return FileResult(path.name, "failed", f"cannot read the file ({error.strerror})")
+    except UserError as error:
+        return FileResult(path.name, "failed", _reason(error, path.name))
+
+
+def _failed(error: UserError, source: str, sha: str) -> FileResult:
+    """The file's 'failed' result for a problem the user can act on (bad input, the store)."""
+    needs_password = isinstance(error, PasswordRequired)
+    return FileResult(
+        source, "failed", _reason(error, source), sha256=sha, needs_password=needs_password
+    )
 
 
 def already_indexed(existing: Document, source: str) -> FileResult:
@@ -634,10 +635,8 @@ def _guarded(source: str, sha: str, step: Callable[[], Read | Prepared]):
     """step's outcome, or the file's 'failed' result when the input is bad (never raised)."""
     try:
         return step()
-    except PasswordRequired as error:
-        return FileResult(source, "failed", _reason(error, source), sha256=sha, needs_password=True)
     except UserError as error:
-        return FileResult(source, "failed", _reason(error, source), sha256=sha)
+        return _failed(error, source, sha)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

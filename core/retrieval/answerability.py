@@ -64,6 +64,11 @@ class Baseline:
         key = self.key(question_language, passage_language)
         return (score - self.median[key]) / max(self.spread[key], MIN_SPREAD)
 
+    def score_at(self, standing: float, question_language: str, passage_language: str) -> float:
+        """The score that stands standing spreads above unrelated questions (standing's inverse)."""
+        key = self.key(question_language, passage_language)
+        return self.median[key] + standing * max(self.spread[key], MIN_SPREAD)
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -137,11 +142,9 @@ def judge(
     confidence = calibration.confidence(found)
     asked_in = language(question)
     best = _best_standing(question, hits, baseline)
-    half = found.standing / 2
     floors = {
-        passage: baseline.median[key] + half * max(baseline.spread[key], MIN_SPREAD)
+        passage: baseline.score_at(found.standing / 2, asked_in, passage)
         for passage in ("en", "zh")
-        for key in [baseline.key(asked_in, passage)]
     }
     # Halfway from what unrelated questions score in the best passage's language pair to it.
     floor = floors[language(best.chunk.text)]

@@ -362,6 +362,46 @@ def test_search_filters_by_document_and_handles_small_and_empty_collections(
     assert filled.search("empty", query, k=5) == []
 
 
+def test_a_filter_to_few_documents_is_answered_exactly_from_their_vectors(
+    store: Store, e5: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few chunks in a small share of the documents: cosine over their own vectors, not
+    Chroma's filtered HNSW (slow there at scale); a larger share still goes to Chroma."""
+    store.ensure_collection(NAME, e5.name, e5.dimension)
+    rng = np.random.default_rng(7)
+    docs = []
+    for number in range(40):
+        texts = [f"document {number}, chunk {index}" for index in range(5)]
+        document, chunks = _make_doc(f"d{number}.txt", texts, [(None, None)] * 5, "2024-05-03")
+        vectors = rng.normal(size=(5, e5.dimension)).astype(np.float32)
+        docs.append(Doc(document, chunks, vectors / np.linalg.norm(vectors, axis=1)[:, None]))
+        _add(store, docs[-1])
+    query = 3.0 * docs[3].vectors[0] + rng.normal(size=e5.dimension).astype(np.float32)
+    filters: list[object] = []
+    chroma_query = Collection.query
+
+    def spy(self: Collection, *args: object, **kwargs: object) -> object:
+        filters.append(kwargs.get("where"))
+        return chroma_query(self, *args, **kwargs)
+
+    monkeypatch.setattr(Collection, "query", spy)
+
+    for chosen, chroma_queries in ((docs[3:5], 0), (docs[:10], 1)):
+        vectors = _vectors_by_id(*chosen)
+        cosine = {
+            id_: float(vector @ query / np.linalg.norm(query) / np.linalg.norm(vector))
+            for id_, vector in vectors.items()
+        }
+        expected = sorted(cosine, key=lambda id_: -cosine[id_])[:4]
+        hits = store.search(NAME, query, k=4, where_sha=[doc.document.sha256 for doc in chosen])
+        assert [hit.chunk.id for hit in hits] == expected
+        assert [hit.rank for hit in hits] == [1, 2, 3, 4]
+        assert [hit.score for hit in hits] == pytest.approx([cosine[i] for i in expected], abs=1e-5)
+        assert hits[0].chunk == docs[3].chunks[0]
+        assert len(filters) == chroma_queries
+    assert store.search(NAME, query, k=4, where_sha=["0" * 64]) == []  # not in the collection
+
+
 # -- models and names --------------------------------------------------------------------------
 
 

@@ -75,6 +75,36 @@ def test_an_index_survives_a_restart_and_forgets_deleted_documents(tmp_path: Pat
     assert index.search("龙井", 5) == []  # the other instance sees the new generation
 
 
+def test_scores_are_lucenes_bm25_over_the_chunks_terms(tmp_path: Path):
+    texts = ["River deltas: the river slows.", "A river mouth.", "长江三角洲 river", "Snow melts."]
+    document, chunks = _chunks("rivers.md", texts)
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(document.sha256, chunks)
+    chunk_terms = [terms(text) for text in texts]
+    average = sum(map(len, chunk_terms)) / len(chunk_terms)
+
+    def lucene(query: list[str], words: list[str]) -> float:  # k1 1.5, b 0.75
+        score = 0.0
+        for term in query:
+            df = sum(term in other for other in chunk_terms)
+            idf = np.log(1 + (len(texts) - df + 0.5) / (df + 0.5))
+            tf = words.count(term)
+            score += idf * tf / (tf + 1.5 * (0.25 + 0.75 * len(words) / average))
+        return score
+
+    query = terms("river delta 长江")
+    expected = sorted(
+        (
+            (lucene(query, words), chunk.id)
+            for chunk, words in zip(chunks, chunk_terms, strict=True)
+        ),
+        key=lambda pair: -pair[0],
+    )[:3]
+    hits = index.search("river delta 长江", 5)
+    assert [hit.chunk_id for hit in hits] == [chunk_id for _, chunk_id in expected]
+    assert [hit.score for hit in hits] == pytest.approx([score for score, _ in expected], rel=1e-5)
+
+
 def test_queries_without_known_terms_find_nothing(tmp_path: Path):
     index = LexicalIndex(None)
     document, chunks = _chunks("a.md", ["Rivers carry sediment to the sea."])

@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import cpu_note  # noqa: E402
 from core.retrieval.encoders import load_encoder  # noqa: E402
 from core.retrieval.evaluation import Question, evaluate_questions  # noqa: E402
-from core.retrieval.search import CANDIDATES, MODES, ranking, script  # noqa: E402
+from core.retrieval.search import CANDIDATES, MODES, ranking  # noqa: E402
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from core.text import script  # noqa: E402
 from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
 
 SETS = [ROOT / "samples" / "questions" / "crosslingual.jsonl", ROOT / "samples" / "questions.jsonl"]

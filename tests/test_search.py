@@ -14,9 +14,10 @@ from core import search as search_cli
 from core.errors import UserError
 from core.records import Chunk, Document
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import RRF_K, fuse, ranking, script, search
+from core.retrieval.search import RRF_K, fuse, ranking, search
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
+from core.text import script
 
 TEXTS = {
     "models.md": [

@@ -362,6 +362,17 @@ def test_search_filters_by_document_and_handles_small_and_empty_collections(
     assert filled.search("empty", query, k=5) == []
 
 
+def test_nearest_gives_the_ids_and_cosines_that_search_gives(filled: Store, e5: Encoder) -> None:
+    query = e5.encode_query("Which tower stands in Paris?")
+    hits = filled.search(NAME, query, k=4)
+    nearest = filled.nearest(NAME, query, 4)
+    assert [key for key, _ in nearest] == [hit.chunk.id for hit in hits]
+    assert [score for _, score in nearest] == pytest.approx([hit.score for hit in hits], abs=1e-6)
+    assert filled.nearest(NAME, query, 0) == []
+    with pytest.raises(StoreError, match="384 dimensions"):
+        filled.nearest(NAME, query[:100], 4)
+
+
 def test_a_filter_to_few_documents_is_answered_exactly_from_their_vectors(
     store: Store, e5: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,9 +31,9 @@ from core.retrieval.search import (
     check_mode,
     check_query,
     ranking,
-    script,
 )
 from core.retrieval.store import Store
+from core.text import script
 
 Chunker = Callable[[str, str], list[Chunk]]  # (document id, text) -> chunks
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from core.records import Chunk
-from core.text import stopwords
+from core.text import HAN, LATIN, script, stopwords
 
 GENERATION_FILE = "generation"
 DOCS_FOLDER = "docs"
@@ -111,12 +111,24 @@ class LexicalHit:
 
 
 class _Built:
-    """A bm25s index over chunk ids, and the generation of the term files it was built from."""
+    """A bm25s index over chunk ids, the generation of the term files it was built from, and
+    which chunks are Chinese (None when some term file predates keeping that)."""
 
-    def __init__(self, generation: str, ids: list[str], model) -> None:
+    def __init__(self, generation: str, ids: list[str], model, han: np.ndarray | None) -> None:
         self.generation = generation
         self.ids = ids
         self.model = model
+        self.han = han
+        self._positions: dict[str, int] | None = None
+
+    def scripts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The script of each of ids that the index holds."""
+        if self.han is None:
+            return {}
+        if self._positions is None:  # built at the first use: 0.2 s at 1M chunks
+            self._positions = {key: i for i, key in enumerate(self.ids)}
+        found = ((key, self._positions.get(key)) for key in ids)
+        return {key: HAN if self.han[i] else LATIN for key, i in found if i is not None}
 
 
 class LexicalIndex:
@@ -124,7 +136,8 @@ class LexicalIndex:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self._memory: dict[str, tuple[list[str], list[str]]] = {}  # sha -> (ids, joined terms)
+        # sha -> (ids, joined terms, scripts): what a term file holds
+        self._memory: dict[str, tuple[list[str], list[str], list[str]]] = {}
         self._memory_generation = uuid.uuid4().hex
         self._built: _Built | None = None
         self._lock = threading.RLock()
@@ -132,16 +145,19 @@ class LexicalIndex:
     # -- keeping in step with the store (called under the store's write lock) ----------------
 
     def add(self, doc_sha: str, chunks: Sequence[Chunk]) -> None:
-        """Tokenise a document's chunks and keep their terms (replacing an earlier copy)."""
+        """Tokenise a document's chunks and keep their terms and scripts (replacing an earlier
+        copy)."""
         ids = [chunk.id for chunk in chunks]
         joined = [" ".join(terms(chunk.text)) for chunk in chunks]
+        scripts = [script(chunk.text) for chunk in chunks]
         with self._lock:
             if self.folder is None:
-                self._memory[doc_sha] = (ids, joined)
+                self._memory[doc_sha] = (ids, joined, scripts)
             else:
                 docs = self.folder / DOCS_FOLDER
                 docs.mkdir(parents=True, exist_ok=True)
-                _write_atomic(docs / f"{doc_sha}.json", json.dumps({"ids": ids, "terms": joined}))
+                kept = {"ids": ids, "terms": joined, "scripts": scripts}
+                _write_atomic(docs / f"{doc_sha}.json", json.dumps(kept))
             self._bump()
 
     def remove(self, doc_sha: str) -> None:
@@ -163,22 +179,27 @@ class LexicalIndex:
 
     def documents(self) -> dict[str, int]:
         """sha -> number of chunks, for every document whose terms are kept."""
+        return {sha: count for sha, (count, _) in self._kept().items()}
+
+    def _kept(self) -> dict[str, tuple[int, bool]]:
+        """sha -> (number of chunks, whether their scripts are kept too), for every term file."""
         with self._lock:
             if self.folder is None:
-                return {sha: len(ids) for sha, (ids, _) in self._memory.items()}
+                return {sha: (len(ids), True) for sha, (ids, _, _) in self._memory.items()}
             docs = self.folder / DOCS_FOLDER
-            if not docs.is_dir():
-                return {}
-            return {path.stem: len(_read(path)[0]) for path in docs.glob("*.json")}
+            files = sorted(docs.glob("*.json")) if docs.is_dir() else []
+            kept = {path.stem: _read(path) for path in files}
+            return {sha: (len(ids), scripts is not None) for sha, (ids, _, scripts) in kept.items()}
 
     def sync(
         self, expected: dict[str, int], fetch: Callable[[str], Sequence[Chunk]]
     ) -> tuple[int, int]:
-        """Make the kept documents those expected (sha -> chunk count): add missing ones from
-        fetch(sha), drop extra ones. Returns (added, removed)."""
+        """Make the kept documents those expected (sha -> chunk count): add missing ones, and
+        those kept without their scripts, from fetch(sha); drop extra ones. Returns (added,
+        removed)."""
         with self._lock:
-            have = self.documents()
-            stale = [sha for sha, n in expected.items() if have.get(sha) != n]
+            have = self._kept()
+            stale = [sha for sha, n in expected.items() if have.get(sha) != (n, True)]
             extra = [sha for sha in have if sha not in expected]
             for sha in extra:
                 self.remove(sha)
@@ -187,6 +208,12 @@ class LexicalIndex:
             if self.folder is not None and not (self.folder / GENERATION_FILE).exists():
                 self._bump()  # an empty collection: mark it as synced
             return len(stale), len(extra)
+
+    def scripts_kept(self) -> bool:
+        """False while a term file from before chunk scripts were kept remains (sync adds them)."""
+        with self._lock:
+            built = self._current()
+        return built is None or built.han is not None
 
     def synced(self) -> bool:
         """True once the index has been written or checked against the store in this folder."""
@@ -216,6 +243,12 @@ class LexicalIndex:
             for rank, i in enumerate(top.tolist(), start=1)
         ]
 
+    def scripts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The script (core.text.script) of each of ids whose chunk the index holds."""
+        with self._lock:
+            built = self._current()
+        return {} if built is None else built.scripts(ids)
+
     def chunk_count(self) -> int:
         with self._lock:
             built = self._current()
@@ -240,8 +273,13 @@ class LexicalIndex:
         ids: list[str] = []
         vocabulary: dict[str, int] = {}
         corpus: list[list[int]] = []
-        for doc_ids, joined in self._term_files():
+        han: list[bool] | None = []
+        for doc_ids, joined, scripts in self._term_files():
             ids.extend(doc_ids)
+            if han is not None and scripts is not None:
+                han.extend(kind == HAN for kind in scripts)
+            else:  # a term file from before scripts were kept
+                han = None
             # Each occurrence refers to its term's one shared id: strings per occurrence took
             # most of a 10 GB peak at 1M chunks (bench/scale.py --hybrid).
             corpus.extend(
@@ -251,7 +289,7 @@ class LexicalIndex:
         # No words at all (a collection of pictures without captions): no BM25 model to build.
         model = _bm25(corpus, vocabulary) if vocabulary else None
         del corpus
-        built = _Built(generation, ids, model)
+        built = _Built(generation, ids, model, None if han is None else np.array(han, dtype=bool))
         if self.folder is not None and model is not None:
             self._save(built)
             # Kept as a restart loads it: 0.53 GB at 1M chunks against 0.81 as built.
@@ -259,7 +297,7 @@ class LexicalIndex:
         _release_freed_memory()
         return built
 
-    def _term_files(self) -> Iterator[tuple[list[str], list[str]]]:
+    def _term_files(self) -> Iterator[tuple[list[str], list[str], list[str] | None]]:
         if self.folder is None:
             for sha in sorted(self._memory):
                 yield self._memory[sha]
@@ -273,6 +311,8 @@ class LexicalIndex:
         temp = self.folder / f"{BUILT_FOLDER}.{uuid.uuid4().hex}.tmp"
         built.model.save(str(temp))
         (temp / "ee_ids.json").write_text(json.dumps(built.ids), encoding="utf-8")
+        if built.han is not None:
+            np.save(temp / "ee_han.npy", built.han)
         (temp / "ee_generation").write_text(built.generation, encoding="utf-8")
         final = self.folder / BUILT_FOLDER
         shutil.rmtree(final, ignore_errors=True)
@@ -289,9 +329,10 @@ class LexicalIndex:
 
             ids = json.loads((final / "ee_ids.json").read_text(encoding="utf-8"))
             model = bm25s.BM25.load(str(final), mmap=False)
+            han = np.load(final / "ee_han.npy") if (final / "ee_han.npy").exists() else None
         except (OSError, ValueError):
             return None
-        return _Built(generation, ids, model)
+        return _Built(generation, ids, model, han)
 
     def _generation(self) -> str:
         if self.folder is None:
@@ -325,9 +366,9 @@ def _release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _read(path: Path) -> tuple[list[str], list[str]]:
+def _read(path: Path) -> tuple[list[str], list[str], list[str] | None]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data["ids"], data["terms"]
+    return data["ids"], data["terms"], data.get("scripts")
 
 
 def _write_atomic(path: Path, text: str) -> None:

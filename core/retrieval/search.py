@@ -12,9 +12,9 @@ import numpy as np
 from core.errors import UserError
 from core.records import Chunk, Hit, Ranks
 from core.retrieval.encoders import Encoder
-from core.retrieval.lexical import LexicalHit, has_words, terms
+from core.retrieval.lexical import has_words, terms
 from core.retrieval.store import Store
-from core.text import clean_text
+from core.text import LATIN, clean_text, script
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -37,36 +37,6 @@ MAX_QUERY_CHARS = 2000
 
 # Runs the BM25 side of a search beside the query encoding (one thread per search at a time).
 _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ee-bm25")
-
-# The CJK unified ideographs (extension A, the main block, compatibility): what counts as Han.
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-
-
-LATIN, HAN = "latin", "han"
-
-
-def script(text: str) -> str:
-    """'han' for text that is mostly Chinese (a third or more of its letters), else 'latin'."""
-    # Hybrid search asks this of every candidate (100 texts a query): counting letters one by
-    # one in Python took 15 ms of it, so the counts are made in C and only when they decide.
-    if text.isascii():
-        return LATIN
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    han = int(np.count_nonzero(_is_han(codes)))
-    if not han:
-        return LATIN
-    if han * 3 >= len(text):  # letters <= characters, so a third of the letters are Han
-        return HAN if any(map(str.isalpha, text)) else LATIN
-    letters = sum(map(str.isalpha, text))
-    return HAN if letters and han * 3 >= letters else LATIN
-
-
-def _is_han(codes: np.ndarray) -> np.ndarray:
-    """Which code points are in HAN_RANGES."""
-    found = np.zeros(codes.shape, dtype=bool)
-    for low, high in HAN_RANGES:
-        found |= (codes >= low) & (codes <= high)
-    return found
 
 
 def balanced(ids: Sequence[str], script_of: Mapping[str, str]) -> list[str]:
@@ -209,28 +179,27 @@ def search_with_vector(
     check_mode(mode, weight)
     store.check_model(collection, encoder.name)
     depth = max(k, CANDIDATES)
-    # BM25, and the texts of its candidates (hybrid fuses by script), run while the query is
-    # encoded: the encoder's C engine lets go of the GIL (bench/lexical.py measures the gain).
-    lexical_job = _BACKGROUND.submit(_lexical_side, store, collection, query, depth, mode != DENSE)
+    # BM25 runs while the query is encoded: the encoder's C engine lets go of the GIL. Both
+    # rankings come as ids with their scripts from the BM25 index, and only the chosen chunks
+    # are read: texts for all 200 candidates cost 30 ms at 100k chunks (bench/lexical.py).
+    lexical_job = _BACKGROUND.submit(store.lexical_search, collection, query, depth)
     vector = encoder.encode_query(query)
-    dense_hits = store.search(collection, vector, depth)
-    lexical_hits, found, vectors = lexical_job.result()
-    dense_ids = [hit.chunk.id for hit in dense_hits]
+    nearest = store.nearest(collection, vector, depth)
+    lexical_hits = lexical_job.result()
+    dense_ids = [key for key, _ in nearest]
     lexical_ids = [hit.chunk_id for hit in lexical_hits]
 
-    chunks: dict[str, Chunk] = {hit.chunk.id: hit.chunk for hit in dense_hits}
-    cosines: dict[str, float] = {hit.chunk.id: hit.score for hit in dense_hits}
-    take = max(k, RERANK_DEPTH) if reranker is not None else k
-    for chunk, row in zip(found, vectors, strict=True):
-        if chunk.id not in chunks:  # a dense hit keeps the score Chroma gave it
-            chunks[chunk.id] = chunk
-            cosines[chunk.id] = float(row @ vector)
-    script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
-    # Dense mode fetched no BM25-only texts: its fused ranks (shown, not used) ignore scripts.
-    asked_in = script(query) if mode != DENSE else None
+    cosines = dict(nearest)
+    script_of = store.scripts(collection, dense_ids + lexical_ids)
+    asked_in = script(query)
     fused = fuse(dense_ids, lexical_ids, weight, script_of, asked_in)
+    take = max(k, RERANK_DEPTH) if reranker is not None else k
     chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)[:take]
-    _fetch(store, collection, [key for key in chosen if key not in chunks], vector, chunks, cosines)
+    chunks: dict[str, Chunk] = {}
+    found, vectors = store.chunks_by_id(collection, chosen)
+    for chunk, row in zip(found, vectors, strict=True):
+        chunks[chunk.id] = chunk
+        cosines.setdefault(chunk.id, float(row @ vector))  # a dense hit keeps Chroma's score
     dense_rank = {key: rank for rank, key in enumerate(dense_ids, start=1)}
     lexical = {hit.chunk_id: hit for hit in lexical_hits}
     fused_rank = {key: rank for rank, (key, _) in enumerate(fused, start=1)}
@@ -257,33 +226,6 @@ def search_with_vector(
     if reranker is not None:
         hits = reranker.rerank(query, hits, k)
     return vector, hits
-
-
-def _lexical_side(
-    store: Store, collection: str, query: str, depth: int, with_chunks: bool
-) -> tuple[list[LexicalHit], list[Chunk], np.ndarray]:
-    """The BM25 ranking, and (with_chunks) its chunks and their vectors."""
-    hits = store.lexical_search(collection, query, depth)
-    if not with_chunks or not hits:
-        return hits, [], np.zeros((0, 0), dtype=np.float32)
-    return hits, *store.chunks_by_id(collection, [hit.chunk_id for hit in hits])
-
-
-def _fetch(
-    store: Store,
-    collection: str,
-    ids: list[str],
-    vector: np.ndarray,
-    chunks: dict[str, Chunk],
-    cosines: dict[str, float],
-) -> None:
-    """Add the chunks with these ids, and their cosines to the query, to chunks and cosines."""
-    if not ids:  # no call at all: even an empty one looks the collection up in Chroma
-        return
-    found, vectors = store.chunks_by_id(collection, ids)
-    for chunk, row in zip(found, vectors, strict=True):
-        chunks[chunk.id] = chunk
-        cosines[chunk.id] = float(row @ vector)
 
 
 def search_by_image(

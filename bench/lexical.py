@@ -123,9 +123,8 @@ def main() -> None:
     if args.db is not None and reusable(args.db, args.size):
         print(f"  reusing the filled collection in {args.db}")
         store = open_store(Settings(data_dir=args.db))
-        # A folder from an older version: its BM25 index is brought up to date first.
         first_s = timed(lambda: store.lexical_search(NAME, "protein", 5))
-        print(f"  first search (loads the BM25 index, updating it if old) {first_s:8.1f} s")
+        print(f"  first search: loads the saved BM25 matrix            {first_s:8.1f} s")
         latency(store, encoder, queries, before(args.against, args.db, args.model))
         store.close()
         return

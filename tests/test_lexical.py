@@ -198,7 +198,7 @@ def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting
     assert store.lexical_search("c", "sediment", 5) == []
 
 
-def test_chunk_scripts_are_kept_and_added_to_term_files_from_before(
+def test_chunk_scripts_are_kept_or_read_from_the_texts_for_term_files_from_before(
     store: Store, minilm: Encoder, tmp_path: Path
 ):
     store.ensure_collection("c", minilm.name, minilm.dimension)
@@ -214,19 +214,31 @@ def test_chunk_scripts_are_kept_and_added_to_term_files_from_before(
     assert list(expected.values()) == ["han", "latin", "han", "latin"]
     folder = tmp_path / LEXICAL_FOLDER / chroma_name("c")
     assert LexicalIndex(folder).scripts([*expected, "unknown:000000"]) == expected  # as saved
+    assert store.scripts("c", list(expected)) == expected
 
-    # A term file written before scripts were kept: they come from the texts meanwhile, and
-    # the first search adds them to the file.
-    store.close()
+    # A term file written before scripts were kept: the store reads them from the texts.
     term_file = folder / "docs" / f"{document.sha256}.json"
     kept = json.loads(term_file.read_text(encoding="utf-8"))
     term_file.write_text(json.dumps({"ids": kept["ids"], "terms": kept["terms"]}), "utf-8")
     LexicalIndex(folder).rebuild()
     assert LexicalIndex(folder).scripts(expected) == {}
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    store.close()
     reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
     assert reopened.scripts("c", list(expected)) == expected
     found = reopened.lexical_search("c", "长江", 5)
     assert {hit.chunk_id for hit in found} == {chunks[0].id, chunks[1].id}
-    assert json.loads(term_file.read_text(encoding="utf-8"))["scripts"] == list(expected.values())
-    assert LexicalIndex(folder).scripts(expected) == expected
+
+
+def test_matched_terms_come_from_the_index_as_tokenising_the_text_gives_them(tmp_path: Path):
+    texts = ["长江三角洲的河流", "Rivers of the Yangtze delta", "Snow.", "Word2Vec 词向量 river"]
+    document, chunks = _chunks("rivers.md", texts)
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(document.sha256, chunks)
+    query = "river delta 长江 词向量 nothing"
+    by_text = {
+        chunk.id: tuple(sorted(set(terms(query)).intersection(terms(chunk.text))))
+        for chunk in chunks
+    }
+    assert list(by_text.values()) == [("长江",), ("delta", "river"), (), ("river", "向量", "词")]
+    assert index.matched(query, [*by_text, "unknown:000000"]) == by_text

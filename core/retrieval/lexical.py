@@ -121,14 +121,37 @@ class _Built:
         self.han = han
         self._positions: dict[str, int] | None = None
 
+    def rows(self, ids: Iterable[str]) -> dict[str, int]:
+        """The row of each of ids that the index holds."""
+        if self._positions is None:  # made at the first use: 0.2 s at 1M chunks
+            self._positions = {key: i for i, key in enumerate(self.ids)}
+        found = ((key, self._positions.get(key)) for key in ids)
+        return {key: i for key, i in found if i is not None}
+
     def scripts(self, ids: Iterable[str]) -> dict[str, str]:
         """The script of each of ids that the index holds."""
         if self.han is None:
             return {}
-        if self._positions is None:  # built at the first use: 0.2 s at 1M chunks
-            self._positions = {key: i for i, key in enumerate(self.ids)}
-        found = ((key, self._positions.get(key)) for key in ids)
-        return {key: HAN if self.han[i] else LATIN for key, i in found if i is not None}
+        return {key: HAN if self.han[i] else LATIN for key, i in self.rows(ids).items()}
+
+    def matched(self, query_terms: Iterable[str], ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """For each of ids the index holds: which of query_terms its chunk has, sorted."""
+        rows = self.rows(ids)
+        found: dict[str, list[str]] = {key: [] for key in rows}
+        if self.model is None or not rows:
+            return {key: () for key in rows}
+        wanted = np.fromiter(rows.values(), dtype=np.int64, count=len(rows))
+        matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
+        for term in sorted(set(query_terms)):
+            column = self.model.vocab_dict.get(term)
+            if column is None or column + 1 >= len(matrix["indptr"]):
+                continue
+            start, end = matrix["indptr"][column], matrix["indptr"][column + 1]
+            has = np.isin(wanted, matrix["indices"][start:end])
+            for key, yes in zip(rows, has.tolist(), strict=True):
+                if yes:
+                    found[key].append(term)
+        return {key: tuple(terms) for key, terms in found.items()}
 
 
 class LexicalIndex:
@@ -179,27 +202,22 @@ class LexicalIndex:
 
     def documents(self) -> dict[str, int]:
         """sha -> number of chunks, for every document whose terms are kept."""
-        return {sha: count for sha, (count, _) in self._kept().items()}
-
-    def _kept(self) -> dict[str, tuple[int, bool]]:
-        """sha -> (number of chunks, whether their scripts are kept too), for every term file."""
         with self._lock:
             if self.folder is None:
-                return {sha: (len(ids), True) for sha, (ids, _, _) in self._memory.items()}
+                return {sha: len(ids) for sha, (ids, _, _) in self._memory.items()}
             docs = self.folder / DOCS_FOLDER
-            files = sorted(docs.glob("*.json")) if docs.is_dir() else []
-            kept = {path.stem: _read(path) for path in files}
-            return {sha: (len(ids), scripts is not None) for sha, (ids, _, scripts) in kept.items()}
+            if not docs.is_dir():
+                return {}
+            return {path.stem: len(_read(path)[0]) for path in docs.glob("*.json")}
 
     def sync(
         self, expected: dict[str, int], fetch: Callable[[str], Sequence[Chunk]]
     ) -> tuple[int, int]:
-        """Make the kept documents those expected (sha -> chunk count): add missing ones, and
-        those kept without their scripts, from fetch(sha); drop extra ones. Returns (added,
-        removed)."""
+        """Make the kept documents those expected (sha -> chunk count): add missing ones from
+        fetch(sha), drop extra ones. Returns (added, removed)."""
         with self._lock:
-            have = self._kept()
-            stale = [sha for sha, n in expected.items() if have.get(sha) != (n, True)]
+            have = self.documents()
+            stale = [sha for sha, n in expected.items() if have.get(sha) != n]
             extra = [sha for sha in have if sha not in expected]
             for sha in extra:
                 self.remove(sha)
@@ -208,12 +226,6 @@ class LexicalIndex:
             if self.folder is not None and not (self.folder / GENERATION_FILE).exists():
                 self._bump()  # an empty collection: mark it as synced
             return len(stale), len(extra)
-
-    def scripts_kept(self) -> bool:
-        """False while a term file from before chunk scripts were kept remains (sync adds them)."""
-        with self._lock:
-            built = self._current()
-        return built is None or built.han is not None
 
     def synced(self) -> bool:
         """True once the index has been written or checked against the store in this folder."""
@@ -248,6 +260,13 @@ class LexicalIndex:
         with self._lock:
             built = self._current()
         return {} if built is None else built.scripts(ids)
+
+    def matched(self, query: str, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The query's terms (sorted) in each chunk of ids that the index holds: what
+        terms(chunk text) would say, without tokenising the text again."""
+        with self._lock:
+            built = self._current()
+        return {} if built is None else built.matched(terms(query), ids)
 
     def chunk_count(self) -> int:
         with self._lock:

@@ -12,7 +12,7 @@ import numpy as np
 from core.errors import UserError
 from core.records import Chunk, Hit, Ranks
 from core.retrieval.encoders import Encoder
-from core.retrieval.lexical import has_words, terms
+from core.retrieval.lexical import has_words
 from core.retrieval.store import Store
 from core.text import LATIN, clean_text, script
 
@@ -204,7 +204,7 @@ def search_with_vector(
     lexical = {hit.chunk_id: hit for hit in lexical_hits}
     fused_rank = {key: rank for rank, (key, _) in enumerate(fused, start=1)}
     fused_score = dict(fused)
-    query_terms = set(terms(query))
+    matched = store.matched_terms(collection, query, list(chunks.values()))
 
     hits = []
     for key in chosen:
@@ -220,7 +220,7 @@ def search_with_vector(
             bm25_score=bm25.score if bm25 else 0.0,
             fused_rank=fused_rank.get(key),
             fused_score=fused_score.get(key, 0.0),
-            matched=tuple(sorted(query_terms.intersection(terms(chunk.text)))),
+            matched=matched[key],
         )
         hits.append(Hit(chunk=chunk, score=cosines[key], rank=len(hits) + 1, why=why))
     if reranker is not None:

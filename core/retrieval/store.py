@@ -15,7 +15,7 @@ from core.records import Chunk, CollectionInfo, Document, Hit, chunk_id
 from core.retrieval import chroma
 from core.retrieval.chroma import ChromaCollections, chroma_name, chroma_settings
 from core.retrieval.codec import decode_chunk, decode_document, encode_chunk, encode_document
-from core.retrieval.lexical import LexicalHit, LexicalIndex
+from core.retrieval.lexical import LexicalHit, LexicalIndex, terms
 from core.retrieval.lock import WriteLock
 from core.settings import Settings
 from core.text import script
@@ -284,6 +284,16 @@ class Store:
             )
         return known
 
+    def matched_terms(self, name: str, query: str, chunks: Sequence[Chunk]) -> dict[str, tuple]:
+        """The query's BM25 terms (sorted) that each chunk has: as its BM25 index knows them,
+        or from its text (tokenising a Chinese passage again costs milliseconds)."""
+        known = self._lexical(name).matched(query, [chunk.id for chunk in chunks])
+        query_terms = set(terms(query))
+        for chunk in chunks:
+            if chunk.id not in known:
+                known[chunk.id] = tuple(sorted(query_terms.intersection(terms(chunk.text))))
+        return known
+
     def chunks_by_id(self, name: str, ids: Sequence[str]) -> tuple[list[Chunk], np.ndarray]:
         """The chunks with these ids and their vectors, in order (unknown ids left out)."""
         collection = self._chroma.require(name)
@@ -321,8 +331,7 @@ class Store:
             return index
         count = collection.count()
         # Orphan chunks of an interrupted add count in Chroma but not in the manifest.
-        in_step = count in (index.chunk_count(), self._synced_at.get(name))
-        if index.synced() and in_step and index.scripts_kept():
+        if index.synced() and count in (index.chunk_count(), self._synced_at.get(name)):
             self._checked.add(name)
             return index
         expected = {document.sha256: document.chunks for document in self.documents(name)}

@@ -151,7 +151,7 @@ class _Built:
             for key, yes in zip(rows, has.tolist(), strict=True):
                 if yes:
                     found[key].append(term)
-        return {key: tuple(terms) for key, terms in found.items()}
+        return {key: tuple(names) for key, names in found.items()}
 
 
 class LexicalIndex:

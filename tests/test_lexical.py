@@ -242,3 +242,16 @@ def test_matched_terms_come_from_the_index_as_tokenising_the_text_gives_them(tmp
     }
     assert list(by_text.values()) == [("长江",), ("delta", "river"), (), ("river", "向量", "词")]
     assert index.matched(query, [*by_text, "unknown:000000"]) == by_text
+
+
+def test_removing_a_document_it_never_had_keeps_the_built_index(tmp_path: Path):
+    document, chunks = _chunks("a.md", ["Sourdough rises because of wild yeast."])
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(document.sha256, chunks)
+    assert [hit.chunk_id for hit in index.search("yeast", 5)] == [chunks[0].id]
+    generation = (tmp_path / "lex" / "generation").read_text(encoding="utf-8")
+    index.remove("0" * 64)
+    assert (tmp_path / "lex" / "generation").read_text(encoding="utf-8") == generation
+    index.remove(document.sha256)
+    assert (tmp_path / "lex" / "generation").read_text(encoding="utf-8") != generation
+    assert index.search("yeast", 5) == []

@@ -252,8 +252,8 @@ class Store:
         collection: Collection, query: np.ndarray, k: int, ids: list[str]
     ) -> list[Hit]:
         """The k of these chunks nearest to the query by cosine, computed from their vectors."""
-        found = collection.get(ids=ids, include=["embeddings"]) if ids else {"ids": []}
-        if not found["ids"]:
+        found = collection.get(ids=ids, include=["embeddings"]) if ids else None
+        if not found or not found["ids"]:  # none listed, or their chunks gone meanwhile
             return []
         vectors = np.asarray(found["embeddings"], dtype=np.float32).reshape(len(found["ids"]), -1)
         norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
@@ -265,8 +265,8 @@ class Store:
         rows = collection.get(ids=chosen, include=["documents", "metadatas"])
         by_id = dict(zip(rows["ids"], _decoded(rows), strict=True))
         return [
-            Hit(chunk=by_id[chunk], score=float(scores[i]), rank=rank)
-            for rank, (chunk, i) in enumerate(zip(chosen, top, strict=True), start=1)
+            Hit(chunk=by_id[key], score=float(scores[i]), rank=rank)
+            for rank, (key, i) in enumerate(zip(chosen, top, strict=True), start=1)
         ]
 
     def lexical_search(self, name: str, query: str, k: int) -> list[LexicalHit]:

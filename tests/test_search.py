@@ -14,7 +14,7 @@ from core import search as search_cli
 from core.errors import UserError
 from core.records import Chunk, Document
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import RRF_K, fuse, ranking, search
+from core.retrieval.search import RRF_K, fuse, ranking, scripts_compete, search
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 from core.text import script
@@ -221,4 +221,40 @@ def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):
     # ones: plain fusion puts it third; interleaving the scripts keeps it in the top two.
     hits = search(store, e5, "mixed", "How long is the Yangtze River?", k=2, mode="hybrid")
     assert "长江.md" in [hit.chunk.source for hit in hits]
+    store.close()
+
+
+def test_scripts_compete_only_when_the_other_script_comes_close():
+    script_of = {"z1": "han", "z2": "han", "e1": "latin"}
+    assert scripts_compete({"z1": 0.90, "z2": 0.85, "e1": 0.81}, script_of, "han")  # 0.09 below
+    assert not scripts_compete({"z1": 0.90, "e1": 0.79}, script_of, "han")  # 0.11 below
+    assert scripts_compete({"e1": 0.70}, script_of, "han")  # nothing in the question's script
+    assert not scripts_compete({"z1": 0.90, "z2": 0.80}, script_of, "han")  # one script only
+
+
+def test_an_unrelated_passage_in_the_other_script_is_not_lifted_to_the_top(tmp_path, e5):
+    store = open_store(Settings(data_dir=tmp_path))
+    store.ensure_collection("mixed", e5.name, e5.dimension)
+    texts = {
+        "yangtze.md": [
+            "长江全长6300余公里，是中国第一长河。",
+            "长江三峡由瞿塘峡、巫峡和西陵峡组成。",
+            "长江里生活着数百种鱼类，其中不少是长江特有种。",
+        ],
+        "telescopes.md": [
+            "Instruments with mirrors of more than twenty metres will see the first galaxies.",
+            "Radio telescopes combine dishes across continents into one virtual antenna.",
+        ],
+    }
+    for source, chunk_texts in texts.items():
+        sha = hashlib.sha256(source.encode()).hexdigest()
+        chunks = [
+            Chunk(sha, i, text, source, None, None, 0, len(text), e5.count_tokens(text))
+            for i, text in enumerate(chunk_texts)
+        ]
+        document = Document(sha, source, "text", None, len(chunks), e5.name, "2024-01-01")
+        store.add_document("mixed", document, chunks, e5.encode_documents(chunk_texts))
+    hits = search(store, e5, "mixed", "长江有多长？", k=3, mode="hybrid")
+    assert [hit.chunk.source for hit in hits] == ["yangtze.md"] * 3
+    assert hits[0].chunk.text == texts["yangtze.md"][0]
     store.close()

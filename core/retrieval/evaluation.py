@@ -31,6 +31,7 @@ from core.retrieval.search import (
     check_mode,
     check_query,
     ranking,
+    scripts_compete,
 )
 from core.retrieval.store import Store
 from core.text import script
@@ -287,17 +288,26 @@ def evaluate_beir(
     start = time.perf_counter()
     for i, (query_id, text) in enumerate(zip(query_ids, texts, strict=True)):
         dense_ids: list[str] = []
+        cosines: dict[str, float] = {}
         if vectors is not None and index.store is not None:
             hits = index.store.search(index.collection, vectors[i], k_chunks)
             dense_ids = [hit.chunk.id for hit in hits]
+            cosines = {hit.chunk.id: hit.score for hit in hits}
         if index.lexical is not None:
             lexical_ids = [hit.chunk_id for hit in index.lexical.search(text, k_chunks)]
         elif index.store is not None:
             lexical_hits = index.store.lexical_search(index.collection, text, k_chunks)
             lexical_ids = [hit.chunk_id for hit in lexical_hits]
+        asked_in = script(text)
+        by_script = scripts_compete(cosines, index.script_of, asked_in)
         for mode in modes:
             chunk_ranking = ranking(
-                mode, dense_ids, lexical_ids, weight, index.script_of, script(text)
+                mode,
+                dense_ids,
+                lexical_ids,
+                weight,
+                index.script_of if by_script else None,
+                asked_in if by_script else None,
             )
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
         progress("search", i + 1, len(query_ids))
@@ -462,8 +472,12 @@ def evaluate_questions(
         ranks: dict[str, int | None] = {}
         best: dict[str, Chunk | None] = {}
         script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
+        asked_in = script(text)
+        cosines = {hit.chunk.id: hit.score for hit in dense_hits}
+        if not scripts_compete(cosines, script_of, asked_in):
+            script_of, asked_in = None, None
         for mode in modes:
-            order = ranking(mode, dense_ids, lexical_ids, weight, script_of, script(text))
+            order = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
             order = [c for c in order if c in chunks]
             # Each question has one relevant "document": the first passage that answers it.
             rank = next(

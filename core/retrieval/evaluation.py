@@ -28,10 +28,10 @@ from core.retrieval.search import (
     CANDIDATES,
     DEFAULT_WEIGHT,
     MODES,
+    by_script,
     check_mode,
     check_query,
     ranking,
-    scripts_compete,
 )
 from core.retrieval.store import Store
 from core.text import script
@@ -298,17 +298,9 @@ def evaluate_beir(
         elif index.store is not None:
             lexical_hits = index.store.lexical_search(index.collection, text, k_chunks)
             lexical_ids = [hit.chunk_id for hit in lexical_hits]
-        asked_in = script(text)
-        by_script = scripts_compete(cosines, index.script_of, asked_in)
+        script_of, asked_in = by_script(cosines, index.script_of, script(text))
         for mode in modes:
-            chunk_ranking = ranking(
-                mode,
-                dense_ids,
-                lexical_ids,
-                weight,
-                index.script_of if by_script else None,
-                asked_in if by_script else None,
-            )
+            chunk_ranking = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
         progress("search", i + 1, len(query_ids))
     search_s = time.perf_counter() - start
@@ -471,11 +463,9 @@ def evaluate_questions(
         key = str(number)
         ranks: dict[str, int | None] = {}
         best: dict[str, Chunk | None] = {}
-        script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
-        asked_in = script(text)
+        scripts = {key: script(chunk.text) for key, chunk in chunks.items()}
         cosines = {hit.chunk.id: hit.score for hit in dense_hits}
-        if not scripts_compete(cosines, script_of, asked_in):
-            script_of, asked_in = None, None
+        script_of, asked_in = by_script(cosines, scripts, script(text))
         for mode in modes:
             order = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
             order = [c for c in order if c in chunks]

@@ -147,6 +147,16 @@ def scripts_compete(
     return other >= own - CROSS_SCRIPT_GAP
 
 
+def by_script(
+    cosines: Mapping[str, float], script_of: Mapping[str, str], query_script: str
+) -> tuple[Mapping[str, str] | None, str | None]:
+    """The (script_of, query_script) for fuse and ranking: as given when the scripts compete,
+    else (None, None), so one script's passages, leading by far, are fused plainly."""
+    if scripts_compete(cosines, script_of, query_script):
+        return script_of, query_script
+    return None, None
+
+
 def ranking(
     mode: str,
     dense: Sequence[str],
@@ -213,10 +223,8 @@ def search_with_vector(
     lexical_ids = [hit.chunk_id for hit in lexical_hits]
 
     cosines = dict(nearest)
-    script_of: Mapping[str, str] | None = store.scripts(collection, dense_ids + lexical_ids)
-    asked_in: str | None = script(query)
-    if not scripts_compete(cosines, script_of, asked_in):
-        script_of = asked_in = None  # one script's passages lead by far: fuse them plainly
+    scripts = store.scripts(collection, dense_ids + lexical_ids)
+    script_of, asked_in = by_script(cosines, scripts, script(query))
     fused = fuse(dense_ids, lexical_ids, weight, script_of, asked_in)
     take = max(k, RERANK_DEPTH) if reranker is not None else k
     chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)[:take]

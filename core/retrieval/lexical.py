@@ -140,16 +140,19 @@ class _Built:
         found: dict[str, list[str]] = {key: [] for key in rows}
         if self.model is None or not rows:
             return {key: () for key in rows}
-        wanted = np.fromiter(rows.values(), dtype=np.int64, count=len(rows))
+        # A mark per chunk row: a term's rows are then tested by one gather, with no hashing or
+        # sorting of its posting list (np.isin took 5-10 ms a question at 100k chunks).
+        wanted = np.zeros(len(self.ids), dtype=bool)
+        wanted[list(rows.values())] = True
         matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
         for term in sorted(set(query_terms)):
             column = self.model.vocab_dict.get(term)
             if column is None or column + 1 >= len(matrix["indptr"]):
                 continue
-            start, end = matrix["indptr"][column], matrix["indptr"][column + 1]
-            has = np.isin(wanted, matrix["indices"][start:end])
-            for key, yes in zip(rows, has.tolist(), strict=True):
-                if yes:
+            posting = matrix["indices"][matrix["indptr"][column] : matrix["indptr"][column + 1]]
+            present = set(posting[wanted[posting]].tolist())
+            for key, row in rows.items():
+                if row in present:
                     found[key].append(term)
         return {key: tuple(names) for key, names in found.items()}
 

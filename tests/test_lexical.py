@@ -255,3 +255,55 @@ def test_removing_a_document_it_never_had_keeps_the_built_index(tmp_path: Path):
     index.remove(document.sha256)
     assert (tmp_path / "lex" / "generation").read_text(encoding="utf-8") != generation
     assert index.search("yeast", 5) == []
+
+
+def test_the_streamed_build_is_the_matrix_bm25s_index_makes(tmp_path: Path):
+    import bm25s
+
+    from core.text import split_sentences
+
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    index = LexicalIndex(tmp_path / "lex")
+    text_of: dict[str, str] = {}
+    for path in sorted(samples.glob("*/*.md")):
+        # Sentences and pairs of them (terms repeated within a chunk), among them chunks of no
+        # terms at all and of one term.
+        sentences = split_sentences(path.read_text(encoding="utf-8"))
+        texts = sentences + [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 7)]
+        texts[3:3] = ["", "—", "Rivers.", "长江", "the of and"]
+        document, chunks = _chunks(path.name, texts)
+        index.add(document.sha256, chunks)
+        text_of.update((chunk.id, chunk.text) for chunk in chunks)
+    queries = ["river delta sediment", "长江 三角洲", "词向量 word embeddings", "龙井茶 tea"]
+    queries.append("rivers")  # a one-term query
+    # Every hit (a cut at k may fall between tied scores, where either chunk is right)
+    hits = {query: index.search(query, 10_000) for query in queries}
+
+    # bm25s's own index() over the same chunks, in the index's row order, term ids as first seen
+    built = tmp_path / "lex" / "built"
+    ids = json.loads((built / "ee_ids.json").read_text(encoding="utf-8"))
+    assert sorted(ids) == sorted(text_of) and len(ids) > 300
+    vocabulary: dict[str, int] = {}
+    corpus = [
+        [vocabulary.setdefault(term, len(vocabulary)) for term in terms(text_of[chunk_id])]
+        for chunk_id in ids
+    ]
+    files = len(list(samples.glob("*/*.md")))
+    assert sum(not row for row in corpus) >= 3 * files
+    assert sum(len(row) == 1 for row in corpus) >= 2 * files
+    reference = bm25s.BM25()
+    reference.index((corpus, vocabulary), show_progress=False)
+
+    saved = bm25s.BM25.load(str(built))
+    assert saved.vocab_dict == reference.vocab_dict
+    assert saved.scores["num_docs"] == reference.scores["num_docs"] == len(ids)
+    for part in ("indptr", "indices", "data"):
+        assert saved.scores[part].dtype == reference.scores[part].dtype
+        assert np.array_equal(saved.scores[part], reference.scores[part]), part
+    for query in queries:
+        scores = reference.get_scores([t for t in terms(query) if t in reference.vocab_dict])
+        top = sorted(np.flatnonzero(scores > 0).tolist(), key=lambda i: (-scores[i], i))
+        assert len(top) >= 5
+        assert [(hit.chunk_id, hit.score) for hit in hits[query]] == [
+            (ids[i], float(scores[i])) for i in top
+        ]

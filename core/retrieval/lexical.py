@@ -16,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import math
 import os
 import re
 import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -296,32 +298,30 @@ class LexicalIndex:
         return self._built
 
     def _build(self, generation: str) -> _Built:
-        ids: list[str] = []
-        vocabulary: dict[str, int] = {}
-        corpus: list[list[int]] = []
-        han: list[bool] | None = []
-        for doc_ids, joined, scripts in self._term_files():
-            ids.extend(doc_ids)
-            if han is not None and scripts is not None:
-                han.extend(kind == HAN for kind in scripts)
-            else:  # a term file from before scripts were kept
-                han = None
-            # Each occurrence refers to its term's one shared id: strings per occurrence took
-            # most of a 10 GB peak at 1M chunks (bench/scale.py --hybrid).
-            corpus.extend(
-                [vocabulary.setdefault(term, len(vocabulary)) for term in line.split()]
-                for line in joined
-            )
-        # No words at all (a collection of pictures without captions): no BM25 model to build.
-        model = _bm25(corpus, vocabulary) if vocabulary else None
-        del corpus
-        built = _Built(generation, ids, model, None if han is None else np.array(han, dtype=bool))
+        # Two passes over the term files, never the whole corpus as Python lists: the first
+        # learns the vocabulary, each chunk's length and each term's document frequency, and
+        # spills every chunk's (term, count) pairs to a temporary file; the second weighs those
+        # pairs and writes them straight into the CSC matrix bm25s searches (1M chunks peaked
+        # at 2.6 GB when bm25s built it from lists through COO intermediates).
+        with tempfile.TemporaryFile(dir=self._spill_folder()) as spill:
+            counted = _count_terms(self._term_files(), spill)
+            # No words at all (a collection of pictures without captions): no model to build.
+            model = _bm25(counted, spill) if counted.vocabulary else None
+        han = None if counted.han is None else np.array(counted.han, dtype=bool)
+        built = _Built(generation, counted.ids, model, han)
+        del counted
         if self.folder is not None and model is not None:
             self._save(built)
             # Kept as a restart loads it: 0.53 GB at 1M chunks against 0.81 as built.
             built = self._load(generation) or built
         _release_freed_memory()
         return built
+
+    def _spill_folder(self) -> Path | None:
+        """Where the build's temporary file goes: beside the index, or the system's default."""
+        if self.folder is not None and self.folder.is_dir():
+            return self.folder
+        return None
 
     def _term_files(self) -> Iterator[tuple[list[str], list[str], list[str] | None]]:
         if self.folder is None:
@@ -376,13 +376,122 @@ class LexicalIndex:
         _write_atomic(self.folder / GENERATION_FILE, uuid.uuid4().hex)
 
 
-def _bm25(corpus: list[list[int]], vocabulary: dict[str, int]):
-    """A BM25 model over chunks given as term ids, with vocabulary mapping terms to them."""
+class _Vocabulary(dict):
+    """Term -> id, a term seen for the first time getting the next id."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = len(self)
+        return len(self) - 1
+
+
+@dataclass
+class _Counted:
+    """What the first pass over the term files learns; the pairs are in the spill file."""
+
+    ids: list[str]
+    han: list[bool] | None  # None when some term file predates keeping scripts
+    vocabulary: _Vocabulary
+    lengths: np.ndarray  # terms per chunk, stop-words left out
+    distinct: np.ndarray  # distinct terms per chunk: its (term, count) pairs
+    frequencies: np.ndarray  # chunks per term id (document frequency)
+    pairs: list[tuple[int, int]]  # per term file in order: (chunks, pairs spilled)
+
+
+def _count_terms(files: Iterable[tuple[list[str], list[str], list[str] | None]], spill) -> _Counted:
+    """First pass: vocabulary, lengths and frequencies; each file's (term id, count) pairs,
+    row by row and by term id within a row, are appended to spill (int32 ids, then counts)."""
+    counted = _Counted([], [], _Vocabulary(), np.empty(0), np.empty(0), np.zeros(0, np.int64), [])
+    lookup = counted.vocabulary.__getitem__
+    lengths: list[np.ndarray] = []
+    distinct: list[np.ndarray] = []
+    for doc_ids, joined, scripts in files:
+        counted.ids.extend(doc_ids)
+        if counted.han is not None and scripts is not None:
+            counted.han.extend(kind == HAN for kind in scripts)
+        else:
+            counted.han = None
+        occurrences: list[int] = []
+        sizes = np.empty(len(joined), dtype=np.int64)
+        for i, line in enumerate(joined):
+            before = len(occurrences)
+            occurrences.extend(map(lookup, line.split()))
+            sizes[i] = len(occurrences) - before
+        rows = np.repeat(np.arange(len(joined), dtype=np.int64), sizes)
+        # One sortable key per occurrence: its row, then its term id.
+        keys, counts = np.unique(
+            (rows << 32) | np.array(occurrences, dtype=np.int64), return_counts=True
+        )
+        del occurrences, rows
+        term_ids = (keys & 0xFFFFFFFF).astype(np.int32)
+        lengths.append(sizes)
+        distinct.append(np.bincount(keys >> 32, minlength=len(joined)))
+        if len(counted.vocabulary) > counted.frequencies.size:
+            grown = np.zeros(max(len(counted.vocabulary), 2 * counted.frequencies.size), np.int64)
+            grown[: counted.frequencies.size] = counted.frequencies
+            counted.frequencies = grown
+        present, chunks = np.unique(term_ids, return_counts=True)
+        counted.frequencies[present] += chunks
+        spill.write(term_ids.tobytes())
+        spill.write(counts.astype(np.int32).tobytes())
+        counted.pairs.append((len(joined), term_ids.size))
+    counted.frequencies = counted.frequencies[: len(counted.vocabulary)]
+    counted.lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
+    counted.distinct = np.concatenate(distinct) if distinct else np.zeros(0, np.int64)
+    return counted
+
+
+def _bm25(counted: _Counted, spill):
+    """A bm25s model (Lucene BM25, its k1 and b) whose CSC matrix, a column per term, is filled
+    from the spilled pairs: the weights bm25s's own index() gives, without its intermediates."""
     import bm25s
 
-    model = bm25s.BM25()  # Lucene BM25, k1 1.5, b 0.75
-    model.index((corpus, vocabulary), show_progress=False)
+    model = bm25s.BM25()
+    assert model.method == model.idf_method == "lucene", model.method
+    n = int(counted.lengths.size)
+    # As bm25s computes them: idf in double, kept as float32; weights in double, then float32.
+    idf = np.array(
+        [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in counted.frequencies.tolist()],
+        dtype=model.dtype,
+    )
+    average = counted.lengths.mean()
+    norms = model.k1 * ((1 - model.b) + model.b * counted.lengths / average)
+    indptr = np.zeros(counted.frequencies.size + 1, dtype=np.int64)
+    np.cumsum(counted.frequencies, out=indptr[1:])
+    data = np.empty(int(indptr[-1]), dtype=model.dtype)
+    indices = np.empty(int(indptr[-1]), dtype=model.int_dtype)
+    cursor = indptr[:-1].copy()  # the next free slot of each term's column
+    spill.seek(0)
+    first = 0
+    for chunks, size in counted.pairs:
+        term_ids = _read_array(spill, np.int32, size)
+        tf = _read_array(spill, np.int32, size).astype(np.float64)
+        rows = np.repeat(np.arange(first, first + chunks), counted.distinct[first : first + chunks])
+        weights = idf[term_ids] * (tf / (norms[rows] + tf))
+        # Group the pairs by term (stable: rows stay ascending), each group at its column's
+        # cursor; rows come in order, so every column's rows end up sorted.
+        order = np.argsort(term_ids, kind="stable")
+        sorted_ids = term_ids[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        sizes = np.diff(np.r_[starts, size])
+        slots = cursor[sorted_ids] + (np.arange(size) - np.repeat(starts, sizes))
+        data[slots] = weights[order]
+        indices[slots] = rows[order]
+        cursor[sorted_ids[starts]] += sizes
+        first += chunks
+    vocab_dict = dict(counted.vocabulary)
+    vocab_dict[""] = len(vocab_dict)  # what index() adds: the empty term, a column of none
+    model.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": n}
+    model.vocab_dict = vocab_dict
+    model.unique_token_ids_set = set(vocab_dict.values())
+    model.nonoccurrence_array = None  # Lucene BM25 scores no term a chunk lacks
     return model
+
+
+def _read_array(spill, dtype, size: int) -> np.ndarray:
+    array = np.empty(size, dtype=dtype)
+    if spill.readinto(memoryview(array).cast("B")) != array.nbytes:
+        raise OSError("the BM25 build's temporary file came back short")
+    return array
 
 
 def _release_freed_memory() -> None:

@@ -274,6 +274,10 @@ def test_the_streamed_build_is_the_matrix_bm25s_index_makes(tmp_path: Path):
         document, chunks = _chunks(path.name, texts)
         index.add(document.sha256, chunks)
         text_of.update((chunk.id, chunk.text) for chunk in chunks)
+    for name, texts in (("blank.md", ["", "— …"]), ("one.md", ["Rivers!"])):
+        document, chunks = _chunks(name, texts)  # documents without a term, of one term
+        index.add(document.sha256, chunks)
+        text_of.update((chunk.id, chunk.text) for chunk in chunks)
     queries = ["river delta sediment", "长江 三角洲", "词向量 word embeddings", "龙井茶 tea"]
     queries.append("rivers")  # a one-term query
     # Every hit (a cut at k may fall between tied scores, where either chunk is right)

@@ -464,6 +464,9 @@ def _bm25(counted: _Counted, spill):
     spill.seek(0)
     first = 0
     for chunks, size in counted.pairs:
+        if size == 0:  # a document without a single term: nothing spilled, no entries
+            first += chunks
+            continue
         term_ids = _read_array(spill, np.int32, size)
         tf = _read_array(spill, np.int32, size).astype(np.float64)
         rows = np.repeat(np.arange(first, first + chunks), counted.distinct[first : first + chunks])

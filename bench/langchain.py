@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest import encode_timed, generate, table  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
-from core.retrieval.e5_small import bert_model, packed_path, read_packed  # noqa: E402
+from core.retrieval.e5_small import bert_model, packed_path, read_packed, unigram  # noqa: E402
 from core.retrieval.embedding_cache import ENCODE_BATCH  # noqa: E402
 from core.retrieval.encoders import (  # noqa: E402
     E5_SMALL,
@@ -242,15 +242,14 @@ def e5_folder(scratch: Path) -> Path:
     Its tokenizer is XLM-R's unigram with NFKC standing in for the packed normalisation map:
     the speed of the recipe is compared here, not its vectors.
     """
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
+    from tokenizers import Regex, decoders, normalizers, pre_tokenizers
     from tokenizers.processors import TemplateProcessing
     from transformers import PreTrainedTokenizerFast
 
     folder = scratch / "e5-small-transformers"
     packed = read_packed(packed_path())
     bert_model(packed).save_pretrained(folder)
-    vocabulary = list(zip(packed.pieces, packed.scores.tolist(), strict=True))
-    tokenizer = Tokenizer(models.Unigram(vocabulary, unk_id=packed.specials["unk"]))
+    tokenizer = unigram(packed)
     tokenizer.normalizer = normalizers.Sequence(
         [normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
     )
@@ -358,7 +357,7 @@ def run(args: argparse.Namespace, scratch: Path) -> None:
         if encoder is None:
             encoder = load_encoder(args.ours_model, device)
             encoder.encode_documents(["warm-up"])  # first-call set-up is start-up, not encoding
-        pure_runs.append(encode_timed(encoder, texts))
+        pure_runs.append(encode_timed(encoder.encode_documents, texts))
         ours = ours_runs[-1]
         line = f"  round {number + 1} ({cpu_note()}): ours {ours.wall_s:.1f} s "
         line += f"(first file's result line at {ours.first_s:.1f} s"

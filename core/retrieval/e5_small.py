@@ -22,7 +22,7 @@ import numpy as np
 from core.errors import UserError
 from core.retrieval.encoders import E5_SMALL, Encoder
 from core.retrieval.onnx_files import cached_model, default_cache, open_session
-from core.vectors import normalised
+from core.vectors import mean_pooled, normalised
 
 BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of two nibbles each
 BLOCK_BYTES = 18
@@ -119,16 +119,21 @@ def read_packed(path: Path) -> Packed:
     return Packed(sizes, eps, pieces, scores, specials, normalisation, data, tensors)
 
 
+def unigram(packed: Packed):  # noqa: ANN201 (tokenizers is imported lazily)
+    """A tokenizers Tokenizer over the packed vocabulary's unigram pieces and scores, bare."""
+    from tokenizers import Tokenizer, models
+
+    vocabulary = list(zip(packed.pieces, packed.scores.tolist(), strict=True))
+    return Tokenizer(models.Unigram(vocabulary, unk_id=packed.specials["unk"]))
+
+
 class E5Tokenizer:
     """XLM-R's SentencePiece unigram as e5.c runs it: its normalisation map, runs of spaces
     collapsed, a word-start marker for each space and in front, then the best segmentation
     (tokenizers' Unigram; identical ids to e5.c on SciFact and the sample corpus)."""
 
     def __init__(self, packed: Packed) -> None:
-        from tokenizers import Tokenizer, models
-
-        vocabulary = list(zip(packed.pieces, packed.scores.tolist(), strict=True))
-        self._unigram = Tokenizer(models.Unigram(vocabulary, unk_id=packed.specials["unk"]))
+        self._unigram = unigram(packed)
         self._table = packed.normalisation
 
     def ids(self, text: str) -> list[int]:
@@ -200,8 +205,7 @@ class E5Encoder(Encoder):
             mask[row, : len(window) + 2] = 1
         embeds = dequantise(self._words[ids]).reshape(len(windows), length, self.dimension)
         hidden = self._session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
-        weights = mask[..., None].astype(np.float32)
-        return (hidden * weights).sum(axis=1) / weights.sum(axis=1)
+        return mean_pooled(hidden, mask)
 
 
 def _batches(lengths: Sequence[int]) -> list[list[int]]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from core.retrieval.encoders import Encoder, minilm_path
 from core.retrieval.onnx_files import cached_model, default_cache, open_session, quantise_int8
-from core.vectors import normalised
+from core.vectors import mean_pooled, normalised
 
 MAX_TOKENS = 256  # what sentence-transformers gives this model (its max_seq_length)
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -67,8 +67,7 @@ class OnnxMiniLMEncoder(Encoder):
                 )
             feed = {key: batch[key].astype(np.int64) for key in INPUTS}
             hidden = self._session.run(None, feed)[0]
-            mask = batch["attention_mask"][..., None].astype(np.float32)
-            out[rows] = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+            out[rows] = mean_pooled(hidden, batch["attention_mask"])
         return normalised(out)
 
 

@@ -288,9 +288,10 @@ class Store:
         """The query's BM25 terms (sorted) that each chunk has: as its BM25 index knows them,
         or from its text (tokenising a Chinese passage again costs milliseconds)."""
         known = self._lexical(name).matched(query, [chunk.id for chunk in chunks])
-        query_terms = set(terms(query))
-        for chunk in chunks:
-            if chunk.id not in known:
+        missing = [chunk for chunk in chunks if chunk.id not in known]
+        if missing:  # tokenise the query again only when some chunk needs it
+            query_terms = set(terms(query))
+            for chunk in missing:
                 known[chunk.id] = tuple(sorted(query_terms.intersection(terms(chunk.text))))
         return known
 

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_note  # noqa: E402
+from core.glossary import glossary  # noqa: E402
 from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
@@ -48,7 +49,13 @@ QUESTIONS = ROOT / "samples" / "questions" / "answerability.jsonl"
 CORPUS = [ROOT / "samples" / "en", ROOT / "samples" / "zh"]
 COLLECTION = "sample"
 K = 5
-FEATURES = ("best standing (per language pair)", "own-language standing", "own-language lexical")
+FEATURES = (
+    "best standing (per language pair)",
+    "own-language standing",
+    "own-language lexical",
+    "lexical across languages",
+    "rarity-weighted lexical",
+)
 
 
 @dataclass(frozen=True)
@@ -101,12 +108,14 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
     start = time.perf_counter()
     baseline = answerability.compute_baseline(store, encoder, COLLECTION)
     baseline_s = time.perf_counter() - start
+    glossary()  # read once per process (the app does it at start), not timed per question
     cases, judge_s, search_s = [], 0.0, 0.0
     for item in questions:
         start = time.perf_counter()
         _, hits = search_with_vector(store, encoder, COLLECTION, item["question"], K)
         middle = time.perf_counter()
-        found = answerability.signals(item["question"], hits, baseline)
+        rarity = answerability.word_rarity(store, COLLECTION, item["question"])
+        found = answerability.signals(item["question"], hits, baseline, rarity)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
         cases.append(case_of(item, hits, found))

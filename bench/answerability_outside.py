@@ -34,6 +34,7 @@ from core.retrieval.answerability import (  # noqa: E402
     judge,
     language,
     load_calibration,
+    word_rarity,
 )
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.search import search  # noqa: E402
@@ -118,7 +119,13 @@ def main() -> None:
 
     def answered(questions: list[str]) -> int:
         verdicts = [
-            judge(q, search(store, encoder, COLLECTION, q, K), baseline, calibration)
+            judge(
+                q,
+                search(store, encoder, COLLECTION, q, K),
+                baseline,
+                calibration,
+                rarity=word_rarity(store, COLLECTION, q),
+            )
             for q in questions
         ]
         return sum(verdict.answerable for verdict in verdicts)

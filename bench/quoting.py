@@ -34,6 +34,7 @@ from core.retrieval.answerability import (  # noqa: E402
     judge,
     language,
     load_calibration,
+    word_rarity,
 )
 from core.retrieval.encoders import load_encoder  # noqa: E402
 from core.retrieval.search import search  # noqa: E402
@@ -73,7 +74,8 @@ def measure(data_dir: Path, model: str) -> None:
     answered = Counter()
     for question, answer_file in questions():
         hits = search(store, encoder, COLLECTION, question, K)
-        verdict = judge(question, hits, baseline, calibration)
+        rarity = word_rarity(store, COLLECTION, question)
+        verdict = judge(question, hits, baseline, calibration, rarity=rarity)
         if not verdict.answerable:
             continue
         answer_in = next(

@@ -13,7 +13,7 @@ import json
 import sys
 
 from core.errors import UserError
-from core.retrieval.answerability import BaselineCache, judge, load_calibration
+from core.retrieval.answerability import BaselineCache, judge, load_calibration, word_rarity
 from core.retrieval.cli import (
     add_store_arguments,
     configure_logging,
@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         baseline = BaselineCache(settings.data_dir / "baselines").get(
             store, encoder, args.collection
         )
-        verdict = judge(args.question, hits, baseline, load_calibration(encoder.name))
+        rarity = word_rarity(store, args.collection, args.question)
+        verdict = judge(
+            args.question, hits, baseline, load_calibration(encoder.name), rarity=rarity
+        )
         generator = open_generator(
             args.generator or settings.llm_generator,
             encoder=encoder,

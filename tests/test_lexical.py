@@ -116,6 +116,20 @@ def test_queries_without_known_terms_find_nothing(tmp_path: Path):
     assert index.search("", 5) == []
 
 
+def test_document_frequencies_count_the_chunks_holding_each_term(tmp_path: Path):
+    index = LexicalIndex(tmp_path / "bm25")
+    assert index.document_frequencies(["river"]) == ({"river": 0}, 0)  # nothing indexed yet
+    texts = ["Rivers carry sediment.", "A river bends; rivers meander.", "长江是中国第一长河。"]
+    document, chunks = _chunks("a.md", texts)
+    index.add(document.sha256, chunks)
+    wanted = ["river", "sediment", "长江", "volcano"]
+    assert index.document_frequencies(wanted) == (
+        {"river": 2, "sediment": 1, "长江": 1, "volcano": 0},
+        3,
+    )
+    assert LexicalIndex(tmp_path / "bm25").document_frequencies(wanted)[0]["river"] == 2  # saved
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())

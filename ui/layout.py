@@ -24,7 +24,7 @@ def page(title: str) -> None:
     # The favicon is an emoji: a material icon there is fetched from a font server.
     st.set_page_config(page_title=f"{title} · Embedding Explorer", page_icon="🧭", layout="wide")
     auth.require_password(resources.settings())  # stops here until signed in, when one is set
-    resources.warm_up_maps()
+    resources.warm_up()
     resources.resume_ingest()
     with st.sidebar:
         for script, label, icon in PAGES:

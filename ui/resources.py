@@ -15,8 +15,10 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import UserError
+from core.glossary import glossary
 from core.map.atlas import CollectionMap, MapConfig, collection_map
-from core.map.projection import ProjectionCache, warm_up
+from core.map.projection import ProjectionCache
+from core.map.projection import warm_up as warm_up_maps
 from core.retrieval.answerability import Baseline, BaselineCache
 from core.retrieval.embedding_cache import EmbeddingCache
 from core.retrieval.encoders import Encoder, load_encoder
@@ -90,11 +92,17 @@ def reranker(name: str) -> Reranker | None:
 
 
 @st.cache_resource
-def warm_up_maps() -> threading.Thread:
-    """Compile UMAP's numba code once per server, in the background, before the first map."""
-    thread = threading.Thread(target=warm_up, name="umap-warm-up", daemon=True)
+def warm_up() -> threading.Thread:
+    """Once per server, in the background: compile UMAP's numba code before the first map, and
+    read the dictionary (core.glossary, ~2 s) before the first answer."""
+    thread = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _warm_up() -> None:
+    glossary()
+    warm_up_maps()
 
 
 @st.cache_resource

@@ -14,6 +14,7 @@ from core.retrieval.answerability import (
     Verdict,
     judge,
     load_calibration,
+    word_rarity,
 )
 from core.retrieval.encoders import Encoder
 from core.retrieval.rerank import Reranker
@@ -143,5 +144,7 @@ def ask(
     The decision reads each passage's cosine similarity to the question in every mode (fused and
     BM25 scores are not similarities and have no fixed scale)."""
     vector, hits = search_with_vector(store, encoder, collection, query, k, mode, weight, reranker)
-    verdict = judge(query, hits, baseline, load_calibration(encoder.name), strictness)
+    calibration = load_calibration(encoder.name)
+    rarity = word_rarity(store, collection, query)
+    verdict = judge(query, hits, baseline, calibration, strictness, rarity)
     return answer(query, vector, hits, encoder, verdict)

@@ -6,8 +6,11 @@ scores low whatever it says. So each hit's score is read against what unrelated 
 this very collection for that pair of languages (the baseline: English questions on Chinese
 passages, ...), and the best of these standings is joined with the best standing in the question's
 own language and with lexical evidence (do its content words occur in the passages in its language
-at all). A logistic model, fitted per model on question sets that include unanswerable and
-cross-lingual questions (samples/questions/, bench/answerability.py), turns them into a confidence.
+at all), with the same evidence across languages (a dictionary's translations of those words in
+the passages of the other language) and with coverage weighted by how rare each word is in the
+collection (a question whose rarest word occurs nowhere is seldom answered). A logistic model,
+fitted per model on question sets that include unanswerable and cross-lingual questions
+(samples/questions/, bench/answerability.py), turns them into a confidence.
 """
 
 from __future__ import annotations
@@ -18,16 +21,18 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from core.glossary import glossary
 from core.records import Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
+from core.retrieval.lexical import terms
 from core.retrieval.store import Store
 from core.text import is_cjk, stopwords, words
 
@@ -78,6 +83,12 @@ class Signals:
     lexical: float  # share of the question's content words found in passages in its language
     same_language: bool  # the best-standing passage is in the question's language
     own_standing: float | None = None  # the best standing of a passage in the question's language
+    # Share of the question's content words found, as they are or translated, in the passages
+    # in the other language (0 when none is among the hits).
+    cross_lexical: float = 0.0
+    # Share of the question's content words found (as they are or translated) in the top
+    # passages, each word weighted by its rarity in the collection; None: not measured.
+    rare_lexical: float | None = None
 
     def features(self) -> list[float]:
         # A question answered in the other language has a passage that stands high against
@@ -85,8 +96,13 @@ class Signals:
         # its own language stands out or shares its words: measured on the project's
         # cross-lingual questions (bench/answerability.py), the cross-language flag and the
         # margin added nothing once standing is read per pair, so they are shown, not weighed.
+        # Words found across languages tell a question answered by a passage in the other
+        # language from one that merely scores like it; a rare word found nowhere near the
+        # top tells a question about something else (bench/answerability.py: both raised
+        # answered and refused by 4-9 points, the margin and the sentence-level cosine none).
         own = self.standing if self.own_standing is None else self.own_standing
-        return [self.standing, own, self.lexical]
+        rare = self.lexical if self.rare_lexical is None else self.rare_lexical
+        return [self.standing, own, self.lexical, self.cross_lexical, rare]
 
 
 @dataclass(frozen=True)
@@ -133,12 +149,14 @@ def judge(
     baseline: Baseline,
     calibration: Calibration,
     strictness: float = DEFAULT_STRICTNESS,
+    rarity: Mapping[str, float] | None = None,
 ) -> Verdict:
-    """Whether the dense hits answer the question, with a calibrated confidence."""
+    """Whether the dense hits answer the question, with a calibrated confidence (rarity: the
+    question's words' rarity in the collection, word_rarity())."""
     if not hits:
         empty = Signals(0.0, 0.0, 0.0, 0.0, True, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
-    found = signals(question, hits, baseline)
+    found = signals(question, hits, baseline, rarity)
     confidence = calibration.confidence(found)
     asked_in = language(question)
     best = _best_standing(question, hits, baseline)
@@ -151,13 +169,21 @@ def judge(
     return Verdict(confidence >= strictness, confidence, strictness, found, floor, floors)
 
 
-def signals(question: str, hits: Sequence[Hit], baseline: Baseline) -> Signals:
-    """The signals of dense hits (cosine scores, in the order the search ranked them)."""
+def signals(
+    question: str,
+    hits: Sequence[Hit],
+    baseline: Baseline,
+    rarity: Mapping[str, float] | None = None,
+) -> Signals:
+    """The signals of dense hits (cosine scores, in the order the search ranked them); without
+    rarity every word weighs the same."""
     asked_in = language(question)
     best = _best_standing(question, hits, baseline)
     answered_in = language(best.chunk.text)
     scores = sorted((hit.score for hit in hits), reverse=True)
     own = [hit for hit in hits if language(hit.chunk.text) == asked_in]
+    other = [hit.chunk.text for hit in hits if language(hit.chunk.text) != asked_in]
+    top = [hit.chunk.text for hit in hits[:LEXICAL_HITS]]
     own_standing = max(
         (baseline.standing(hit.score, asked_in, asked_in) for hit in own), default=NO_STANDING
     )
@@ -168,6 +194,8 @@ def signals(question: str, hits: Sequence[Hit], baseline: Baseline) -> Signals:
         lexical=lexical_coverage(question, [hit.chunk.text for hit in own[:LEXICAL_HITS]]),
         same_language=asked_in == answered_in,
         own_standing=own_standing,
+        cross_lexical=translated_coverage(question, other[:LEXICAL_HITS]) if other else 0.0,
+        rare_lexical=translated_coverage(question, top, rarity or {}),
     )
 
 
@@ -203,6 +231,47 @@ def lexical_coverage(question: str, passages: Sequence[str]) -> float:
         return 0.0
     text = " ".join(passages).lower()
     return sum(_stem(term) in text for term in terms) / len(terms)
+
+
+def translated_coverage(
+    question: str, passages: Sequence[str], rarity: Mapping[str, float] | None = None
+) -> float:
+    """Share of the question's content words found in the passages as they are or translated
+    (core.glossary), each weighted by its rarity (1 for a word rarity does not list)."""
+    weights = {word: (rarity or {}).get(word, 1.0) for word in content_words(question)}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    text = " ".join(passages).lower()
+    found = sum(
+        weight for word, weight in weights.items() if any(form in text for form in evidence(word))
+    )
+    return found / total
+
+
+def evidence(word: str) -> set[str]:
+    """What shows a word in a passage: its stem, and its translations into the other language."""
+    translated = glossary().translations(word)
+    if word.isascii():
+        return {_stem(word), *translated}
+    return {word, *(_stem(english) for english in translated)}
+
+
+def word_rarity(store: Store, collection: str, question: str) -> dict[str, float]:
+    """Each content word's inverse document frequency in the collection: that of the most
+    common of its forms (as written or translated; log((N + 1) / (df + 0.5)))."""
+    forms = {word: _terms_of(evidence(word)) for word in content_words(question)}
+    frequency, chunks = store.document_frequencies(
+        collection, {term for found in forms.values() for term in found}
+    )
+    return {
+        word: math.log((chunks + 1) / (max((frequency[t] for t in found), default=0) + 0.5))
+        for word, found in forms.items()
+    }
+
+
+def _terms_of(forms: Iterable[str]) -> set[str]:
+    return {term for form in forms for term in terms(form)}
 
 
 def _too_short(word: str) -> bool:

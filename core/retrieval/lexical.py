@@ -279,6 +279,21 @@ class LexicalIndex:
             built = self._current()
         return {} if built is None else built.matched(terms(query), ids)
 
+    def document_frequencies(self, wanted: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many chunks hold each of the wanted terms (0 for a term none holds), and how
+        many chunks the index holds."""
+        with self._lock:
+            built = self._current()
+        if built is None or built.model is None:
+            return dict.fromkeys(wanted, 0), 0
+        column = built.model.vocab_dict
+        starts = built.model.scores["indptr"]
+        counts = {
+            term: int(starts[column[term] + 1] - starts[column[term]]) if term in column else 0
+            for term in wanted
+        }
+        return counts, len(built.ids)
+
     def chunk_count(self) -> int:
         with self._lock:
             built = self._current()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -272,6 +272,10 @@ class Store:
     def lexical_search(self, name: str, query: str, k: int) -> list[LexicalHit]:
         """The k chunks with the best BM25 score for query (chunk ids), best first."""
         return self._lexical_ready(name).search(query, k)
+
+    def document_frequencies(self, name: str, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many chunks of the collection hold each BM25 term, and how many chunks it has."""
+        return self._lexical_ready(name).document_frequencies(terms)
 
     def scripts(self, name: str, ids: Sequence[str]) -> dict[str, str]:
         """The script (core.text.script) of each chunk with these ids: as the BM25 index kept it,

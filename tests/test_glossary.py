@@ -1,0 +1,36 @@
+"""The dictionary both ways: English words for Chinese ones, Chinese words for English ones."""
+
+from __future__ import annotations
+
+from core.glossary import english_forms, glossary
+
+
+def test_chinese_words_translate_to_the_english_words_of_their_glosses():
+    assert glossary().translations("抗生素") == ("antibiotic",)
+    assert set(glossary().translations("长江")) == {"river", "yangtze"}  # 'Yangtze River'
+    assert glossary().translations("不是一个词") == ()
+
+
+def test_english_words_translate_in_any_inflection():
+    assert "抗生素" in glossary().translations("antibiotics")  # antibiotics -> antibiotic
+    assert "样品" in glossary().translations("samples")
+    assert "嫁接" in glossary().translations("grafting")
+    assert glossary().translations("zzzz") == ()
+
+
+def test_names_in_glosses_translate_when_no_plain_gloss_does():
+    assert "长江" in glossary().translations("yangtze")  # from 'Yangtze River'
+    assert glossary().translations("tianwen-1") == ("天问",)  # the name inside the hyphenation
+    assert glossary().translations("chang'e") == ("嫦娥",)
+
+
+def test_single_characters_count_only_for_words_with_few_translations():
+    assert set(glossary().translations("tea")) == {"茶", "茶叶"}
+    kill = glossary().translations("kill")
+    assert "杀死" in kill and "干" not in kill  # 干 (also: dry, do) is inside too many words
+
+
+def test_english_forms():
+    assert english_forms("samples") == ["samples", "sampl", "sample"]
+    assert english_forms("tianwen-1") == ["tianwen-1", "tianwen"]
+    assert english_forms("babies") == ["babies", "baby", "babi", "babie"]

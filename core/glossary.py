@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +51,12 @@ class Glossary:
             if listed:
                 return listed
         return ()
+
+
+def translated_words(words: Iterable[str]) -> list[str]:
+    """The words' translations into the other language, in order, each once."""
+    table = glossary()
+    return list(dict.fromkeys(found for word in words for found in table.translations(word)))
 
 
 def english_forms(word: str) -> list[str]:

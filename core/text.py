@@ -159,6 +159,14 @@ def count_noun(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
+def content_words(text: str) -> list[str]:
+    """The words that carry a question's meaning, once each: no stop-words, no Latin words
+    under three letters."""
+    stop = stopwords()
+    kept = (w for w in words(text) if w not in stop and not (w.isascii() and len(w) < 3))
+    return list(dict.fromkeys(kept))
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """English and Chinese function words (core/data/stopwords.txt)."""

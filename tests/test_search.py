@@ -14,7 +14,7 @@ from core import search as search_cli
 from core.errors import UserError
 from core.records import Chunk, Document
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import RRF_K, fuse, ranking, scripts_compete, search
+from core.retrieval.search import RRF_K, fuse, lexical_query, ranking, scripts_compete, search
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 from core.text import script
@@ -150,24 +150,28 @@ def test_scripts_are_interleaved_in_hybrid_only():
     assert ranking("hybrid", ["e1", "e2"], ["e2"], 0.5, one_script) == ["e2", "e1"]
 
 
-def test_passages_in_the_other_script_are_fused_by_their_dense_rank_alone():
-    script_of = {"e1": "latin", "e2": "latin", "z1": "han", "z2": "han"}
-    # An English question: BM25 matching a stray Latin word in z2 earns it nothing; ranks count
-    # within each script, and z1 is scored as if BM25 ranked it just below its dense rank.
-    fused = dict(fuse(["e1", "z1", "e2", "z2"], ["z2", "e2"], 0.5, script_of, "latin"))
+def test_passages_in_the_other_script_are_fused_one_place_below_their_better_rank():
+    script_of = {"e1": "latin", "e2": "latin", "z1": "han", "z2": "han", "z3": "han"}
+    # An English question: ranks count within each script; z1, which BM25 does not find, is
+    # scored as if BM25 ranked it just below its dense rank; z2, second among the Chinese
+    # passages by dense rank but first by BM25 (its words translated), just below its BM25 rank.
+    # z3, which only BM25 finds across scripts, gets nothing.
+    dense, lexical = ["e1", "z1", "e2", "z2"], ["z2", "e2", "z3"]
+    fused = dict(fuse(dense, lexical, 0.5, script_of, "latin"))
     assert fused["e1"] == pytest.approx(0.5 / (RRF_K + 1))
     assert fused["z1"] == pytest.approx(0.5 / (RRF_K + 1) + 0.5 / (RRF_K + 2))
     assert fused["e2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 1))
-    assert fused["z2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 3))
+    assert fused["z2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 2))
+    assert "z3" not in fused
     # z1 and e2 tie and keep the dense order; e1, with no BM25 support, falls behind z2.
-    assert ranking("hybrid", ["e1", "z1", "e2", "z2"], ["z2", "e2"], 0.5, script_of, "latin") == [
+    assert ranking("hybrid", dense, lexical, 0.5, script_of, "latin") == [
         "z1",
         "e2",
         "z2",
         "e1",
     ]
     # Without the question's script, fusion is plain RRF over global ranks, as before.
-    plain = dict(fuse(["e1", "z1", "e2", "z2"], ["z2", "e2"], 0.5, script_of))
+    plain = dict(fuse(dense, lexical, 0.5, script_of))
     assert plain["z2"] == pytest.approx(0.5 / (RRF_K + 4) + 0.5 / (RRF_K + 1))
 
 
@@ -221,7 +225,18 @@ def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):
     # ones: plain fusion puts it third; interleaving the scripts keeps it in the top two.
     hits = search(store, e5, "mixed", "How long is the Yangtze River?", k=2, mode="hybrid")
     assert "长江.md" in [hit.chunk.source for hit in hits]
+    # BM25 ranks it by the question's words in Chinese, and says which matched.
+    (found,) = search(store, e5, "mixed", "Where is Longjing tea grown?", k=1, mode="bm25")
+    assert found.chunk.source == "茶.md" and set(found.why.matched) == {"龙井", "龙井茶"}
     store.close()
+
+
+def test_the_bm25_query_adds_the_questions_words_translated():
+    assert lexical_query("Where is Longjing tea grown?") == (
+        "Where is Longjing tea grown? 龙井 龙井市 龙井茶 茶 茶叶"
+    )
+    assert lexical_query("抗生素") == "抗生素 antibiotic"
+    assert lexical_query("What is xyzzy?") == "What is xyzzy?"
 
 
 def test_scripts_compete_only_when_the_other_script_comes_close():

@@ -47,7 +47,7 @@ def test_each_mode_says_why_each_passage_was_found(app_env, mode):
     captions = [caption.value for caption in app.caption]
     first = next(text for text in captions if text.startswith("dense "))
     assert "BM25 \\#1 · " in first and "fused \\#1 · " in first
-    assert "Matched terms: l6, minilm, v2" in captions
+    assert "Matched terms: dimens, l6, minilm, v2" in captions  # 维: dimension, translated
     text = "\n".join(element.value for element in app.markdown)
     assert "**1. models\\.md**" in text
     assert "**MiniLM**\\-**L6**\\-**v2**" in text

@@ -34,7 +34,7 @@ from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
 from core.retrieval.store import Store
-from core.text import is_cjk, stopwords, words
+from core.text import content_words, is_cjk
 
 _DATA = Path(__file__).parent / "data"
 CALIBRATION_FILE = _DATA / "answerability.json"
@@ -217,13 +217,6 @@ def language(text: str) -> str:
     return "zh" if cjk / len(letters) >= 0.3 else "en"
 
 
-def content_words(text: str) -> list[str]:
-    """The words that carry a question's meaning: no stop-words, no single Latin letters."""
-    stop = stopwords()
-    unique = dict.fromkeys(w for w in words(text) if w not in stop and not _too_short(w))
-    return list(unique)
-
-
 def lexical_coverage(question: str, passages: Sequence[str]) -> float:
     """Share of the question's content words that occur in the passages (stem-tolerant)."""
     terms = content_words(question)
@@ -272,10 +265,6 @@ def word_rarity(store: Store, collection: str, question: str) -> dict[str, float
 
 def _terms_of(forms: Iterable[str]) -> set[str]:
     return {term for form in forms for term in terms(form)}
-
-
-def _too_short(word: str) -> bool:
-    return word.isascii() and len(word) < 3
 
 
 def _stem(word: str) -> str:

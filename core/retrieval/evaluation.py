@@ -31,6 +31,7 @@ from core.retrieval.search import (
     by_script,
     check_mode,
     check_query,
+    lexical_query,
     ranking,
 )
 from core.retrieval.store import Store
@@ -293,10 +294,11 @@ def evaluate_beir(
             hits = index.store.search(index.collection, vectors[i], k_chunks)
             dense_ids = [hit.chunk.id for hit in hits]
             cosines = {hit.chunk.id: hit.score for hit in hits}
+        words = lexical_query(text)
         if index.lexical is not None:
-            lexical_ids = [hit.chunk_id for hit in index.lexical.search(text, k_chunks)]
+            lexical_ids = [hit.chunk_id for hit in index.lexical.search(words, k_chunks)]
         elif index.store is not None:
-            lexical_hits = index.store.lexical_search(index.collection, text, k_chunks)
+            lexical_hits = index.store.lexical_search(index.collection, words, k_chunks)
             lexical_ids = [hit.chunk_id for hit in lexical_hits]
         script_of, asked_in = by_script(cosines, index.script_of, script(text))
         for mode in modes:
@@ -455,7 +457,8 @@ def evaluate_questions(
         text = check_query(question.question)
         vector = encoder.encode_query(text)
         dense_hits = store.search(collection, vector, depth)
-        lexical_ids = [hit.chunk_id for hit in store.lexical_search(collection, text, depth)]
+        words = lexical_query(text)
+        lexical_ids = [hit.chunk_id for hit in store.lexical_search(collection, words, depth)]
         chunks = {hit.chunk.id: hit.chunk for hit in dense_hits}
         missing = [key for key in lexical_ids if key not in chunks]
         chunks.update({chunk.id: chunk for chunk in store.chunks_by_id(collection, missing)[0]})

@@ -51,9 +51,7 @@ COLLECTION = "sample"
 K = 5
 FEATURES = (
     "best standing (per language pair)",
-    "own-language standing",
-    "own-language lexical",
-    "lexical across languages",
+    "lexical, in the answer's language",
     "rarity-weighted lexical",
 )
 

@@ -72,6 +72,7 @@ from core.retrieval.answerability import Baseline, BaselineCache, language  # no
 from core.retrieval.search import search_with_vector  # noqa: E402
 
 K = 5
+NO_STANDING = -3.0  # the "use own" feature when no top hit is in the question's language
 EXTRA = ("use standing", "use own", "use at best", "use cosine")
 FEATURE_SETS = {
     "current": (),
@@ -189,7 +190,7 @@ def extra_features(scored: Scored, baseline: Baseline) -> dict[str, float]:
     ]
     return {
         "use standing": max(standings),
-        "use own": max(own, default=answerability.NO_STANDING),
+        "use own": max(own, default=NO_STANDING),
         "use at best": standings[scored.best],
         "use cosine": max(scored.cosines),
     }

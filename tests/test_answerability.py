@@ -20,7 +20,6 @@ from core.retrieval.answerability import (
     lexical_coverage,
     load_calibration,
     probe_questions,
-    translated_coverage,
     word_rarity,
 )
 from core.retrieval.store import open_store
@@ -60,15 +59,15 @@ def test_lexical_coverage_is_the_share_of_content_words_found():
 def test_coverage_counts_words_found_as_they_are_or_translated_weighted_by_rarity():
     passages = ["长江全长6300余公里。", "Rivers carry sediment."]
     question = "How long is the Yangtze River?"  # content words: long, yangtze, river
-    assert translated_coverage(question, passages) == pytest.approx(2 / 3)  # 长江, rivers
+    assert lexical_coverage(question, passages) == pytest.approx(2 / 3)  # 长江, rivers
     rarity = {"long": 1.0, "yangtze": 3.0, "river": 0.5}
-    assert translated_coverage(question, passages, rarity) == pytest.approx(3.5 / 4.5)
-    assert translated_coverage(question, passages[1:], rarity) == pytest.approx(0.5 / 4.5)
+    assert lexical_coverage(question, passages, rarity) == pytest.approx(3.5 / 4.5)
+    assert lexical_coverage(question, passages[1:], rarity) == pytest.approx(0.5 / 4.5)
     # 疫苗 and 抗生素 are found translated (vaccine, antibiotic); 不同 (different) is not.
-    assert translated_coverage(
-        "疫苗和抗生素有什么不同？", ["Vaccines differ from antibiotics."]
-    ) == (pytest.approx(2 / 3))
-    assert translated_coverage("why?", passages) == 0.0
+    assert lexical_coverage("疫苗和抗生素有什么不同？", ["Vaccines differ from antibiotics."]) == (
+        pytest.approx(2 / 3)
+    )
+    assert lexical_coverage("why?", passages) == 0.0
 
 
 def test_standing_reads_a_score_against_its_pair_of_languages():
@@ -82,16 +81,13 @@ def test_standing_reads_a_score_against_its_pair_of_languages():
 
 def test_confidence_is_the_logistic_of_the_weighted_features():
     signals = Signals(
-        top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True, own_standing=1.5
+        top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True, rare_lexical=0.25
     )
-    assert signals.features() == [2.0, 1.5, 0.5, 0.0, 0.5]  # no rarity-weighted share: lexical
-    calibration = Calibration(weights=(1.0, -1.0, 2.0, 0.0, 0.0), bias=-1.0)
-    assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-0.5)))
-    unsplit = Signals(
-        top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True,
-        cross_lexical=0.25, rare_lexical=0.75,
-    )  # fmt: skip
-    assert unsplit.features() == [2.0, 2.0, 0.5, 0.25, 0.75]  # no own standing given: the best
+    assert signals.features() == [2.0, 0.5, 0.25]
+    calibration = Calibration(weights=(1.0, -1.0, 2.0), bias=-1.0)
+    assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    unweighted = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True)
+    assert unweighted.features() == [2.0, 0.5, 0.5]  # no rarity-weighted share: lexical
 
 
 def test_judge_uses_the_signals_of_the_hits():
@@ -99,7 +95,7 @@ def test_judge_uses_the_signals_of_the_hits():
     verdict = judge("Why do volcanoes erupt?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.signals == Signals(
         top_score=0.90, standing=pytest.approx(6.0), margin=pytest.approx(0.05), lexical=1.0,
-        same_language=True, own_standing=pytest.approx(6.0), cross_lexical=0.0, rare_lexical=1.0,
+        same_language=True, rare_lexical=1.0,
     )  # fmt: skip
     assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
     assert verdict.answerable
@@ -114,15 +110,12 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
     found = answerability.signals("How long is the Yangtze River?", hits, BASELINE)
     assert found == Signals(
         top_score=0.83, standing=pytest.approx(4.5), margin=pytest.approx(0.01),
-        lexical=pytest.approx(1 / 3), same_language=False, own_standing=pytest.approx(3.0),
-        # 'Yangtze' is found translated (长江) in the Chinese passage; 'river' as it is in the
-        # English one, among the top passages; 'long' in neither.
-        cross_lexical=pytest.approx(1 / 3), rare_lexical=pytest.approx(2 / 3),
+        # 'Yangtze' is found translated (长江) in the Chinese passage, where the answer is; among
+        # the top passages, 'river' is found too, in the English one; 'long' in neither.
+        lexical=pytest.approx(1 / 3), same_language=False, rare_lexical=pytest.approx(2 / 3),
     )  # fmt: skip
     verdict = judge("How long is the Yangtze River?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.passage_floor == pytest.approx((0.83 + 0.74) / 2)  # the Chinese one is used
-    alone = answerability.signals("How long is the Yangtze River?", hits[1:], BASELINE)
-    assert alone.own_standing == answerability.NO_STANDING  # nothing in English to stand
 
 
 def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
@@ -132,7 +125,7 @@ def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
     answer = _hit("长江全长6300余公里。", 0.83)
     unrelated = _hit("Rivers carry sediment to the sea.", 0.81, 2)
     near = _hit("The Yangtze is the longest river in Asia.", 0.83, 3)
-    calibration = Calibration(weights=(1.0, 0, 0, 0, 0), bias=0.0)  # answerable: standing > 0
+    calibration = Calibration(weights=(1.0, 0.0, 0.0), bias=0.0)  # answerable: standing > 0
     verdict = judge(
         "How long is the Yangtze River?", [answer, unrelated, near], BASELINE, calibration
     )
@@ -141,7 +134,7 @@ def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
     assert verdict.passage_floor == pytest.approx(0.785)  # the best passage's language
     assert [verdict.admits(hit) for hit in (answer, unrelated, near)] == [True, False, True]
     refused = judge(
-        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0, 0, 0), -1)
+        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0), -1)
     )
     assert not refused.admits(answer)  # nothing is quoted when the documents don't answer
 
@@ -253,7 +246,7 @@ def test_a_question_across_languages_is_answered_from_the_other_languages_passag
     hits = store.search("notes", e5.encode_query(question), 2)
     rarity = word_rarity(store, "notes", question)
     verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
-    assert verdict.signals.cross_lexical == pytest.approx(2 / 3)  # 龙井, 茶叶; not 'grown'
+    assert verdict.signals.lexical == pytest.approx(2 / 3)  # longjing: 龙井, tea: 茶; not grown
     assert verdict.answerable
 
 

@@ -34,4 +34,3 @@ def test_english_forms():
     assert english_forms("samples") == ["samples", "sampl", "sample"]
     assert english_forms("tianwen-1") == ["tianwen-1", "tianwen"]
     assert english_forms("babies") == ["babies", "baby", "babi", "babie"]
-

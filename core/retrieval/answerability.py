@@ -4,13 +4,12 @@ A cosine floor cannot be right for every model, language and collection: a quest
 collection's own language scores high whatever it asks, and a passage in the other language
 scores low whatever it says. So each hit's score is read against what unrelated questions score on
 this very collection for that pair of languages (the baseline: English questions on Chinese
-passages, ...), and the best of these standings is joined with the best standing in the question's
-own language and with lexical evidence (do its content words occur in the passages in its language
-at all), with the same evidence across languages (a dictionary's translations of those words in
-the passages of the other language) and with coverage weighted by how rare each word is in the
-collection (a question whose rarest word occurs nowhere is seldom answered). A logistic model,
-fitted per model on question sets that include unanswerable and cross-lingual questions
-(samples/questions/, bench/answerability.py), turns them into a confidence.
+passages, ...). The best of these standings is joined with lexical evidence: do the question's
+content words occur, as they are or translated by a dictionary, in the top passages in that best
+passage's language, and in the top passages at all, each word weighted by how rare it is in the
+collection (a question whose rarest word occurs nowhere near the top is seldom answered). A
+logistic model, fitted per model on question sets that include unanswerable and cross-lingual
+questions (samples/questions/, bench/answerability.py), turns them into a confidence.
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ MIN_SPREAD = 0.01  # a baseline of near-identical scores must not turn noise int
 LEXICAL_HITS = 3  # passages searched for the question's words
 MIN_PROBES = 10  # probes that must reach a language pair for it to have a baseline of its own
 PROBE_DEPTH = 20  # passages read per probe question, to find the best one in each language
-NO_STANDING = -3.0  # the own-language standing when no hit is in the question's language
 BASELINE_VERSION = "2"  # bumped when what a baseline holds changes: older cached ones recompute
 
 
@@ -80,29 +78,24 @@ class Signals:
     top_score: float  # cosine of the best-standing hit
     standing: float  # the best standing of any hit, each read against its own language pair
     margin: float  # top cosine minus the cosine of the last of the top five
-    lexical: float  # share of the question's content words found in passages in its language
+    # Share of the question's content words found, as they are or translated, in the top
+    # passages in the language of the best-standing one (where the answer would be).
+    lexical: float
     same_language: bool  # the best-standing passage is in the question's language
-    own_standing: float | None = None  # the best standing of a passage in the question's language
-    # Share of the question's content words found, as they are or translated, in the passages
-    # in the other language (0 when none is among the hits).
-    cross_lexical: float = 0.0
-    # Share of the question's content words found (as they are or translated) in the top
-    # passages, each word weighted by its rarity in the collection; None: not measured.
+    # The same share over the top passages in any language, each word weighted by its rarity
+    # in the collection; None: not measured (lexical stands in).
     rare_lexical: float | None = None
 
     def features(self) -> list[float]:
-        # A question answered in the other language has a passage that stands high against
-        # what unrelated questions score across that pair (the first feature), while nothing in
-        # its own language stands out or shares its words: measured on the project's
-        # cross-lingual questions (bench/answerability.py), the cross-language flag and the
-        # margin added nothing once standing is read per pair, so they are shown, not weighed.
-        # Words found across languages tell a question answered by a passage in the other
-        # language from one that merely scores like it; a rare word found nowhere near the
-        # top tells a question about something else (bench/answerability.py: both raised
-        # answered and refused by 4-9 points, the margin and the sentence-level cosine none).
-        own = self.standing if self.own_standing is None else self.own_standing
+        # Measured by bench/answerability.py (cross-validated on the project's questions) and
+        # bench/answerability_outside.py (SciFact, never fitted on): the margin, the
+        # cross-language flag and the sentence-level cosine added nothing; the best standing
+        # of a passage in the question's own language, and the share of its words found in
+        # the other language's passages, helped on the two-language sample corpus but
+        # misread one-language collections (SciFact claims answered 0.93 -> 0.68), where the
+        # first is a constant and the second always 0.
         rare = self.lexical if self.rare_lexical is None else self.rare_lexical
-        return [self.standing, own, self.lexical, self.cross_lexical, rare]
+        return [self.standing, self.lexical, rare]
 
 
 @dataclass(frozen=True)
@@ -140,7 +133,7 @@ class Verdict:
 
 def accept_all() -> Verdict:
     """A verdict that lets every passage through: for measuring what consumes it (benchmarks)."""
-    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 0.0, 1.0, True, 0.0), passage_floor=-1.0)
+    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 0.0, 1.0, True), passage_floor=-1.0)
 
 
 def judge(
@@ -154,7 +147,7 @@ def judge(
     """Whether the dense hits answer the question, with a calibrated confidence (rarity: the
     question's words' rarity in the collection, word_rarity())."""
     if not hits:
-        empty = Signals(0.0, 0.0, 0.0, 0.0, True, 0.0)
+        empty = Signals(0.0, 0.0, 0.0, 0.0, True)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
     found = signals(question, hits, baseline, rarity)
     confidence = calibration.confidence(found)
@@ -181,21 +174,15 @@ def signals(
     best = _best_standing(question, hits, baseline)
     answered_in = language(best.chunk.text)
     scores = sorted((hit.score for hit in hits), reverse=True)
-    own = [hit for hit in hits if language(hit.chunk.text) == asked_in]
-    other = [hit.chunk.text for hit in hits if language(hit.chunk.text) != asked_in]
-    top = [hit.chunk.text for hit in hits[:LEXICAL_HITS]]
-    own_standing = max(
-        (baseline.standing(hit.score, asked_in, asked_in) for hit in own), default=NO_STANDING
-    )
+    texts = [hit.chunk.text for hit in hits]
+    where_answered = [text for text in texts if language(text) == answered_in]
     return Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
         margin=scores[0] - scores[min(4, len(scores) - 1)],
-        lexical=lexical_coverage(question, [hit.chunk.text for hit in own[:LEXICAL_HITS]]),
+        lexical=lexical_coverage(question, where_answered[:LEXICAL_HITS]),
         same_language=asked_in == answered_in,
-        own_standing=own_standing,
-        cross_lexical=translated_coverage(question, other[:LEXICAL_HITS]) if other else 0.0,
-        rare_lexical=translated_coverage(question, top, rarity or {}),
+        rare_lexical=lexical_coverage(question, texts[:LEXICAL_HITS], rarity or {}),
     )
 
 
@@ -217,16 +204,7 @@ def language(text: str) -> str:
     return "zh" if cjk / len(letters) >= 0.3 else "en"
 
 
-def lexical_coverage(question: str, passages: Sequence[str]) -> float:
-    """Share of the question's content words that occur in the passages (stem-tolerant)."""
-    terms = content_words(question)
-    if not terms:
-        return 0.0
-    text = " ".join(passages).lower()
-    return sum(_stem(term) in text for term in terms) / len(terms)
-
-
-def translated_coverage(
+def lexical_coverage(
     question: str, passages: Sequence[str], rarity: Mapping[str, float] | None = None
 ) -> float:
     """Share of the question's content words found in the passages as they are or translated

@@ -59,6 +59,7 @@ def test_token_ids_and_counts_are_the_c_engines(packed, engine, e5: Encoder):
     for text in [*TEXTS, LONG]:
         assert len(tokenizer.ids("passage: " + text)) + 2 == engine.token_count(text), text
         assert e5.count_tokens(text) == engine.token_count(text)
+    assert e5.count_tokens_many([*TEXTS, LONG]) == [e5.count_tokens(t) for t in [*TEXTS, LONG]]
     pieces = [packed.pieces[i] for i in tokenizer.ids("query:  负采样 sampling")]
     assert "".join(pieces) == "\u2581query:\u2581负采样\u2581sampling"  # one space kept of two
 

@@ -43,10 +43,18 @@ class _TokenCounter:
 
     def __call__(self, text: str) -> int:
         if text not in self._known:
-            if len(self._known) > 100_000:
-                self._known.clear()
-            self._known[text] = max(self._encoder.count_tokens(text) - self.overhead, 0)
+            self.prime([text])
         return self._known[text]
+
+    def prime(self, texts: Sequence[str]) -> None:
+        """Count the texts not yet known in one call to the encoder (its batch tokenizer)."""
+        unknown = list(dict.fromkeys(text for text in texts if text not in self._known))
+        if not unknown:
+            return
+        if len(self._known) + len(unknown) > 100_000:
+            self._known.clear()
+        for text, tokens in zip(unknown, self._encoder.count_tokens_many(unknown), strict=True):
+            self._known[text] = max(tokens - self.overhead, 0)
 
 
 def chunk_pages(
@@ -69,13 +77,15 @@ def chunk_pages(
     budget = min(config.tokens, encoder.max_tokens - count.overhead)
     overlap = min(config.overlap, budget // 2)
     texts = [text for _, text in pages]
+    spans = [(index, *span) for index, text in enumerate(texts) for span in sentence_spans(text)]
+    count.prime([texts[index][start:end] for index, start, end in spans])
     pieces = [
         piece
-        for index, text in enumerate(texts)
-        for start, end in sentence_spans(text)
-        for piece in _fit(index, text, start, end, budget, count)
+        for index, start, end in spans
+        for piece in _fit(index, texts[index], start, end, budget, count)
     ]
     groups = _pack(pieces, budget, overlap)
+    count.prime([_join(texts, group) for group in groups])
     chunks = []
     for group in groups:
         text = _join(texts, group)

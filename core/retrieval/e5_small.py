@@ -138,10 +138,20 @@ class E5Tokenizer:
 
     def ids(self, text: str) -> list[int]:
         """The content token ids (no <s> or </s>)."""
+        return self._unigram.encode(self._normalised(text), add_special_tokens=False).ids
+
+    def ids_many(self, texts: Sequence[str]) -> list[list[int]]:
+        """ids of each text, in one call (a third of the time of one call per text)."""
+        normalised = [self._normalised(text) for text in texts]
+        return [
+            found.ids for found in self._unigram.encode_batch(normalised, add_special_tokens=False)
+        ]
+
+    def _normalised(self, text: str) -> str:
         text = re.sub(" {2,}", " ", text.translate(self._table))
         if not text.startswith(" "):
             text = " " + text
-        return self._unigram.encode(text.replace(" ", METASPACE), add_special_tokens=False).ids
+        return text.replace(" ", METASPACE)
 
 
 class E5Encoder(Encoder):
@@ -169,6 +179,10 @@ class E5Encoder(Encoder):
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.ids(PREFIXES[False] + text)) + 2
+
+    def count_tokens_many(self, texts: Sequence[str]) -> list[int]:
+        prefixed = [PREFIXES[False] + text for text in texts]
+        return [len(ids) + 2 for ids in self._tokenizer.ids_many(prefixed)]
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, is_query=False)

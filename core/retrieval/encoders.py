@@ -83,6 +83,10 @@ class Encoder(ABC):
     def count_tokens(self, text: str) -> int:
         """Tokens the model would read for text as a document, special tokens included."""
 
+    def count_tokens_many(self, texts: Sequence[str]) -> list[int]:
+        """count_tokens of each text (an encoder with a batch tokenizer does it in one call)."""
+        return [self.count_tokens(text) for text in texts]
+
     @abstractmethod
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of shape (len(texts), dimension) for texts stored and searched."""

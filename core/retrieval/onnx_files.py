@@ -15,6 +15,12 @@ def default_cache() -> Path:
     return Path.home() / ".cache" / "embedding-explorer"
 
 
+def fallback_cache() -> Path:
+    """Where cached files go when the home folder cannot be written (a service account, a
+    read-only container): the system's temporary folder."""
+    return Path(tempfile.gettempdir()) / "embedding-explorer"
+
+
 def cached_model(
     cache: Path, stem: str, packages: Sequence[str], make: Callable[[Path], None]
 ) -> Path:
@@ -25,9 +31,7 @@ def cached_model(
     """
     versions = "-".join(importlib.metadata.version(package) for package in packages)
     name = f"{stem}-{versions}.onnx"
-    # A home folder that cannot be written (a service account, a read-only container) falls
-    # back to the system's temporary folder rather than failing to load the model.
-    for folder in (cache, Path(tempfile.gettempdir()) / "embedding-explorer"):
+    for folder in (cache, fallback_cache()):
         target = folder / name
         if target.is_file():
             return target

@@ -14,7 +14,15 @@ from core import search as search_cli
 from core.errors import UserError
 from core.records import Chunk, Document
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import RRF_K, fuse, lexical_query, ranking, scripts_compete, search
+from core.retrieval.search import (
+    RRF_K,
+    by_script,
+    fuse,
+    lexical_query,
+    ranking,
+    scripts_compete,
+    search,
+)
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 from core.text import script
@@ -237,6 +245,16 @@ def test_the_bm25_query_adds_the_questions_words_translated():
     )
     assert lexical_query("抗生素") == "抗生素 antibiotic"
     assert lexical_query("What is xyzzy?") == "What is xyzzy?"
+
+
+def test_bm25s_best_passage_in_the_other_script_makes_the_scripts_compete():
+    # An English question whose translated words BM25 finds best in a Chinese passage, while
+    # dense search puts English passages far ahead (English articles on the same topic).
+    script_of = {"z1": "han", "e1": "latin", "e2": "latin"}
+    cosines = {"e1": 0.90, "e2": 0.85, "z1": 0.75}  # 0.15 below: no competition by cosine
+    assert by_script(cosines, script_of, "latin") == (None, None)
+    assert by_script(cosines, script_of, "latin", ["z1", "e1"]) == (script_of, "latin")
+    assert by_script(cosines, script_of, "latin", ["e1", "z1"]) == (None, None)
 
 
 def test_scripts_compete_only_when_the_other_script_comes_close():

@@ -300,7 +300,7 @@ def evaluate_beir(
         elif index.store is not None:
             lexical_hits = index.store.lexical_search(index.collection, words, k_chunks)
             lexical_ids = [hit.chunk_id for hit in lexical_hits]
-        script_of, asked_in = by_script(cosines, index.script_of, script(text))
+        script_of, asked_in = by_script(cosines, index.script_of, script(text), lexical_ids)
         for mode in modes:
             chunk_ranking = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
@@ -468,7 +468,7 @@ def evaluate_questions(
         best: dict[str, Chunk | None] = {}
         scripts = {key: script(chunk.text) for key, chunk in chunks.items()}
         cosines = {hit.chunk.id: hit.score for hit in dense_hits}
-        script_of, asked_in = by_script(cosines, scripts, script(text))
+        script_of, asked_in = by_script(cosines, scripts, script(text), lexical_ids)
         for mode in modes:
             order = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
             order = [c for c in order if c in chunks]

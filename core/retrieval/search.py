@@ -160,11 +160,17 @@ def scripts_compete(
 
 
 def by_script(
-    cosines: Mapping[str, float], script_of: Mapping[str, str], query_script: str
+    cosines: Mapping[str, float],
+    script_of: Mapping[str, str],
+    query_script: str,
+    lexical: Sequence[str] = (),
 ) -> tuple[Mapping[str, str] | None, str | None]:
     """The (script_of, query_script) for fuse and ranking: as given when the scripts compete,
-    else (None, None), so one script's passages, leading by far, are fused plainly."""
-    if scripts_compete(cosines, script_of, query_script):
+    or when BM25's best passage (lexical: its ranking) is in the other script, its words the
+    question's translated; else (None, None), so one script's passages, leading by far, are
+    fused plainly."""
+    lexical_first = script_of.get(lexical[0], query_script) if lexical else query_script
+    if lexical_first != query_script or scripts_compete(cosines, script_of, query_script):
         return script_of, query_script
     return None, None
 
@@ -237,7 +243,7 @@ def search_with_vector(
 
     cosines = dict(nearest)
     scripts = store.scripts(collection, dense_ids + lexical_ids)
-    script_of, asked_in = by_script(cosines, scripts, script(query))
+    script_of, asked_in = by_script(cosines, scripts, script(query), lexical_ids)
     fused = fuse(dense_ids, lexical_ids, weight, script_of, asked_in)
     take = max(k, RERANK_DEPTH) if reranker is not None else k
     chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)[:take]

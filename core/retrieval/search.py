@@ -190,8 +190,15 @@ def ranking(
         return list(dense)
     if mode == BM25:
         return list(lexical)
-    fused = [key for key, _ in fuse(dense, lexical, weight, script_of, query_script)]
-    return balanced(fused, script_of) if script_of is not None else fused
+    return interleaved(fuse(dense, lexical, weight, script_of, query_script), script_of)
+
+
+def interleaved(
+    fused: Sequence[tuple[str, float]], script_of: Mapping[str, str] | None
+) -> list[str]:
+    """The hybrid order of fuse's output: its ids, scripts interleaved when script_of is given."""
+    ids = [key for key, _ in fused]
+    return balanced(ids, script_of) if script_of is not None else ids
 
 
 def search(
@@ -246,7 +253,11 @@ def search_with_vector(
     script_of, asked_in = by_script(cosines, scripts, script(query), lexical_ids)
     fused = fuse(dense_ids, lexical_ids, weight, script_of, asked_in)
     take = max(k, RERANK_DEPTH) if reranker is not None else k
-    chosen = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)[:take]
+    # Hybrid orders the fusion just made (ranking would fuse again: 0.6 ms at 100k chunks).
+    if mode == HYBRID:
+        chosen = interleaved(fused, script_of)[:take]
+    else:
+        chosen = ranking(mode, dense_ids, lexical_ids)[:take]
     chunks: dict[str, Chunk] = {}
     found, vectors = store.chunks_by_id(collection, chosen)
     for chunk, row in zip(found, vectors, strict=True):

@@ -8,14 +8,13 @@ import gzip
 import importlib.metadata
 import importlib.util
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core.files import write_atomically
 from core.retrieval.onnx_files import default_cache, fallback_cache
 from core.text import chinese_word_frequencies, is_cjk
 
@@ -87,18 +86,15 @@ def glossary() -> Glossary:
     in the user's cache folder, which reads in about 0.3 s."""
     name = f"glossary-{GLOSSARY_VERSION}-{_versions()}.json"
     for folder in (default_cache(), fallback_cache()):
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, TypeError):
             return Glossary(*json.loads((folder / name).read_text(encoding="utf-8")))
     parsed = _parsed()
     tables = [parsed.english, parsed.chinese, parsed.names]
+    data = json.dumps(tables, ensure_ascii=False).encode("utf-8")
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
-            # A file of its own, then a rename: a reader never sees half of it.
-            handle, scratch = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(tables, file, ensure_ascii=False)
-            os.replace(scratch, folder / name)
+            write_atomically(folder / name, data)
             break
     return parsed
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -27,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.files import write_atomically
 from core.glossary import glossary
 from core.records import Hit
 from core.retrieval.chroma import chroma_name
@@ -344,11 +343,8 @@ class BaselineCache:
             pass  # missing or unreadable: compute it again
         baseline = compute_baseline(store, encoder, collection)
         self.directory.mkdir(parents=True, exist_ok=True)
-        # A file of its own, then an atomic rename: readers and other writers never see half.
-        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"state": state, **asdict(baseline)}, file)
-        os.replace(temporary, path)
+        # Readers and other writers never see half a file.
+        write_atomically(path, json.dumps({"state": state, **asdict(baseline)}).encode("utf-8"))
         return baseline
 
 

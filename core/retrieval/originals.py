@@ -8,13 +8,12 @@ OCR read on its pages (<sha256>.ocr.json) and the thumbnails of its pictures
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from core.files import write_atomically
 from core.retrieval.store import Store
 
 FOLDER = "originals"
@@ -37,9 +36,9 @@ class Originals:
         """Keep the file (and what OCR read on its pages); a file already kept is left alone."""
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self.path(sha256).exists():
-            _write_atomically(self.path(sha256), data)
+            write_atomically(self.path(sha256), data)
         if ocr:
-            _write_atomically(self._ocr_path(sha256), json.dumps(ocr).encode("utf-8"))
+            write_atomically(self._ocr_path(sha256), json.dumps(ocr).encode("utf-8"))
 
     def _thumbs_dir(self, sha256: str) -> Path:
         return self.path(sha256).with_suffix(".thumbs")
@@ -49,7 +48,7 @@ class Originals:
         folder = self._thumbs_dir(sha256)
         folder.mkdir(parents=True, exist_ok=True)
         for figure, jpeg in thumbnails.items():
-            _write_atomically(folder / f"{int(figure)}.jpg", jpeg)
+            write_atomically(folder / f"{int(figure)}.jpg", jpeg)
 
     def thumbnail(self, sha256: str, figure: int | None) -> bytes | None:
         """The JPEG thumbnail of a document's picture (Chunk.figure), or None when none was kept."""
@@ -94,15 +93,3 @@ def delete_document(store: Store, originals: Originals, collection: str, sha256:
     with store.writing():
         store.delete_document(collection, sha256)
         originals.forget_unless_held(store, sha256)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the whole file or none of it, even if the write is cut short."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

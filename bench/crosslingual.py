@@ -67,7 +67,7 @@ def plain_ranks(store: Store, encoder, questions: list[Question]) -> list[int | 
         lexical = [hit.chunk_id for hit in found]
         chunks = {hit.chunk.id: hit.chunk for hit in dense}
         missing = [key for key in lexical if key not in chunks]
-        chunks.update({c.id: c for c in store.chunks_by_id(COLLECTION, missing)[0]})
+        chunks.update({c.id: c for c in store.chunks_by_id(COLLECTION, missing)})
         script_of = {key: script(chunk.text) for key, chunk in chunks.items()}
         order = ranking("hybrid", [hit.chunk.id for hit in dense], lexical, 0.5, script_of)
         order = [key for key in order if key in chunks]

@@ -187,7 +187,7 @@ def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
     reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
     assert [h.chunk_id for h in reopened.lexical_search("c", "yeast", 5)] == [chunks[0].id]
     assert np.isclose(
-        reopened.chunks_by_id("c", [chunks[0].id])[1][0] @ minilm.encode_query("yeast"),
+        reopened.vectors_by_id("c", [chunks[0].id])[chunks[0].id] @ minilm.encode_query("yeast"),
         minilm.encode_documents([chunks[0].text])[0] @ minilm.encode_query("yeast"),
         atol=1e-5,
     )

@@ -373,6 +373,26 @@ def test_nearest_gives_the_ids_and_cosines_that_search_gives(filled: Store, e5: 
         filled.nearest(NAME, query[:100], 4)
 
 
+
+def test_a_collection_another_client_re_created_is_read_afresh(
+    filled: Store, client: ClientAPI, e5: Encoder, english: Doc, chinese: Doc
+) -> None:
+    query = e5.encode_query("Which tower stands in Paris?")
+    assert filled.search(NAME, query, k=1)  # the store now keeps its collection handles
+    other = Store(client)  # another process, say: it deletes the collection, then makes it anew
+    other.delete_collection(NAME)
+    other.ensure_collection(NAME, e5.name, e5.dimension)
+    _add(other, chinese)
+    assert [document.source for document in filled.documents(NAME)] == ["论文.pdf"]
+    assert {hit.chunk.doc_sha for hit in filled.search(NAME, query, k=10)} == {
+        chinese.document.sha256
+    }
+    _add(filled, english)  # writes find the new collection too
+    assert len(other.chunks(NAME)) == len(english.chunks) + len(chinese.chunks)
+    other.delete_collection(NAME)
+    with pytest.raises(StoreError, match="No collection named 'papers'"):
+        filled.nearest(NAME, query, 4)
+
 def test_a_filter_to_few_documents_is_answered_exactly_from_their_vectors(
     store: Store, e5: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

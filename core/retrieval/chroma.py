@@ -80,10 +80,20 @@ def chroma_name(name: str) -> str:
 
 
 class ChromaCollections:
-    """Finds, creates, checks and deletes the Chroma collections of user collections."""
+    """Finds, creates, checks and deletes the Chroma collections of user collections.
+
+    Handles are kept once found: looking one up costs 0.4-0.6 ms, and a search used four. A
+    handle goes stale only when another process deletes or re-creates its collection; Chroma
+    then raises NotFoundError, and the caller forgets the handles and tries again (Store).
+    """
 
     def __init__(self, client: ClientAPI) -> None:
         self.client = client
+        self._handles: dict[str, Collection] = {}  # Chroma name -> handle
+
+    def forget(self) -> None:
+        """Look every collection up again (one may have been deleted or re-created)."""
+        self._handles.clear()
 
     def listing(self) -> list[CollectionInfo]:
         """User collections only, sorted by name."""
@@ -150,6 +160,7 @@ class ChromaCollections:
             check(name, collection, model, dimension)
             self.client.get_or_create_collection(base + MANIFEST_SUFFIX, **options)
             return collection
+        self.forget()
         # A manifest left by an interrupted delete would list documents without chunks.
         with suppress(NotFoundError):
             self.client.delete_collection(base + MANIFEST_SUFFIX)
@@ -162,16 +173,22 @@ class ChromaCollections:
 
     def delete(self, name: str) -> None:
         base = self.require(name).name
+        self.forget()
         # Chunks first: the collection leaves the listing at once.
         for chroma in (base, base + MANIFEST_SUFFIX):
             with suppress(NotFoundError):
                 self.client.delete_collection(chroma)
 
     def _get(self, chroma: str) -> Collection | None:
+        handle = self._handles.get(chroma)
+        if handle is not None:
+            return handle
         try:
-            return self.client.get_collection(chroma, embedding_function=None)
+            handle = self.client.get_collection(chroma, embedding_function=None)
         except NotFoundError:
             return None
+        self._handles[chroma] = handle
+        return handle
 
 
 def dimension(collection: Collection) -> int:

@@ -461,7 +461,7 @@ def evaluate_questions(
         lexical_ids = [hit.chunk_id for hit in store.lexical_search(collection, words, depth)]
         chunks = {hit.chunk.id: hit.chunk for hit in dense_hits}
         missing = [key for key in lexical_ids if key not in chunks]
-        chunks.update({chunk.id: chunk for chunk in store.chunks_by_id(collection, missing)[0]})
+        chunks.update({chunk.id: chunk for chunk in store.chunks_by_id(collection, missing)})
         dense_ids = [hit.chunk.id for hit in dense_hits]
         key = str(number)
         ranks: dict[str, int | None] = {}

@@ -11,7 +11,7 @@ import numpy as np
 
 from core.errors import UserError
 from core.glossary import translated_words
-from core.records import Chunk, Hit, Ranks
+from core.records import Hit, Ranks
 from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import has_words
 from core.retrieval.store import Store
@@ -258,11 +258,11 @@ def search_with_vector(
         chosen = interleaved(fused, script_of)[:take]
     else:
         chosen = ranking(mode, dense_ids, lexical_ids)[:take]
-    chunks: dict[str, Chunk] = {}
-    found, vectors = store.chunks_by_id(collection, chosen)
-    for chunk, row in zip(found, vectors, strict=True):
-        chunks[chunk.id] = chunk
-        cosines.setdefault(chunk.id, float(row @ vector))  # a dense hit keeps Chroma's score
+    chunks = {chunk.id: chunk for chunk in store.chunks_by_id(collection, chosen)}
+    # A dense hit keeps Chroma's score; only a passage BM25 alone found needs its vector read.
+    unscored = [key for key in chunks if key not in cosines]
+    for key, row in store.vectors_by_id(collection, unscored).items():
+        cosines[key] = float(row @ vector)
     dense_rank = {key: rank for rank, key in enumerate(dense_ids, start=1)}
     lexical = {hit.chunk_id: hit for hit in lexical_hits}
     fused_rank = {key: rank for rank, (key, _) in enumerate(fused, start=1)}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import NotFoundError
 
 from core.errors import StoreError
 from core.records import Chunk, CollectionInfo, Document, Hit, chunk_id
@@ -30,6 +33,27 @@ LEXICAL_FOLDER = "lexical"
 # by id costs ~50 us each (bench/scale.py); on a small collection the filtered HNSW is faster.
 EXACT_FILTER_CHUNKS = 2000
 EXACT_FILTER_SHARE = 0.05  # of the collection's documents
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _again_if_stale(
+    method: Callable[Concatenate[Store, P], R],
+) -> Callable[Concatenate[Store, P], R]:
+    """Run a Store method once more with fresh collection handles when Chroma says a kept one
+    is gone (another process deleted or re-created the collection; see ChromaCollections)."""
+
+    @functools.wraps(method)
+    def run(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(store, *args, **kwargs)
+        except NotFoundError:
+            store._chroma.forget()
+            return method(store, *args, **kwargs)
+
+    return run
 
 
 def open_store(settings: Settings) -> Store:
@@ -80,11 +104,13 @@ class Store:
         """User collections only, sorted by name."""
         return self._chroma.listing()
 
+    @_again_if_stale
     def collection_model(self, name: str) -> str | None:
         """The model a collection was built with; None if it doesn't exist."""
         collection = self._chroma.chunks(name)
         return None if collection is None else chroma.model(collection)
 
+    @_again_if_stale
     def ensure_collection(self, name: str, model: str, dimension: int) -> None:
         """Create the collection for model, or check that an existing one was built with it."""
         collection = self._chroma.chunks(name)
@@ -93,10 +119,12 @@ class Store:
                 collection = self._chroma.ensure(name, model, dimension)
         chroma.check(name, collection, model, dimension)
 
+    @_again_if_stale
     def check_model(self, name: str, model: str) -> None:
         """Refuse to use a collection with a model other than the one it was built with."""
         chroma.check(name, self._chroma.require(name), model, None)
 
+    @_again_if_stale
     def delete_collection(self, name: str) -> None:
         with self.writing():
             self._chroma.delete(name)
@@ -106,16 +134,19 @@ class Store:
 
     # -- documents (the manifest) ------------------------------------------------------------
 
+    @_again_if_stale
     def document(self, name: str, sha256: str) -> Document | None:
         result = self._chroma.require_manifest(name).get(ids=[sha256], include=["metadatas"])
         return decode_document(result["metadatas"][0]) if result["ids"] else None
 
+    @_again_if_stale
     def documents(self, name: str) -> list[Document]:
         """Every listed document, sorted by added_at then source."""
         result = self._chroma.require_manifest(name).get(include=["metadatas"])
         documents = [decode_document(metadata) for metadata in result["metadatas"]]
         return sorted(documents, key=lambda document: (document.added_at, document.source))
 
+    @_again_if_stale
     def add_document(
         self, name: str, document: Document, chunks: Sequence[Chunk], embeddings: np.ndarray
     ) -> None:
@@ -156,6 +187,7 @@ class Store:
                 ids=[sha], embeddings=mean[np.newaxis, :], metadatas=[encode_document(document)]
             )
 
+    @_again_if_stale
     def delete_document(self, name: str, sha256: str) -> None:
         """Unlist the document first, then delete its chunks, so it is never listed half-gone."""
         with self.writing():
@@ -165,6 +197,7 @@ class Store:
 
     # -- chunks ------------------------------------------------------------------------------
 
+    @_again_if_stale
     def chunks(self, name: str, sha256: str | None = None) -> list[Chunk]:
         """One document's chunks, or all of them, ordered by (doc_sha, index)."""
         collection = self._chroma.require(name)
@@ -174,6 +207,7 @@ class Store:
             chunks.extend(_decoded(result))
         return sorted(chunks, key=lambda chunk: (chunk.doc_sha, chunk.index))
 
+    @_again_if_stale
     def embeddings(self, name: str) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk and its vector, in the order of chunks()."""
         collection = self._chroma.require(name)
@@ -190,6 +224,7 @@ class Store:
 
     # -- search ------------------------------------------------------------------------------
 
+    @_again_if_stale
     def search(
         self,
         name: str,
@@ -221,6 +256,7 @@ class Store:
             for rank, (text, metadata, distance) in enumerate(rows, start=1)
         ]
 
+    @_again_if_stale
     def nearest(self, name: str, query_embedding: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ids of the k chunks nearest to the query and their cosines, best first: no texts
         (reading 100 chunks' texts and metadata costs 17 ms at 100k chunks, bench/lexical.py)."""
@@ -269,10 +305,12 @@ class Store:
             for rank, (key, i) in enumerate(zip(chosen, top, strict=True), start=1)
         ]
 
+    @_again_if_stale
     def lexical_search(self, name: str, query: str, k: int) -> list[LexicalHit]:
         """The k chunks with the best BM25 score for query (chunk ids), best first."""
         return self._lexical_ready(name).search(query, k)
 
+    @_again_if_stale
     def document_frequencies(self, name: str, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """How many chunks of the collection hold each BM25 term, and how many chunks it has."""
         return self._lexical_ready(name).document_frequencies(terms)
@@ -284,7 +322,7 @@ class Store:
         missing = [key for key in dict.fromkeys(ids) if key not in known]
         if missing:
             known.update(
-                (chunk.id, script(chunk.text)) for chunk in self.chunks_by_id(name, missing)[0]
+                (chunk.id, script(chunk.text)) for chunk in self.chunks_by_id(name, missing)
             )
         return known
 
@@ -299,19 +337,25 @@ class Store:
                 known[chunk.id] = tuple(sorted(query_terms.intersection(terms(chunk.text))))
         return known
 
-    def chunks_by_id(self, name: str, ids: Sequence[str]) -> tuple[list[Chunk], np.ndarray]:
-        """The chunks with these ids and their vectors, in order (unknown ids left out)."""
+    @_again_if_stale
+    def chunks_by_id(self, name: str, ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids, in order (unknown ids left out)."""
         collection = self._chroma.require(name)
         if not ids:
-            return [], np.zeros((0, chroma.dimension(collection)), dtype=np.float32)
-        result = collection.get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
-        found = {
-            chunk.id: (chunk, vector)
-            for chunk, vector in zip(_decoded(result), result["embeddings"], strict=True)
-        }
-        pairs = [found[i] for i in ids if i in found]
-        vectors = np.asarray([vector for _, vector in pairs], dtype=np.float32)
-        return [chunk for chunk, _ in pairs], vectors.reshape(len(pairs), -1)
+            return []
+        found = collection.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {chunk.id: chunk for chunk in _decoded(found)}
+        return [by_id[key] for key in ids if key in by_id]
+
+    @_again_if_stale
+    def vectors_by_id(self, name: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors of the chunks with these ids (unknown ids left out)."""
+        collection = self._chroma.require(name)
+        if not ids:
+            return {}
+        found = collection.get(ids=list(ids), include=["embeddings"])
+        vectors = np.asarray(found["embeddings"], dtype=np.float32)
+        return dict(zip(found["ids"], vectors.reshape(len(found["ids"]), -1), strict=True))
 
     # -- the BM25 index ----------------------------------------------------------------------
 

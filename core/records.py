@@ -78,7 +78,7 @@ class Ranks:
     bm25_rank: int | None
     bm25_score: float  # 0 when no query term matches
     fused_rank: int | None
-    fused_score: float  # weighted reciprocal-rank fusion: rank-based, not a similarity
+    fused_score: float  # both scores scaled to 0-1 and weighted (search.fuse): not a cosine
     matched: tuple[str, ...] = ()  # query terms found in the chunk (stemmed, lower-case)
     rerank_score: float | None = None  # the cross-encoder's score, when one reranked the hits
 

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-
 # Zero-width and invisible formatting characters that break matching but carry no text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 _HIDDEN = ("Cc", "Cs", "Co", "Cf")  # Unicode categories that clean_text removes
@@ -180,35 +178,3 @@ def stopwords() -> frozenset[str]:
     """English and Chinese function words (core/data/stopwords.txt)."""
     text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
-
-
-# The CJK unified ideographs (extension A, the main block, compatibility): what counts as Han.
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
-
-
-LATIN, HAN = "latin", "han"
-
-
-def script(text: str) -> str:
-    """'han' for text that is mostly Chinese (a third or more of its letters), else 'latin'."""
-    # Asked of every chunk stored and of texts read back (100 a query once): counting letters
-    # one by one in Python cost 0.15 ms a text, so the counts are made in C, and only when
-    # they decide.
-    if text.isascii():
-        return LATIN
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    han = int(np.count_nonzero(_is_han(codes)))
-    if not han:
-        return LATIN
-    if han * 3 >= len(text):  # letters <= characters, so a third of the letters are Han
-        return HAN if any(map(str.isalpha, text)) else LATIN
-    letters = sum(map(str.isalpha, text))
-    return HAN if letters and han * 3 >= letters else LATIN
-
-
-def _is_han(codes: np.ndarray) -> np.ndarray:
-    """Which code points are in HAN_RANGES."""
-    found = np.zeros(codes.shape, dtype=bool)
-    for low, high in HAN_RANGES:
-        found |= (codes >= low) & (codes <= high)
-    return found

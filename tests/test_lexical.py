@@ -15,8 +15,7 @@ from core.records import Chunk, Document
 from core.retrieval.chroma import chroma_settings
 from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import LexicalIndex, matched_spans, terms
-from core.retrieval.store import LEXICAL_FOLDER, Store, chroma_name
-from core.text import script
+from core.retrieval.store import LEXICAL_FOLDER, Store
 
 
 def _chunks(source: str, texts: list[str]) -> tuple[Document, list[Chunk]]:
@@ -210,38 +209,6 @@ def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting
     other.close()
     assert [h.chunk_id for h in store.lexical_search("c", "gutenberg", 5)] == [press_chunks[0].id]
     assert store.lexical_search("c", "sediment", 5) == []
-
-
-def test_chunk_scripts_are_kept_or_read_from_the_texts_for_term_files_from_before(
-    store: Store, minilm: Encoder, tmp_path: Path
-):
-    store.ensure_collection("c", minilm.name, minilm.dimension)
-    texts = [
-        "长江是中国最长的河流。",
-        "The Yangtze (长江) is long.",
-        "Word2Vec 是词向量方法。",
-        "123",
-    ]
-    document, chunks = _chunks("mixed.md", texts)
-    _add(store, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
-    expected = {chunk.id: script(chunk.text) for chunk in chunks}
-    assert list(expected.values()) == ["han", "latin", "han", "latin"]
-    folder = tmp_path / LEXICAL_FOLDER / chroma_name("c")
-    assert LexicalIndex(folder).scripts([*expected, "unknown:000000"]) == expected  # as saved
-    assert store.scripts("c", list(expected)) == expected
-
-    # A term file written before scripts were kept: the store reads them from the texts.
-    term_file = folder / "docs" / f"{document.sha256}.json"
-    kept = json.loads(term_file.read_text(encoding="utf-8"))
-    term_file.write_text(json.dumps({"ids": kept["ids"], "terms": kept["terms"]}), "utf-8")
-    LexicalIndex(folder).rebuild()
-    assert LexicalIndex(folder).scripts(expected) == {}
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    store.close()
-    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
-    assert reopened.scripts("c", list(expected)) == expected
-    found = reopened.lexical_search("c", "长江", 5)
-    assert {hit.chunk_id for hit in found} == {chunks[0].id, chunks[1].id}
 
 
 def test_matched_terms_come_from_the_index_as_tokenising_the_text_gives_them(tmp_path: Path):

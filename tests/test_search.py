@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,18 +13,9 @@ from core import search as search_cli
 from core.errors import UserError
 from core.records import Chunk, Document
 from core.retrieval.encoders import Encoder
-from core.retrieval.search import (
-    RRF_K,
-    by_script,
-    fuse,
-    lexical_query,
-    ranking,
-    scripts_compete,
-    search,
-)
+from core.retrieval.search import fuse, lexical_query, ranking, search
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
-from core.text import script
 
 TEXTS = {
     "models.md": [
@@ -66,15 +56,30 @@ def store(data_dir: Path) -> Store:
     store.close()
 
 
-def test_weighted_rrf_by_hand():
-    fused = dict(fuse(["a", "b"], ["b", "c"], weight=0.25))
-    assert fused["a"] == pytest.approx(0.25 / (RRF_K + 1))
-    assert fused["b"] == pytest.approx(0.25 / (RRF_K + 2) + 0.75 / (RRF_K + 1))
-    assert fused["c"] == pytest.approx(0.75 / (RRF_K + 2))
-    assert ranking("hybrid", ["a", "b"], ["b", "c"], 0.25) == ["b", "c", "a"]
-    assert ranking("hybrid", ["a", "b"], ["b", "c"], 1.0) == ["a", "b", "c"]
-    assert ranking("dense", ["a", "b"], ["b", "c"]) == ["a", "b"]
-    assert ranking("bm25", ["a", "b"], ["b", "c"]) == ["b", "c"]
+def test_score_fusion_by_hand():
+    dense = [("a", 0.90), ("b", 0.80), ("c", 0.70)]  # scaled: a 1, b 0.5, c 0
+    lexical = [("c", 8.0), ("d", 2.0)]  # scaled: c 1, d 0.25
+    fused = dict(fuse(dense, lexical, weight=0.25))
+    assert fused == pytest.approx({"a": 0.25, "b": 0.125, "c": 0.75, "d": 0.1875})
+    assert ranking("hybrid", dense, lexical, 0.25) == ["c", "a", "d", "b"]
+    assert ranking("hybrid", dense, lexical, 1.0) == ["a", "b", "c", "d"]  # ties: dense order
+    assert ranking("hybrid", dense, lexical, 0.0) == ["c", "d", "a", "b"]
+    assert ranking("dense", dense, lexical) == ["a", "b", "c"]
+    assert ranking("bm25", dense, lexical) == ["c", "d"]
+
+
+def test_score_fusion_of_one_candidate_empty_rankings_and_zero_scores():
+    assert fuse([("a", 0.8)], [], 0.5) == [("a", 0.5)]  # the best dense candidate scales to 1
+    assert fuse([], [("a", 0.0), ("b", 0.0)], 0.5) == [("a", 0.0), ("b", 0.0)]
+    assert fuse([], [], 0.5) == []
+
+
+def test_a_passage_dense_search_puts_first_by_far_beats_one_both_rank_fairly():
+    # Reciprocal ranks (k = 60) put "fair" (dense 2nd, BM25 3rd) above "answer" (dense 1st,
+    # BM25 5th); the scores say that dense search prefers "answer" by far.
+    dense = [("answer", 0.91), ("fair", 0.86), *[(f"d{i}", 0.85 - i / 100) for i in range(9)]]
+    lexical = [("l0", 9.0), ("l1", 8.9), ("fair", 8.7), ("l2", 8.6), ("answer", 6.0)]
+    assert ranking("hybrid", dense, lexical, 0.5)[:2] == ["answer", "fair"]
 
 
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
@@ -144,76 +149,6 @@ def test_the_command_line_says_which_mode_ran(data_dir, capsys):
     assert capsys.readouterr().err.startswith("error: The question has no words")
 
 
-def test_scripts_are_interleaved_in_hybrid_only():
-    script_of = {"e1": "latin", "e2": "latin", "e3": "latin", "z1": "han", "z2": "han"}
-    assert ranking("hybrid", ["e1", "e2", "e3", "z1", "z2"], [], 0.5, script_of) == [
-        "e1",
-        "z1",
-        "e2",
-        "z2",
-        "e3",
-    ]
-    assert ranking("dense", ["e1", "e2", "z1"], [], 0.5, script_of) == ["e1", "e2", "z1"]
-    one_script = {"e1": "latin", "e2": "latin"}
-    assert ranking("hybrid", ["e1", "e2"], ["e2"], 0.5, one_script) == ["e2", "e1"]
-
-
-def test_passages_in_the_other_script_are_fused_one_place_below_their_better_rank():
-    script_of = {"e1": "latin", "e2": "latin", "z1": "han", "z2": "han", "z3": "han"}
-    # An English question: ranks count within each script; z1, which BM25 does not find, is
-    # scored as if BM25 ranked it just below its dense rank; z2, second among the Chinese
-    # passages by dense rank but first by BM25 (its words translated), just below its BM25 rank.
-    # z3, which only BM25 finds across scripts, gets nothing.
-    dense, lexical = ["e1", "z1", "e2", "z2"], ["z2", "e2", "z3"]
-    fused = dict(fuse(dense, lexical, 0.5, script_of, "latin"))
-    assert fused["e1"] == pytest.approx(0.5 / (RRF_K + 1))
-    assert fused["z1"] == pytest.approx(0.5 / (RRF_K + 1) + 0.5 / (RRF_K + 2))
-    assert fused["e2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 1))
-    assert fused["z2"] == pytest.approx(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 2))
-    assert "z3" not in fused
-    # z1 and e2 tie and keep the dense order; e1, with no BM25 support, falls behind z2.
-    assert ranking("hybrid", dense, lexical, 0.5, script_of, "latin") == [
-        "z1",
-        "e2",
-        "z2",
-        "e1",
-    ]
-    # Without the question's script, fusion is plain RRF over global ranks, as before.
-    plain = dict(fuse(dense, lexical, 0.5, script_of))
-    assert plain["z2"] == pytest.approx(0.5 / (RRF_K + 4) + 0.5 / (RRF_K + 1))
-
-
-def test_script_of_mixed_text():
-    assert script("长江全长6300余公里，是中国第一长河。") == "han"
-    assert script("Word2Vec 是谷歌在2013年发表的词向量方法。") == "han"
-    assert script("The Yangtze (长江) is the longest river in Asia.") == "latin"
-    assert script("1234 ...") == "latin"
-
-
-def _script_by_definition(text: str) -> str:
-    letters = sum(char.isalpha() for char in text)
-    han = len(re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", text))
-    return "han" if letters and han * 3 >= letters else "latin"
-
-
-def test_script_counts_exactly_as_its_definition():
-    samples = Path(__file__).resolve().parents[1] / "samples"
-    texts = [
-        text[start : start + size]
-        for path in sorted(samples.glob("*/*.md"))
-        for text in [path.read_text(encoding="utf-8")]
-        for size in (7, 60, 400)
-        for start in range(0, len(text), 53)
-    ]
-    # Range ends, unassigned code points inside the ranges (not letters), digits, other
-    # scripts, a character beyond the BMP and a lone surrogate.
-    odd = ["\u3400", "\u4dbf", "\u9fff", "\ufaff1", ",\ufaff", "ab\ufaff\ufaff", "½²Ⅷ 中"]
-    odd += ["é中ab", "中文abcdef", "中文abcdefg", "\U00020000 ab", "\ud800中", "", "1234 ..."]
-    assert len(texts) > 1000
-    for text in texts + odd:
-        assert script(text) == _script_by_definition(text), repr(text)
-
-
 def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):
     texts = {
         "bread.md": "Bread dough rises because yeast ferments the sugar in flour.",
@@ -230,7 +165,7 @@ def test_an_english_question_finds_its_chinese_passage_in_hybrid(tmp_path, e5):
         document = Document(sha, source, "text", None, 1, e5.name, "2024-01-01T00:00:00Z")
         store.add_document("mixed", document, [chunk], e5.encode_documents([text]))
     # Dense ranks the Chinese passage first, but BM25 matches "long" and "river" in two English
-    # ones: plain fusion puts it third; interleaving the scripts keeps it in the top two.
+    # ones: the top two still hold it.
     hits = search(store, e5, "mixed", "How long is the Yangtze River?", k=2, mode="hybrid")
     assert "长江.md" in [hit.chunk.source for hit in hits]
     # BM25 ranks it by the question's words in Chinese, and says which matched.
@@ -245,24 +180,6 @@ def test_the_bm25_query_adds_the_questions_words_translated():
     )
     assert lexical_query("抗生素") == "抗生素 antibiotic"
     assert lexical_query("What is xyzzy?") == "What is xyzzy?"
-
-
-def test_bm25s_best_passage_in_the_other_script_makes_the_scripts_compete():
-    # An English question whose translated words BM25 finds best in a Chinese passage, while
-    # dense search puts English passages far ahead (English articles on the same topic).
-    script_of = {"z1": "han", "e1": "latin", "e2": "latin"}
-    cosines = {"e1": 0.90, "e2": 0.85, "z1": 0.75}  # 0.15 below: no competition by cosine
-    assert by_script(cosines, script_of, "latin") == (None, None)
-    assert by_script(cosines, script_of, "latin", ["z1", "e1"]) == (script_of, "latin")
-    assert by_script(cosines, script_of, "latin", ["e1", "z1"]) == (None, None)
-
-
-def test_scripts_compete_only_when_the_other_script_comes_close():
-    script_of = {"z1": "han", "z2": "han", "e1": "latin"}
-    assert scripts_compete({"z1": 0.90, "z2": 0.85, "e1": 0.81}, script_of, "han")  # 0.09 below
-    assert not scripts_compete({"z1": 0.90, "e1": 0.79}, script_of, "han")  # 0.11 below
-    assert scripts_compete({"e1": 0.70}, script_of, "han")  # nothing in the question's script
-    assert not scripts_compete({"z1": 0.90, "z2": 0.80}, script_of, "han")  # one script only
 
 
 def test_an_unrelated_passage_in_the_other_script_is_not_lifted_to_the_top(tmp_path, e5):
@@ -289,5 +206,7 @@ def test_an_unrelated_passage_in_the_other_script_is_not_lifted_to_the_top(tmp_p
         store.add_document("mixed", document, chunks, e5.encode_documents(chunk_texts))
     hits = search(store, e5, "mixed", "长江有多长？", k=3, mode="hybrid")
     assert [hit.chunk.source for hit in hits] == ["yangtze.md"] * 3
-    assert hits[0].chunk.text == texts["yangtze.md"][0]
+    # Dense search ranks the answer first; BM25 ranks first the passage that says 长江 twice,
+    # and in a collection of five passages its best score, however weak, scales to 1.
+    assert texts["yangtze.md"][0] in [hit.chunk.text for hit in hits[:2]]
     store.close()

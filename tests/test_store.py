@@ -373,7 +373,6 @@ def test_nearest_gives_the_ids_and_cosines_that_search_gives(filled: Store, e5: 
         filled.nearest(NAME, query[:100], 4)
 
 
-
 def test_a_collection_another_client_re_created_is_read_afresh(
     filled: Store, client: ClientAPI, e5: Encoder, english: Doc, chinese: Doc
 ) -> None:
@@ -392,6 +391,7 @@ def test_a_collection_another_client_re_created_is_read_afresh(
     other.delete_collection(NAME)
     with pytest.raises(StoreError, match="No collection named 'papers'"):
         filled.nearest(NAME, query, 4)
+
 
 def test_a_filter_to_few_documents_is_answered_exactly_from_their_vectors(
     store: Store, e5: Encoder, monkeypatch: pytest.MonkeyPatch

@@ -9,7 +9,7 @@ from core.retrieval.answer import Answer, Evidence
 from core.retrieval.answerability import closest_label
 from core.retrieval.lexical import matched_spans
 from core.retrieval.rerank import Reranker
-from core.retrieval.search import CANDIDATES, DEFAULT_MODE, DEFAULT_WEIGHT, MODES, RRF_K
+from core.retrieval.search import CANDIDATES, DEFAULT_MODE, DEFAULT_WEIGHT, MODES
 from ui import page_view, resources
 from ui.render import md_escape
 
@@ -20,8 +20,9 @@ _ANCHOR_TAG = '<a id="{}" style="scroll-margin-top: 4rem"></a>'
 MODE_LABELS = {"dense": "Dense", "bm25": "BM25", "hybrid": "Hybrid"}
 MODE_HELP = (
     "Dense ranks passages by the meaning of their embeddings; BM25 by the words they share with "
-    "the question (exact names and numbers); Hybrid fuses both rankings by reciprocal-rank "
-    f"fusion: weight / ({RRF_K} + dense rank) + (1 - weight) / ({RRF_K} + BM25 rank)."
+    "the question (exact names and numbers); Hybrid adds both scores, each scaled to 0-1 over "
+    f"the {CANDIDATES} best of its ranking: weight x dense + (1 - weight) x BM25, where the best "
+    "passage of each ranking counts 1 and dense search's last candidate 0."
 )
 
 
@@ -61,7 +62,7 @@ def search_controls() -> tuple[str, float, Reranker | None]:
 
 
 def ranks_caption(hit: Hit) -> str:
-    """'dense #2 · cosine 0.873 · BM25 #1 · 6.16 · fused #1 · 0.0163' (plain text)."""
+    """'dense #2 · cosine 0.873 · BM25 #1 · 6.16 · fused #1 · 0.871' (plain text)."""
     why = hit.why
     if why is None:
         return f"cosine {hit.score:.3f}"
@@ -74,7 +75,7 @@ def ranks_caption(hit: Hit) -> str:
     )
     line = (
         f"dense {place(why.dense_rank)} · cosine {why.dense_score:.3f} · {bm25} · "
-        f"fused {place(why.fused_rank)} · {why.fused_score:.4f}"
+        f"fused {place(why.fused_rank)} · {why.fused_score:.3f}"
     )
     return line + (f" · reranker {why.rerank_score:.3f}" if why.rerank_score is not None else "")
 

@@ -28,14 +28,12 @@ from core.retrieval.search import (
     CANDIDATES,
     DEFAULT_WEIGHT,
     MODES,
-    by_script,
     check_mode,
     check_query,
     lexical_query,
     ranking,
 )
 from core.retrieval.store import Store
-from core.text import script
 
 Chunker = Callable[[str, str], list[Chunk]]  # (document id, text) -> chunks
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -171,7 +169,6 @@ class BeirIndex:
     lexical: LexicalIndex | None
     doc_of: dict[str, str]  # chunk id -> document id
     chunks: int
-    script_of: dict[str, str] | None = None  # chunk id -> script (hybrid interleaves them)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -200,7 +197,6 @@ def index_beir(
             progress("chunk", done, len(data.corpus))
     timings["chunk_s"] = time.perf_counter() - start
     doc_of = {chunk.id: doc_id for doc_id, chunks in per_doc for chunk in chunks}
-    script_of = {chunk.id: script(chunk.text) for _, chunks in per_doc for chunk in chunks}
     count = len(doc_of)
 
     existing = store.collection_model(collection) if store is not None else None
@@ -208,9 +204,7 @@ def index_beir(
         if existing != encoder.name:
             raise UserError(f"The collection {collection!r} was built with {existing}.")
         if len(store.documents(collection)) == len(per_doc):
-            return BeirIndex(
-                store, collection, None, doc_of, count, timings=timings, script_of=script_of
-            )
+            return BeirIndex(store, collection, None, doc_of, count, timings=timings)
         store.delete_collection(collection)
     if not dense or store is None:
         start = time.perf_counter()
@@ -219,9 +213,7 @@ def index_beir(
             lexical.add(doc_sha(doc_id), chunks)
         lexical.rebuild()
         timings["bm25_s"] = time.perf_counter() - start
-        return BeirIndex(
-            None, collection, lexical, doc_of, count, timings=timings, script_of=script_of
-        )
+        return BeirIndex(None, collection, lexical, doc_of, count, timings=timings)
 
     texts = [chunk.text for _, chunks in per_doc for chunk in chunks]
     start = time.perf_counter()
@@ -235,7 +227,7 @@ def index_beir(
     start = time.perf_counter()
     store_corpus(store, collection, encoder.name, per_doc, vectors, progress)
     timings["store_s"] = time.perf_counter() - start
-    return BeirIndex(store, collection, None, doc_of, count, timings=timings, script_of=script_of)
+    return BeirIndex(store, collection, None, doc_of, count, timings=timings)
 
 
 def store_corpus(
@@ -288,21 +280,18 @@ def evaluate_beir(
     rankings: dict[str, dict[str, list[str]]] = {mode: {} for mode in modes}
     start = time.perf_counter()
     for i, (query_id, text) in enumerate(zip(query_ids, texts, strict=True)):
-        dense_ids: list[str] = []
-        cosines: dict[str, float] = {}
+        dense: list[tuple[str, float]] = []
         if vectors is not None and index.store is not None:
             hits = index.store.search(index.collection, vectors[i], k_chunks)
-            dense_ids = [hit.chunk.id for hit in hits]
-            cosines = {hit.chunk.id: hit.score for hit in hits}
+            dense = [(hit.chunk.id, hit.score) for hit in hits]
         words = lexical_query(text)
         if index.lexical is not None:
-            lexical_ids = [hit.chunk_id for hit in index.lexical.search(words, k_chunks)]
+            lexical_hits = index.lexical.search(words, k_chunks)
         elif index.store is not None:
             lexical_hits = index.store.lexical_search(index.collection, words, k_chunks)
-            lexical_ids = [hit.chunk_id for hit in lexical_hits]
-        script_of, asked_in = by_script(cosines, index.script_of, script(text), lexical_ids)
+        lexical = [(hit.chunk_id, hit.score) for hit in lexical_hits]
         for mode in modes:
-            chunk_ranking = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
+            chunk_ranking = ranking(mode, dense, lexical, weight)
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
         progress("search", i + 1, len(query_ids))
     search_s = time.perf_counter() - start
@@ -458,19 +447,17 @@ def evaluate_questions(
         vector = encoder.encode_query(text)
         dense_hits = store.search(collection, vector, depth)
         words = lexical_query(text)
-        lexical_ids = [hit.chunk_id for hit in store.lexical_search(collection, words, depth)]
+        lexical_hits = store.lexical_search(collection, words, depth)
+        lexical = [(hit.chunk_id, hit.score) for hit in lexical_hits]
         chunks = {hit.chunk.id: hit.chunk for hit in dense_hits}
-        missing = [key for key in lexical_ids if key not in chunks]
+        missing = [key for key, _ in lexical if key not in chunks]
         chunks.update({chunk.id: chunk for chunk in store.chunks_by_id(collection, missing)})
-        dense_ids = [hit.chunk.id for hit in dense_hits]
+        dense = [(hit.chunk.id, hit.score) for hit in dense_hits]
         key = str(number)
         ranks: dict[str, int | None] = {}
         best: dict[str, Chunk | None] = {}
-        scripts = {key: script(chunk.text) for key, chunk in chunks.items()}
-        cosines = {hit.chunk.id: hit.score for hit in dense_hits}
-        script_of, asked_in = by_script(cosines, scripts, script(text), lexical_ids)
         for mode in modes:
-            order = ranking(mode, dense_ids, lexical_ids, weight, script_of, asked_in)
+            order = ranking(mode, dense, lexical, weight)
             order = [c for c in order if c in chunks]
             # Each question has one relevant "document": the first passage that answers it.
             rank = next(

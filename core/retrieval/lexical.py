@@ -33,7 +33,7 @@ from typing import BinaryIO
 import numpy as np
 
 from core.records import Chunk
-from core.text import HAN, LATIN, script, stopwords
+from core.text import stopwords
 
 GENERATION_FILE = "generation"
 DOCS_FOLDER = "docs"
@@ -122,14 +122,12 @@ class LexicalHit:
 
 
 class _Built:
-    """A bm25s index over chunk ids, the generation of the term files it was built from, and
-    which chunks are Chinese (None when some term file predates keeping that)."""
+    """A bm25s index over chunk ids, and the generation of the term files it was built from."""
 
-    def __init__(self, generation: str, ids: list[str], model, han: np.ndarray | None) -> None:
+    def __init__(self, generation: str, ids: list[str], model) -> None:
         self.generation = generation
         self.ids = ids
         self.model = model
-        self.han = han
         self._positions: dict[str, int] | None = None
 
     def rows(self, ids: Iterable[str]) -> dict[str, int]:
@@ -138,12 +136,6 @@ class _Built:
             self._positions = {key: i for i, key in enumerate(self.ids)}
         found = ((key, self._positions.get(key)) for key in ids)
         return {key: i for key, i in found if i is not None}
-
-    def scripts(self, ids: Iterable[str]) -> dict[str, str]:
-        """The script of each of ids that the index holds."""
-        if self.han is None:
-            return {}
-        return {key: HAN if self.han[i] else LATIN for key, i in self.rows(ids).items()}
 
     def matched(self, query_terms: Iterable[str], ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """For each of ids the index holds: which of query_terms its chunk has, sorted."""
@@ -173,8 +165,8 @@ class LexicalIndex:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        # sha -> (ids, joined terms, scripts): what a term file holds
-        self._memory: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        # sha -> (ids, joined terms): what a term file holds
+        self._memory: dict[str, tuple[list[str], list[str]]] = {}
         self._memory_generation = uuid.uuid4().hex
         self._built: _Built | None = None
         self._lock = threading.RLock()
@@ -182,18 +174,16 @@ class LexicalIndex:
     # -- keeping in step with the store (called under the store's write lock) ----------------
 
     def add(self, doc_sha: str, chunks: Sequence[Chunk]) -> None:
-        """Tokenise a document's chunks and keep their terms and scripts (replacing an earlier
-        copy)."""
+        """Tokenise a document's chunks and keep their terms (replacing an earlier copy)."""
         ids = [chunk.id for chunk in chunks]
         joined = [" ".join(terms(chunk.text)) for chunk in chunks]
-        scripts = [script(chunk.text) for chunk in chunks]
         with self._lock:
             if self.folder is None:
-                self._memory[doc_sha] = (ids, joined, scripts)
+                self._memory[doc_sha] = (ids, joined)
             else:
                 docs = self.folder / DOCS_FOLDER
                 docs.mkdir(parents=True, exist_ok=True)
-                kept = {"ids": ids, "terms": joined, "scripts": scripts}
+                kept = {"ids": ids, "terms": joined}
                 _write_atomic(docs / f"{doc_sha}.json", json.dumps(kept))
             self._bump()
 
@@ -273,12 +263,6 @@ class LexicalIndex:
             for rank, i in enumerate(top.tolist(), start=1)
         ]
 
-    def scripts(self, ids: Iterable[str]) -> dict[str, str]:
-        """The script (core.text.script) of each of ids whose chunk the index holds."""
-        with self._lock:
-            built = self._current()
-        return {} if built is None else built.scripts(ids)
-
     def matched(self, query: str, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """The query's terms (sorted) in each chunk of ids that the index holds: what
         terms(chunk text) would say, without tokenising the text again."""
@@ -331,8 +315,7 @@ class LexicalIndex:
             counted = _count_terms(self._term_files(), spill)
             # No words at all (a collection of pictures without captions): no model to build.
             model = _bm25(counted, spill) if counted.vocabulary else None
-        han = None if counted.han is None else np.array(counted.han, dtype=bool)
-        built = _Built(generation, counted.ids, model, han)
+        built = _Built(generation, counted.ids, model)
         del counted
         if self.folder is not None and model is not None:
             # Kept as built: loading the saved copy back no longer shrinks it (0.65 GB at 1M
@@ -347,7 +330,7 @@ class LexicalIndex:
             return self.folder
         return None
 
-    def _term_files(self) -> Iterator[tuple[list[str], list[str], list[str] | None]]:
+    def _term_files(self) -> Iterator[tuple[list[str], list[str]]]:
         if self.folder is None:
             for sha in sorted(self._memory):
                 yield self._memory[sha]
@@ -362,8 +345,6 @@ class LexicalIndex:
         built.model.save(str(temp))
         with (temp / "ee_ids.json").open("w", encoding="utf-8") as file:
             json.dump(built.ids, file)  # in pieces: no 75 MB string at 1M chunks
-        if built.han is not None:
-            np.save(temp / "ee_han.npy", built.han)
         (temp / "ee_generation").write_text(built.generation, encoding="utf-8")
         final = self.folder / BUILT_FOLDER
         shutil.rmtree(final, ignore_errors=True)
@@ -380,10 +361,9 @@ class LexicalIndex:
 
             ids = json.loads((final / "ee_ids.json").read_text(encoding="utf-8"))
             model = bm25s.BM25.load(str(final), mmap=False)
-            han = np.load(final / "ee_han.npy") if (final / "ee_han.npy").exists() else None
         except (OSError, ValueError):
             return None
-        return _Built(generation, ids, model, han)
+        return _Built(generation, ids, model)
 
     def _generation(self) -> str:
         if self.folder is None:
@@ -414,7 +394,6 @@ class _Counted:
     """What the first pass over the term files learns; the pairs are in the spill file."""
 
     ids: list[str] = field(default_factory=list)
-    han: list[bool] | None = field(default_factory=list)  # None: a term file predates scripts
     vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # terms per chunk
     distinct: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # pairs per chunk
@@ -422,21 +401,15 @@ class _Counted:
     pairs: list[tuple[int, int]] = field(default_factory=list)  # per file: (chunks, pairs)
 
 
-def _count_terms(
-    files: Iterable[tuple[list[str], list[str], list[str] | None]], spill: BinaryIO
-) -> _Counted:
+def _count_terms(files: Iterable[tuple[list[str], list[str]]], spill: BinaryIO) -> _Counted:
     """First pass: vocabulary, lengths and frequencies; each file's (term id, count) pairs,
     row by row and by term id within a row, are appended to spill (int32 ids, then counts)."""
     counted = _Counted()
     lookup = counted.vocabulary.__getitem__
     lengths: list[np.ndarray] = []
     distinct: list[np.ndarray] = []
-    for doc_ids, joined, scripts in files:
+    for doc_ids, joined in files:
         counted.ids.extend(doc_ids)
-        if counted.han is not None and scripts is not None:
-            counted.han.extend(kind == HAN for kind in scripts)
-        else:
-            counted.han = None
         occurrences: list[int] = []
         sizes = np.empty(len(joined), dtype=np.int64)
         for i, line in enumerate(joined):
@@ -531,9 +504,9 @@ def _release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _read(path: Path) -> tuple[list[str], list[str], list[str] | None]:
+def _read(path: Path) -> tuple[list[str], list[str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data["ids"], data["terms"], data.get("scripts")
+    return data["ids"], data["terms"]
 
 
 def _write_atomic(path: Path, text: str) -> None:

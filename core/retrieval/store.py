@@ -21,7 +21,6 @@ from core.retrieval.codec import decode_chunk, decode_document, encode_chunk, en
 from core.retrieval.lexical import LexicalHit, LexicalIndex, terms
 from core.retrieval.lock import WriteLock
 from core.settings import Settings
-from core.text import script
 
 __all__ = ["Store", "chroma_name", "chroma_settings", "open_store"]
 
@@ -314,17 +313,6 @@ class Store:
     def document_frequencies(self, name: str, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """How many chunks of the collection hold each BM25 term, and how many chunks it has."""
         return self._lexical_ready(name).document_frequencies(terms)
-
-    def scripts(self, name: str, ids: Sequence[str]) -> dict[str, str]:
-        """The script (core.text.script) of each chunk with these ids: as the BM25 index kept it,
-        or from its text (an index from before scripts were kept, or not yet in step)."""
-        known = self._lexical(name).scripts(ids)
-        missing = [key for key in dict.fromkeys(ids) if key not in known]
-        if missing:
-            known.update(
-                (chunk.id, script(chunk.text)) for chunk in self.chunks_by_id(name, missing)
-            )
-        return known
 
     def matched_terms(self, name: str, query: str, chunks: Sequence[Chunk]) -> dict[str, tuple]:
         """The query's BM25 terms (sorted) that each chunk has: as its BM25 index knows them,

@@ -70,6 +70,14 @@ def test_coverage_counts_words_found_as_they_are_or_translated_weighted_by_rarit
     assert lexical_coverage("why?", passages) == 0.0
 
 
+def test_an_english_form_counts_at_the_start_of_a_word_only():
+    # 形成 translates to "form": formation shows it, transforming and platform do not.
+    question = "黑洞是怎样形成的？"  # content words: 黑洞, 形成
+    assert lexical_coverage(question, ["The formation of a black hole."]) == 1.0
+    assert lexical_coverage(question, ["Transforming growth factor on a platform."]) == 0.0
+    assert lexical_coverage("长江有多长？", ["关于长江的文章"]) == pytest.approx(1 / 2)  # 长江
+
+
 def test_standing_reads_a_score_against_its_pair_of_languages():
     assert BASELINE.standing(0.88, "en", "en") == pytest.approx(5.0)  # no 'en>en': English
     assert BASELINE.standing(0.88, "en", "zh") == pytest.approx(7.0)  # across languages

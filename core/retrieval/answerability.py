@@ -214,9 +214,19 @@ def lexical_coverage(
         return 0.0
     text = " ".join(passages).lower()
     found = sum(
-        weight for word, weight in weights.items() if any(form in text for form in evidence(word))
+        weight
+        for word, weight in weights.items()
+        if any(_occurs(form, text) for form in evidence(word))
     )
     return found / total
+
+
+def _occurs(form: str, text: str) -> bool:
+    """Whether text holds form: Chinese anywhere, English at the start of a word, so that
+    'form' (形成) is found in 'formation' but not in 'transforming'."""
+    if not form.isascii():
+        return form in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(form), text) is not None
 
 
 def evidence(word: str) -> set[str]:

@@ -245,6 +245,8 @@ def test_word_rarity_is_the_inverse_document_frequency_of_a_words_commonest_form
             "volcanoes": math.log(3 / 0.5),  # in none
         }
     )
+    # Looked up as BM25 terms: 'rises' is the index's 'rise', not the substring stem 'ris'.
+    assert word_rarity(store, "notes", "When sourdough rises?")["rises"] == math.log(3 / 1.5)
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

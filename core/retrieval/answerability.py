@@ -240,7 +240,11 @@ def evidence(word: str) -> set[str]:
 def word_rarity(store: Store, collection: str, question: str) -> dict[str, float]:
     """Each content word's inverse document frequency in the collection: that of the most
     common of its forms (as written or translated; log((N + 1) / (df + 0.5)))."""
-    forms = {word: _terms_of(evidence(word)) for word in content_words(question)}
+    # The BM25 terms of the word and its translations (terms() stems English as the index
+    # does; evidence()'s cruder stems would be stemmed twice: 'glove' -> 'glov', not 'glove').
+    forms = {
+        word: _terms_of({word, *glossary().translations(word)}) for word in content_words(question)
+    }
     frequency, chunks = store.document_frequencies(
         collection, {term for found in forms.values() for term in found}
     )

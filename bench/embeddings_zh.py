@@ -61,7 +61,8 @@ def main() -> None:
     store = open_store(Settings(data_dir=data_dir))
     encoder = load_encoder(args.model)
     if store.collection_model(COLLECTION) is None:
-        Ingestor(store, encoder, COLLECTION).ingest_paths(sorted(DATA.glob("*.md")))
+        articles = sorted(path for path in DATA.glob("*.md") if path.name != "README.md")
+        Ingestor(store, encoder, COLLECTION).ingest_paths(articles)
     answerable = read_jsonl(DATA / "questions.jsonl")
     unanswerable = read_jsonl(DATA / "unanswerable.jsonl")
     questions = [Question(r["question"], r["answer"], r["file"]) for r in answerable]

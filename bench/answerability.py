@@ -2,10 +2,15 @@
 
     python bench/answerability.py [--models e5-small,minilm] [--questions FILE] [--write]
 
-Indexes the sample corpus (samples/en, samples/zh) once per model into a temporary folder, runs
-every question of the set (samples/questions/answerability.jsonl: English and Chinese, answerable
-and not), and reports per model, language and language pair (en>zh: an English question that a
-Chinese passage answers; en>none: an English question nothing answers):
+Indexes two corpora once per model into a temporary folder, each its own collection, and runs
+every question of their sets, all written for the project:
+- the sample corpus (samples/en, samples/zh) and samples/questions/answerability.jsonl: English
+  and Chinese, answerable (often across languages) and off-topic;
+- five Chinese articles about embeddings (bench/data/zh-embeddings, bench/embeddings_zh.py):
+  Chinese and English questions they answer, off-topic ones, and questions on neighbouring
+  topics (LoRA, KV caches) that they do not answer;
+and reports per model, language and language pair (en>zh: an English question that a Chinese
+passage answers; en>none: an English question nothing answers):
 - each signal's distribution per pair (median [min, max]): what separates the two kinds;
 - the fixed cosine floor each model used before (encoder.relevance_floor): the same-run baseline;
 - the calibrated decision, scored by 5-fold cross-validation (each question judged by a model
@@ -48,6 +53,7 @@ from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
 QUESTIONS = ROOT / "samples" / "questions" / "answerability.jsonl"
 CORPUS = [ROOT / "samples" / "en", ROOT / "samples" / "zh"]
 COLLECTION = "sample"
+EMBEDDINGS = ROOT / "bench" / "data" / "zh-embeddings"  # Chinese articles: every passage is zh
 K = 5
 FEATURES = (
     "best standing (per language pair)",
@@ -64,6 +70,7 @@ class Case:
     features: list[float]
     top_score: float
     pair: str  # question language > answering document's language ('none' when unanswerable)
+    corpus: str = COLLECTION  # the collection asked
 
 
 def pair_of(item: dict) -> str:
@@ -88,39 +95,73 @@ def index_samples(model: str, folder: Path) -> tuple[Encoder, Store]:
     return encoder, store
 
 
-def case_of(item: dict, hits: list[Hit], found: answerability.Signals) -> Case:
-    """One question of the set with its signals."""
+def embeddings_questions() -> list[dict]:
+    """The zh-embeddings questions in the sample set's shape, each with its pair."""
+    rows = [
+        json.loads(line)
+        for name in ("questions", "unanswerable")
+        for line in (EMBEDDINGS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    return [
+        {
+            "question": row["question"],
+            "lang": row["lang"][:2],
+            "answerable": "file" in row,
+            "pair": f"{row['lang'][:2]}>{'zh' if 'file' in row else 'none'}",
+        }
+        for row in rows
+    ]
+
+
+def index_embeddings(encoder: Encoder, folder: Path) -> Store:
+    """A store in folder holding the five articles about embeddings."""
+    store = open_store(Settings(data_dir=folder / encoder.name / "zh-embeddings"))
+    articles = sorted(path for path in EMBEDDINGS.glob("*.md") if path.name != "README.md")
+    Ingestor(store=store, encoder=encoder, collection=EMBEDDINGS.name).ingest_paths(articles)
+    return store
+
+
+def case_of(
+    item: dict, hits: list[Hit], found: answerability.Signals, corpus: str = COLLECTION
+) -> Case:
+    """One question of a set with its signals."""
     return Case(
         item["question"],
         item["lang"],
         item["answerable"],
         found.features(),
         hits[0].score,
-        pair_of(item),
+        item.get("pair") or pair_of(item),
+        corpus,
     )
 
 
 def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case], dict]:
-    """Index the sample corpus with model and compute every question's signals."""
+    """Index both corpora with model and compute every question's signals."""
     encoder, store = index_samples(model, folder)
     start = time.perf_counter()
     baseline = answerability.compute_baseline(store, encoder, COLLECTION)
     baseline_s = time.perf_counter() - start
     glossary()  # read once per process (the app does it at start), not timed per question
     cases, judge_s, search_s = [], 0.0, 0.0
-    for item in questions:
+    embeddings = index_embeddings(encoder, folder)
+    asked = [(store, COLLECTION, baseline, item) for item in questions]
+    other = answerability.compute_baseline(embeddings, encoder, EMBEDDINGS.name)
+    asked += [(embeddings, EMBEDDINGS.name, other, item) for item in embeddings_questions()]
+    for where, collection, read_against, item in asked:
         start = time.perf_counter()
-        _, hits = search_with_vector(store, encoder, COLLECTION, item["question"], K)
+        _, hits = search_with_vector(where, encoder, collection, item["question"], K)
         middle = time.perf_counter()
-        rarity = answerability.word_rarity(store, COLLECTION, item["question"])
-        found = answerability.signals(item["question"], hits, baseline, rarity)
+        rarity = answerability.word_rarity(where, collection, item["question"])
+        found = answerability.signals(item["question"], hits, read_against, rarity)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
-        cases.append(case_of(item, hits, found))
+        cases.append(case_of(item, hits, found, collection))
     timing = {
         "baseline_s": baseline_s,
-        "judge_ms": 1000 * judge_s / len(questions),
-        "search_ms": 1000 * search_s / len(questions),
+        "judge_ms": 1000 * judge_s / len(asked),
+        "search_ms": 1000 * search_s / len(asked),
         "floor": encoder.relevance_floor,
     }
     return cases, timing
@@ -136,7 +177,9 @@ def fit(cases: list[Case]):
 
 def cross_validated(cases: list[Case], folds: int = 5) -> np.ndarray:
     """Each case's confidence from a model fitted on the other folds (stratified by label)."""
-    order = sorted(range(len(cases)), key=lambda i: (cases[i].answerable, cases[i].lang, i))
+    order = sorted(
+        range(len(cases)), key=lambda i: (cases[i].answerable, cases[i].corpus, cases[i].lang, i)
+    )
     fold_of = {index: position % folds for position, index in enumerate(order)}
     confidence = np.zeros(len(cases))
     for fold in range(folds):
@@ -149,8 +192,13 @@ def cross_validated(cases: list[Case], folds: int = 5) -> np.ndarray:
 
 def rates(cases: list[Case], answered: np.ndarray, lang: str | None = None) -> tuple[str, str]:
     """(share of answerable answered, share of unanswerable refused), as 'a/b = r' strings;
-    lang is a question language ('en'), a pair ('en>zh'), or None for every question."""
-    chosen = [i for i, case in enumerate(cases) if lang is None or lang in (case.lang, case.pair)]
+    lang is a question language ('en'), a pair ('en>zh'), a collection ('sample'), or None for
+    every question."""
+    chosen = [
+        i
+        for i, case in enumerate(cases)
+        if lang is None or lang in (case.lang, case.pair, case.corpus)
+    ]
     good = [i for i in chosen if cases[i].answerable]
     bad = [i for i in chosen if not cases[i].answerable]
     answered_share = sum(bool(answered[i]) for i in good)
@@ -183,7 +231,17 @@ def report(model: str, cases: list[Case], timing: dict) -> None:
         ("calibrated, 5-fold cross-validated", cv),
         ("calibrated, fitted on all (shipped)", whole),
     ):
-        for lang in ("en>en", "en>zh", "zh>zh", "zh>en", "en", "zh", None):
+        for lang in (
+            "en>en",
+            "en>zh",
+            "zh>zh",
+            "zh>en",
+            "en",
+            "zh",
+            COLLECTION,
+            EMBEDDINGS.name,
+            None,
+        ):
             good, bad = rates(cases, answered, lang)
             print(f"| {name} | {lang or 'both'} | {good} | {bad} |")
     print(
@@ -212,7 +270,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the shipped calibration")
     args = parser.parse_args()
     questions = load_questions(args.questions)
-    print(f"# Answerability on the sample corpus, {len(questions)} questions; {cpu_note()}")
+    print(f"# Answerability on two corpora; {cpu_note()}")
     everything: dict[str, list[Case]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for model in args.models.split(","):

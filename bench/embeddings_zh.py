@@ -2,14 +2,15 @@
 
     python bench/embeddings_zh.py [--model e5-small] [--db DIR] [--misses]
 
-Indexes the five articles (written for the project, never used to fit or tune anything) and
-reports, as the app would answer:
+Indexes the five articles (written for the project) and reports, as the app would answer:
 - retrieval (issue 10): where the passage holding each question's answer ranks, per question
   language and mode, as hit@1 | hit@5 | MRR@10 (core.retrieval.evaluation, the code behind
   `python -m core.evaluate --questions`);
 - answerability (issue 11): the share of those questions answered, and of the set's
   unanswerable ones refused (off-topic and near-topic, Chinese and English), each judged on the
-  default search's top 5 hits (core.retrieval.answerability).
+  default search's top 5 hits (core.retrieval.answerability). The shipped calibration is
+  fitted on these questions too (bench/answerability.py), so these verdicts are not held out:
+  that script's cross-validated figures are.
 --misses lists the questions missed at hit@5 and the wrong verdicts.
 """
 

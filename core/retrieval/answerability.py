@@ -9,7 +9,8 @@ content words occur, as they are or translated by a dictionary, in the top passa
 passage's language, and in the top passages at all, each word weighted by how rare it is in the
 collection (a question whose rarest word occurs nowhere near the top is seldom answered). A
 logistic model, fitted per model on question sets that include unanswerable and cross-lingual
-questions (samples/questions/, bench/answerability.py), turns them into a confidence.
+questions (samples/questions/, bench/data/zh-embeddings; bench/answerability.py), turns them
+into a confidence.
 """
 
 from __future__ import annotations

@@ -391,6 +391,18 @@ def test_a_collection_another_client_re_created_is_read_afresh(
     other.delete_collection(NAME)
     with pytest.raises(StoreError, match="No collection named 'papers'"):
         filled.nearest(NAME, query, 4)
+    # Deleted elsewhere, so it is gone here too, and made anew on the next ingest.
+    other.ensure_collection(NAME, e5.name, e5.dimension)
+    assert filled.nearest(NAME, query, 4) == []  # a kept handle is refreshed
+    other.delete_collection(NAME)
+    assert filled.collection_model(NAME) is None
+    filled.ensure_collection(NAME, e5.name, e5.dimension)
+    _add(filled, english)
+    assert len(other.chunks(NAME)) == len(english.chunks)
+    assert [info.documents for info in filled.collections()] == [1]
+    other.delete_collection(NAME)
+    other.ensure_collection(NAME, e5.name, e5.dimension)
+    assert [info.documents for info in filled.collections()] == [0]  # its manifest is new too
 
 
 def test_a_filter_to_few_documents_is_answered_exactly_from_their_vectors(

@@ -85,6 +85,7 @@ class ChromaCollections:
     Handles are kept once found: looking one up costs 0.4-0.6 ms, and a search used four. A
     handle goes stale only when another process deletes or re-creates its collection; Chroma
     then raises NotFoundError, and the caller forgets the handles and tries again (Store).
+    Whether a collection exists is always asked afresh (fresh=True): a kept handle would say yes.
     """
 
     def __init__(self, client: ClientAPI) -> None:
@@ -114,9 +115,9 @@ class ChromaCollections:
             )
         return sorted(infos, key=lambda info: info.name)
 
-    def chunks(self, name: str) -> Collection | None:
+    def chunks(self, name: str, fresh: bool = False) -> Collection | None:
         """The chunks of a user collection; None if it doesn't exist."""
-        collection = self._get(chroma_name(name))
+        collection = self._get(chroma_name(name), fresh)
         # A readable name can equal another name's hash form: the stored name decides.
         if collection is None or (collection.metadata or {}).get(NAME_KEY) != name:
             return None
@@ -148,7 +149,7 @@ class ChromaCollections:
             "configuration": {"hnsw": dict(HNSW)},
             "embedding_function": None,
         }
-        collection = self._get(base)
+        collection = self._get(base, fresh=True)
         if collection is not None:
             stored = (collection.metadata or {}).get(NAME_KEY)
             if stored != name:
@@ -169,7 +170,7 @@ class ChromaCollections:
         return self.client.create_collection(base, **options)
 
     def has_manifest(self, name: str) -> bool:
-        return self._get(chroma_name(name) + MANIFEST_SUFFIX) is not None
+        return self._get(chroma_name(name) + MANIFEST_SUFFIX, fresh=True) is not None
 
     def delete(self, name: str) -> None:
         base = self.require(name).name
@@ -179,8 +180,8 @@ class ChromaCollections:
             with suppress(NotFoundError):
                 self.client.delete_collection(chroma)
 
-    def _get(self, chroma: str) -> Collection | None:
-        handle = self._handles.get(chroma)
+    def _get(self, chroma: str, fresh: bool = False) -> Collection | None:
+        handle = None if fresh else self._handles.get(chroma)
         if handle is not None:
             return handle
         try:

@@ -99,6 +99,7 @@ class Store:
 
     # -- collections -------------------------------------------------------------------------
 
+    @_again_if_stale
     def collections(self) -> list[CollectionInfo]:
         """User collections only, sorted by name."""
         return self._chroma.listing()
@@ -106,13 +107,13 @@ class Store:
     @_again_if_stale
     def collection_model(self, name: str) -> str | None:
         """The model a collection was built with; None if it doesn't exist."""
-        collection = self._chroma.chunks(name)
+        collection = self._chroma.chunks(name, fresh=True)
         return None if collection is None else chroma.model(collection)
 
     @_again_if_stale
     def ensure_collection(self, name: str, model: str, dimension: int) -> None:
         """Create the collection for model, or check that an existing one was built with it."""
-        collection = self._chroma.chunks(name)
+        collection = self._chroma.chunks(name, fresh=True)
         if collection is None or not self._chroma.has_manifest(name):
             with self.writing():
                 collection = self._chroma.ensure(name, model, dimension)

@@ -88,22 +88,17 @@ def test_standing_reads_a_score_against_its_pair_of_languages():
 
 
 def test_confidence_is_the_logistic_of_the_weighted_features():
-    signals = Signals(
-        top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True, rare_lexical=0.25
-    )
+    signals = Signals(top_score=0.9, standing=2.0, lexical=0.5, rare_lexical=0.25)
     assert signals.features() == [2.0, 0.5, 0.25]
     calibration = Calibration(weights=(1.0, -1.0, 2.0), bias=-1.0)
     assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-1.0)))
-    unweighted = Signals(top_score=0.9, standing=2.0, margin=0.05, lexical=0.5, same_language=True)
-    assert unweighted.features() == [2.0, 0.5, 0.5]  # no rarity-weighted share: lexical
 
 
 def test_judge_uses_the_signals_of_the_hits():
     hits = [_hit("Volcanoes erupt when magma rises.", 0.90), _hit("Rivers.", 0.85, 2)]
     verdict = judge("Why do volcanoes erupt?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.signals == Signals(
-        top_score=0.90, standing=pytest.approx(6.0), margin=pytest.approx(0.05), lexical=1.0,
-        same_language=True, rare_lexical=1.0,
+        top_score=0.90, standing=pytest.approx(6.0), lexical=1.0, rare_lexical=1.0
     )  # fmt: skip
     assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
     assert verdict.answerable
@@ -117,10 +112,10 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
     hits = [_hit("Rivers carry sediment to the sea.", 0.84), _hit("长江全长6300余公里。", 0.83, 2)]
     found = answerability.signals("How long is the Yangtze River?", hits, BASELINE)
     assert found == Signals(
-        top_score=0.83, standing=pytest.approx(4.5), margin=pytest.approx(0.01),
+        top_score=0.83, standing=pytest.approx(4.5),
         # 'Yangtze' is found translated (长江) in the Chinese passage, where the answer is; among
         # the top passages, 'river' is found too, in the English one; 'long' in neither.
-        lexical=pytest.approx(1 / 3), same_language=False, rare_lexical=pytest.approx(2 / 3),
+        lexical=pytest.approx(1 / 3), rare_lexical=pytest.approx(2 / 3),
     )  # fmt: skip
     verdict = judge("How long is the Yangtze River?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.passage_floor == pytest.approx((0.83 + 0.74) / 2)  # the Chinese one is used
@@ -165,7 +160,7 @@ def test_every_shipped_calibration_loads_and_unknown_models_get_the_default():
     )
 
 
-BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0, True).features()
+BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0).features()
 
 
 def test_probe_questions_come_in_both_languages():

@@ -77,14 +77,12 @@ class Baseline:
 class Signals:
     top_score: float  # cosine of the best-standing hit
     standing: float  # the best standing of any hit, each read against its own language pair
-    margin: float  # top cosine minus the cosine of the last of the top five
     # Share of the question's content words found, as they are or translated, in the top
     # passages in the language of the best-standing one (where the answer would be).
     lexical: float
-    same_language: bool  # the best-standing passage is in the question's language
     # The same share over the top passages in any language, each word weighted by its rarity
-    # in the collection; None: not measured (lexical stands in).
-    rare_lexical: float | None = None
+    # in the collection.
+    rare_lexical: float
 
     def features(self) -> list[float]:
         # Measured by bench/answerability.py (cross-validated on the project's questions) and
@@ -94,8 +92,7 @@ class Signals:
         # the other language's passages, helped on the two-language sample corpus but
         # misread one-language collections (SciFact claims answered 0.93 -> 0.68), where the
         # first is a constant and the second always 0.
-        rare = self.lexical if self.rare_lexical is None else self.rare_lexical
-        return [self.standing, self.lexical, rare]
+        return [self.standing, self.lexical, self.rare_lexical]
 
 
 @dataclass(frozen=True)
@@ -133,7 +130,7 @@ class Verdict:
 
 def accept_all() -> Verdict:
     """A verdict that lets every passage through: for measuring what consumes it (benchmarks)."""
-    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 0.0, 1.0, True), passage_floor=-1.0)
+    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 1.0, 1.0), passage_floor=-1.0)
 
 
 def judge(
@@ -147,7 +144,7 @@ def judge(
     """Whether the dense hits answer the question, with a calibrated confidence (rarity: the
     question's words' rarity in the collection, word_rarity())."""
     if not hits:
-        empty = Signals(0.0, 0.0, 0.0, 0.0, True)
+        empty = Signals(0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
     found = signals(question, hits, baseline, rarity)
     confidence = calibration.confidence(found)
@@ -173,15 +170,12 @@ def signals(
     asked_in = language(question)
     best = _best_standing(question, hits, baseline)
     answered_in = language(best.chunk.text)
-    scores = sorted((hit.score for hit in hits), reverse=True)
     texts = [hit.chunk.text for hit in hits]
     where_answered = [text for text in texts if language(text) == answered_in]
     return Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
-        margin=scores[0] - scores[min(4, len(scores) - 1)],
         lexical=lexical_coverage(question, where_answered[:LEXICAL_HITS]),
-        same_language=asked_in == answered_in,
         rare_lexical=lexical_coverage(question, texts[:LEXICAL_HITS], rarity or {}),
     )
 

@@ -32,6 +32,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from core.files import write_atomically
 from core.records import Chunk
 from core.text import stopwords
 
@@ -184,7 +185,7 @@ class LexicalIndex:
                 docs = self.folder / DOCS_FOLDER
                 docs.mkdir(parents=True, exist_ok=True)
                 kept = {"ids": ids, "terms": joined}
-                _write_atomic(docs / f"{doc_sha}.json", json.dumps(kept))
+                write_atomically(docs / f"{doc_sha}.json", json.dumps(kept).encode("utf-8"))
             self._bump()
 
     def remove(self, doc_sha: str) -> None:
@@ -378,7 +379,7 @@ class LexicalIndex:
             self._memory_generation = uuid.uuid4().hex
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / GENERATION_FILE, uuid.uuid4().hex)
+        write_atomically(self.folder / GENERATION_FILE, uuid.uuid4().hex.encode("ascii"))
 
 
 class _Vocabulary(dict):
@@ -507,9 +508,3 @@ def _release_freed_memory() -> None:
 def _read(path: Path) -> tuple[list[str], list[str]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["ids"], data["terms"]
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    temp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)

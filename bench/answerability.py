@@ -114,11 +114,17 @@ def embeddings_questions() -> list[dict]:
     ]
 
 
+def embedding_articles() -> list[Path]:
+    """The five articles about embeddings (not the set's README)."""
+    return sorted(path for path in EMBEDDINGS.glob("*.md") if path.name != "README.md")
+
+
 def index_embeddings(encoder: Encoder, folder: Path) -> Store:
     """A store in folder holding the five articles about embeddings."""
     store = open_store(Settings(data_dir=folder / encoder.name / "zh-embeddings"))
-    articles = sorted(path for path in EMBEDDINGS.glob("*.md") if path.name != "README.md")
-    Ingestor(store=store, encoder=encoder, collection=EMBEDDINGS.name).ingest_paths(articles)
+    Ingestor(store=store, encoder=encoder, collection=EMBEDDINGS.name).ingest_paths(
+        embedding_articles()
+    )
     return store
 
 

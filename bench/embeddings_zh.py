@@ -29,6 +29,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.answerability import EMBEDDINGS, embedding_articles  # noqa: E402
 from bench.answerability_outside import read_jsonl  # noqa: E402
 from bench.crosslingual import summary  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
@@ -46,8 +47,7 @@ from core.retrieval.store import open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 
-DATA = ROOT / "bench" / "data" / "zh-embeddings"
-COLLECTION = "zh-embeddings"
+COLLECTION = EMBEDDINGS.name
 K = 5
 
 
@@ -62,10 +62,9 @@ def main() -> None:
     store = open_store(Settings(data_dir=data_dir))
     encoder = load_encoder(args.model)
     if store.collection_model(COLLECTION) is None:
-        articles = sorted(path for path in DATA.glob("*.md") if path.name != "README.md")
-        Ingestor(store, encoder, COLLECTION).ingest_paths(articles)
-    answerable = read_jsonl(DATA / "questions.jsonl")
-    unanswerable = read_jsonl(DATA / "unanswerable.jsonl")
+        Ingestor(store, encoder, COLLECTION).ingest_paths(embedding_articles())
+    answerable = read_jsonl(EMBEDDINGS / "questions.jsonl")
+    unanswerable = read_jsonl(EMBEDDINGS / "unanswerable.jsonl")
     questions = [Question(r["question"], r["answer"], r["file"]) for r in answerable]
     report = evaluate_questions(store, encoder, COLLECTION, questions, MODES)
 

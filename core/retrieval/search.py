@@ -141,9 +141,9 @@ def search_with_vector(
     check_mode(mode, weight)
     store.check_model(collection, encoder.name)
     depth = max(k, CANDIDATES)
-    # BM25 runs while the query is encoded: ONNX Runtime lets go of the GIL. Both
-    # rankings come as ids with their scripts from the BM25 index, and only the chosen chunks
-    # are read: texts for all 200 candidates cost 30 ms at 100k chunks (bench/lexical.py).
+    # BM25 runs while the query is encoded: ONNX Runtime lets go of the GIL. Both rankings
+    # come as ids and scores, and only the chosen chunks are read: texts for all 200
+    # candidates cost 30 ms at 100k chunks (bench/lexical.py).
     words = lexical_query(query)
     lexical_job = _BACKGROUND.submit(store.lexical_search, collection, words, depth)
     vector = encoder.encode_query(query)

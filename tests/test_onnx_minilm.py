@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.files import default_cache
 from core.retrieval.encoders import MINILM_INT8, Encoder, load_encoder
-from core.retrieval.onnx_files import default_cache
 
 TEXTS = [
     "FastText represents each word as a bag of character n-grams.",

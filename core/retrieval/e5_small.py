@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserError
+from core.files import default_cache
 from core.retrieval.encoders import E5_SMALL, Encoder
-from core.retrieval.onnx_files import cached_model, default_cache, open_session
+from core.retrieval.onnx_files import cached_model, open_session
 from core.vectors import mean_pooled, normalised
 
 BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of two nibbles each

@@ -9,16 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.errors import UserError
-
-
-def default_cache() -> Path:
-    return Path.home() / ".cache" / "embedding-explorer"
-
-
-def fallback_cache() -> Path:
-    """Where cached files go when the home folder cannot be written (a service account, a
-    read-only container): the system's temporary folder."""
-    return Path(tempfile.gettempdir()) / "embedding-explorer"
+from core.files import fallback_cache
 
 
 def cached_model(

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.files import default_cache
 from core.retrieval.encoders import Encoder, minilm_path
-from core.retrieval.onnx_files import cached_model, default_cache, open_session, quantise_int8
+from core.retrieval.onnx_files import cached_model, open_session, quantise_int8
 from core.vectors import mean_pooled, normalised
 
 MAX_TOKENS = 256  # what sentence-transformers gives this model (its max_seq_length)

@@ -18,7 +18,7 @@ from core.records import Chunk, CollectionInfo, Document, Hit, chunk_id
 from core.retrieval import chroma
 from core.retrieval.chroma import ChromaCollections, chroma_name, chroma_settings
 from core.retrieval.codec import decode_chunk, decode_document, encode_chunk, encode_document
-from core.retrieval.lexical import LexicalHit, LexicalIndex, terms
+from core.retrieval.lexical import LexicalHit, LexicalIndex, query_terms, terms
 from core.retrieval.lock import WriteLock
 from core.settings import Settings
 
@@ -321,9 +321,9 @@ class Store:
         known = self._lexical(name).matched(query, [chunk.id for chunk in chunks])
         missing = [chunk for chunk in chunks if chunk.id not in known]
         if missing:  # tokenise the query again only when some chunk needs it
-            query_terms = set(terms(query))
+            wanted = set(query_terms(query))
             for chunk in missing:
-                known[chunk.id] = tuple(sorted(query_terms.intersection(terms(chunk.text))))
+                known[chunk.id] = tuple(sorted(wanted.intersection(terms(chunk.text))))
         return known
 
     @_again_if_stale

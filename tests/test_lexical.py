@@ -106,6 +106,20 @@ def test_scores_are_lucenes_bm25_over_the_chunks_terms(tmp_path: Path):
     assert [hit.score for hit in hits] == pytest.approx([score for score, _ in expected], rel=1e-5)
 
 
+def test_an_index_in_memory_stays_in_step_with_the_store():
+    # What a reader uses while another process holds the data folder's write lock.
+    tea, tea_chunks = _chunks("tea.md", ["龙井茶产于杭州西湖。", "普洱茶产于云南。"])
+    bread, bread_chunks = _chunks("bread.md", ["Sourdough rises because of wild yeast."])
+    chunks_of = {tea.sha256: tea_chunks, bread.sha256: bread_chunks}
+    index = LexicalIndex(None)
+    assert index.sync({tea.sha256: 2}, chunks_of.__getitem__) == (1, 0)
+    assert index.sync({tea.sha256: 2, bread.sha256: 1}, chunks_of.__getitem__) == (1, 0)
+    assert index.documents() == {tea.sha256: 2, bread.sha256: 1}
+    assert [hit.chunk_id for hit in index.search("yeast", 5)] == [bread_chunks[0].id]
+    assert index.sync({bread.sha256: 1}, chunks_of.__getitem__) == (0, 1)
+    assert index.search("普洱茶", 5) == []
+
+
 def test_queries_without_known_terms_find_nothing(tmp_path: Path):
     index = LexicalIndex(None)
     document, chunks = _chunks("a.md", ["Rivers carry sediment to the sea."])

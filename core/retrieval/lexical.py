@@ -213,7 +213,7 @@ class LexicalIndex:
         """sha -> number of chunks, for every document whose terms are kept."""
         with self._lock:
             if self.folder is None:
-                return {sha: len(ids) for sha, (ids, _, _) in self._memory.items()}
+                return {sha: len(kept[0]) for sha, kept in self._memory.items()}
             docs = self.folder / DOCS_FOLDER
             if not docs.is_dir():
                 return {}

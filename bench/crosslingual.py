@@ -7,8 +7,8 @@ asks the cross-lingual questions (samples/questions/crosslingual.jsonl: English 
 Chinese passages answer, 'en-zh', and the reverse) and the sample question set
 (samples/questions.jsonl, mostly same-language) with core.retrieval.evaluation, the code behind
 `python -m core.evaluate --questions`. Prints hit@1, hit@5 and MRR@10 per pair for dense, BM25 and
-hybrid, and the same-run baseline: hybrid by weighted reciprocal-rank fusion (the fusion before
-score fusion, without its rules about scripts).
+hybrid, and the same-run baseline: hybrid with the dense cosines scaled as they are, not each
+measured from the median of its language's candidates (search.fuse before it took languages).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import cpu_note  # noqa: E402
 from core.retrieval.encoders import load_encoder  # noqa: E402
 from core.retrieval.evaluation import Question, evaluate_questions  # noqa: E402
-from core.retrieval.search import CANDIDATES, MODES, lexical_query  # noqa: E402
+from core.retrieval.search import CANDIDATES, HYBRID, MODES, lexical_query, ranking  # noqa: E402
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
@@ -41,7 +41,7 @@ SETS = [ROOT / "samples" / "questions" / "crosslingual.jsonl", ROOT / "samples" 
 CORPUS = [ROOT / "samples" / "en", ROOT / "samples" / "zh"]
 COLLECTION = "sample"
 PAIRS = {"en": "en>en", "zh": "zh>zh", "en-zh": "en>zh", "zh-en": "zh>en"}
-RECIPROCAL = "hybrid, reciprocal ranks (before)"
+ONE_SCALE = "hybrid, one scale for both languages (before)"
 
 
 def load_questions() -> list[tuple[str, Question]]:
@@ -56,23 +56,20 @@ def load_questions() -> list[tuple[str, Question]]:
     return list(seen.values())
 
 
-def reciprocal_ranks(store: Store, encoder, questions: list[Question]) -> list[int | None]:
-    """Each question's rank in hybrid by weighted reciprocal-rank fusion (k = 60, weight 0.5),
-    the fusion before score fusion, here without its rules about scripts."""
+def one_scale_ranks(store: Store, encoder, questions: list[Question]) -> list[int | None]:
+    """Each question's rank in hybrid when fuse is not told the passages' languages."""
     ranks = []
     for question in questions:
         vector = encoder.encode_query(question.question)
-        dense = [hit.chunk for hit in store.search(COLLECTION, vector, CANDIDATES)]
+        dense = store.search(COLLECTION, vector, CANDIDATES)
         words = lexical_query(question.question)
-        lexical = [hit.chunk_id for hit in store.lexical_search(COLLECTION, words, CANDIDATES)]
-        chunks = {chunk.id: chunk for chunk in dense}
-        missing = [key for key in lexical if key not in chunks]
+        lexical = [
+            (h.chunk_id, h.score) for h in store.lexical_search(COLLECTION, words, CANDIDATES)
+        ]
+        chunks = {hit.chunk.id: hit.chunk for hit in dense}
+        missing = [key for key, _ in lexical if key not in chunks]
         chunks.update({c.id: c for c in store.chunks_by_id(COLLECTION, missing)})
-        fused: dict[str, float] = {}
-        for ids in ([chunk.id for chunk in dense], lexical):
-            for rank, key in enumerate(ids, start=1):
-                fused[key] = fused.get(key, 0.0) + 0.5 / (60 + rank)
-        order = sorted(fused, key=lambda key: -fused[key])
+        order = ranking(HYBRID, [(hit.chunk.id, hit.score) for hit in dense], lexical)
         ranks.append(
             next((r for r, key in enumerate(order, 1) if question.accepts(chunks[key])), None)
         )
@@ -101,7 +98,7 @@ def main() -> None:
             )
             report = evaluate_questions(store, encoder, COLLECTION, list(questions), MODES)
             by_mode = {mode: [o.ranks[mode] for o in report.outcomes] for mode in MODES}
-            by_mode[RECIPROCAL] = reciprocal_ranks(store, encoder, list(questions))
+            by_mode[ONE_SCALE] = one_scale_ranks(store, encoder, list(questions))
             store.close()
             print(f"\n## {model}\n\n| pair | questions | mode | hit@1 | hit@5 | MRR@10 |")
             print("|---|---|---|---|---|---|")

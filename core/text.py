@@ -35,6 +35,15 @@ def is_cjk(char: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
+def language(text: str) -> str:
+    """'zh' for text that is mostly CJK, else 'en' (the two languages the app is tuned for)."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return "en"
+    cjk = sum(is_cjk(char) for char in letters)
+    return "zh" if cjk / len(letters) >= 0.3 else "en"
+
+
 def clean_text(text: str) -> str:
     """Normalise text before it is stored or searched.
 

@@ -206,6 +206,47 @@ def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
     )
 
 
+def test_the_index_keeps_each_chunks_language(tmp_path: Path):
+    texts = [
+        "龙井茶产于杭州西湖。",
+        "Word2Vec 词向量 river",
+        "GloVe 把共现矩阵分解成词向量。",
+        "Salt.",
+    ]
+    document, chunks = _chunks("mixed.md", texts)
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(document.sha256, chunks)
+    expected = dict(zip([chunk.id for chunk in chunks], ["zh", "en", "zh", "en"], strict=True))
+    assert index.languages([*expected, "unknown:000000"]) == expected
+    assert LexicalIndex(tmp_path / "lex").languages(expected) == expected  # saved with the matrix
+
+
+def test_an_index_saved_before_languages_were_kept_tells_them_from_the_terms(
+    store: Store, minilm: Encoder, tmp_path: Path
+):
+    store.ensure_collection("c", minilm.name, minilm.dimension)
+    document, chunks = _chunks(
+        "a.md", ["龙井茶产于杭州西湖。", "Sourdough rises because of yeast."]
+    )
+    _add(store, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
+    ids = [chunk.id for chunk in chunks]
+    assert store.languages("c", ids) == {ids[0]: "zh", ids[1]: "en"}
+    store.close()
+    # Term files and a matrix saved before languages were kept.
+    (term_file,) = (tmp_path / LEXICAL_FOLDER).rglob(f"{document.sha256}.json")
+    kept = json.loads(term_file.read_text(encoding="utf-8"))
+    del kept["languages"]
+    term_file.write_text(json.dumps(kept), encoding="utf-8")
+    for built in (tmp_path / LEXICAL_FOLDER).rglob("ee_chinese.npy"):
+        built.unlink()
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    assert reopened.lexical_search("c", "yeast", 5)[0].chunk_id == ids[1]
+    assert reopened.languages("c", ids) == {ids[0]: "zh", ids[1]: "en"}
+    assert list((tmp_path / LEXICAL_FOLDER).rglob("ee_chinese.npy"))  # the matrix was rebuilt
+    reopened.close()
+
+
 def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting(
     store: Store, minilm: Encoder, tmp_path: Path
 ):

@@ -74,6 +74,29 @@ def test_score_fusion_of_one_candidate_empty_rankings_and_zero_scores():
     assert fuse([], [], 0.5) == []
 
 
+def test_dense_scores_are_measured_from_the_median_of_their_language():
+    # A question scores passages in its own language higher whatever they say: its answer in
+    # the other language ("zh1") stands out only among the passages in that language.
+    dense = [("en1", 0.84), ("en2", 0.82), ("en3", 0.80), ("zh1", 0.79), ("zh2", 0.75)]
+    dense += [("zh3", 0.74)]
+    languages = {"en1": "en", "en2": "en", "en3": "en", "zh1": "zh", "zh2": "zh", "zh3": "zh"}
+    # From the medians (en 0.82, zh 0.75): en 0.02, 0, -0.02; zh 0.04, 0, -0.01.
+    fused = dict(fuse(dense, [], 1.0, languages))
+    expected = {"zh1": 1.0, "en1": 4 / 6, "en2": 2 / 6, "zh2": 2 / 6, "zh3": 1 / 6, "en3": 0.0}
+    assert fused == pytest.approx(expected)
+    assert ranking("hybrid", dense, [], 1.0, languages) == [
+        "zh1",
+        "en1",
+        "en2",
+        "zh2",
+        "zh3",
+        "en3",
+    ]
+    # One language (or none known): the scores are scaled as they are.
+    assert ranking("hybrid", dense, [], 1.0) == [key for key, _ in dense]
+    assert fuse(dense, [], 1.0, dict.fromkeys(languages, "en")) == fuse(dense, [], 1.0)
+
+
 def test_a_passage_dense_search_puts_first_by_far_beats_one_both_rank_fairly():
     # Reciprocal ranks (k = 60) put "fair" (dense 2nd, BM25 3rd) above "answer" (dense 1st,
     # BM25 5th); the scores say that dense search prefers "answer" by far.

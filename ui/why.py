@@ -22,7 +22,9 @@ MODE_HELP = (
     "Dense ranks passages by the meaning of their embeddings; BM25 by the words they share with "
     "the question (exact names and numbers); Hybrid adds both scores, each scaled to 0-1 over "
     f"the {CANDIDATES} best of its ranking: weight x dense + (1 - weight) x BM25, where the best "
-    "passage of each ranking counts 1 and dense search's last candidate 0."
+    "passage of each ranking counts 1 and dense search's last candidate 0. Each cosine is first "
+    "measured from the median of the candidates in its passage's language (English or Chinese): "
+    "a question scores passages in its own language higher, whatever they say."
 )
 
 

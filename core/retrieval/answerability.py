@@ -33,7 +33,7 @@ from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
 from core.retrieval.store import Store
-from core.text import content_words, is_cjk
+from core.text import content_words, language
 
 _DATA = Path(__file__).parent / "data"
 CALIBRATION_FILE = _DATA / "answerability.json"
@@ -187,15 +187,6 @@ def _best_standing(question: str, hits: Sequence[Hit], baseline: Baseline) -> Hi
     return max(
         hits, key=lambda hit: baseline.standing(hit.score, asked_in, language(hit.chunk.text))
     )
-
-
-def language(text: str) -> str:
-    """'zh' for text that is mostly CJK, else 'en' (the two languages the app is tuned for)."""
-    letters = [char for char in text if char.isalpha()]
-    if not letters:
-        return "en"
-    cjk = sum(is_cjk(char) for char in letters)
-    return "zh" if cjk / len(letters) >= 0.3 else "en"
 
 
 def lexical_coverage(

@@ -34,6 +34,7 @@ from core.retrieval.search import (
     ranking,
 )
 from core.retrieval.store import Store
+from core.text import language
 
 Chunker = Callable[[str, str], list[Chunk]]  # (document id, text) -> chunks
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -281,9 +282,11 @@ def evaluate_beir(
     start = time.perf_counter()
     for i, (query_id, text) in enumerate(zip(query_ids, texts, strict=True)):
         dense: list[tuple[str, float]] = []
+        languages: dict[str, str] = {}
         if vectors is not None and index.store is not None:
             hits = index.store.search(index.collection, vectors[i], k_chunks)
             dense = [(hit.chunk.id, hit.score) for hit in hits]
+            languages = {hit.chunk.id: language(hit.chunk.text) for hit in hits}
         words = lexical_query(text)
         if index.lexical is not None:
             lexical_hits = index.lexical.search(words, k_chunks)
@@ -291,7 +294,7 @@ def evaluate_beir(
             lexical_hits = index.store.lexical_search(index.collection, words, k_chunks)
         lexical = [(hit.chunk_id, hit.score) for hit in lexical_hits]
         for mode in modes:
-            chunk_ranking = ranking(mode, dense, lexical, weight)
+            chunk_ranking = ranking(mode, dense, lexical, weight, languages)
             rankings[mode][query_id] = documents_of(chunk_ranking, index.doc_of)
         progress("search", i + 1, len(query_ids))
     search_s = time.perf_counter() - start
@@ -453,11 +456,12 @@ def evaluate_questions(
         missing = [key for key, _ in lexical if key not in chunks]
         chunks.update({chunk.id: chunk for chunk in store.chunks_by_id(collection, missing)})
         dense = [(hit.chunk.id, hit.score) for hit in dense_hits]
+        languages = {hit.chunk.id: language(hit.chunk.text) for hit in dense_hits}
         key = str(number)
         ranks: dict[str, int | None] = {}
         best: dict[str, Chunk | None] = {}
         for mode in modes:
-            order = ranking(mode, dense, lexical, weight)
+            order = ranking(mode, dense, lexical, weight, languages)
             order = [c for c in order if c in chunks]
             # Each question has one relevant "document": the first passage that answers it.
             rank = next(

@@ -8,8 +8,10 @@ Design (bm25s cannot update an index in place): the terms of each document's chu
 tokenised once, when the document is added, and kept in a file of their own; the BM25 matrix is
 rebuilt from those term files (no re-tokenising) the first time the collection is searched after
 a change, and saved with the generation it was built from so a restart just loads it. A delete
-removes one term file. bench/lexical_build.py measures the rebuild (22 s and 0.65 GB at 1M
-chunks), bench/lexical.py the upkeep and queries at 100k chunks.
+removes one term file. Each chunk's language (core.text.language) is kept beside its terms, for
+hybrid search to compare a question's passages within each language (search.fuse).
+bench/lexical_build.py measures the rebuild (22 s and 0.65 GB at 1M chunks), bench/lexical.py
+the upkeep and queries at 100k chunks.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import numpy as np
 
 from core.files import write_atomically
 from core.records import Chunk
-from core.text import stopwords
+from core.text import language, stopwords
 
 GENERATION_FILE = "generation"
 DOCS_FOLDER = "docs"
@@ -45,6 +47,8 @@ _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
@@ -123,12 +127,14 @@ class LexicalHit:
 
 
 class _Built:
-    """A bm25s index over chunk ids, and the generation of the term files it was built from."""
+    """A bm25s index over chunk ids, the generation of the term files it was built from, and
+    which chunks are Chinese."""
 
-    def __init__(self, generation: str, ids: list[str], model) -> None:
+    def __init__(self, generation: str, ids: list[str], model, chinese: np.ndarray) -> None:
         self.generation = generation
         self.ids = ids
         self.model = model
+        self.chinese = chinese
         self._positions: dict[str, int] | None = None
 
     def rows(self, ids: Iterable[str]) -> dict[str, int]:
@@ -137,6 +143,10 @@ class _Built:
             self._positions = {key: i for i, key in enumerate(self.ids)}
         found = ((key, self._positions.get(key)) for key in ids)
         return {key: i for key, i in found if i is not None}
+
+    def languages(self, ids: Iterable[str]) -> dict[str, str]:
+        """The language (core.text.language) of each of ids that the index holds."""
+        return {key: "zh" if self.chinese[i] else "en" for key, i in self.rows(ids).items()}
 
     def matched(self, query_terms: Iterable[str], ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """For each of ids the index holds: which of query_terms its chunk has, sorted."""
@@ -166,8 +176,8 @@ class LexicalIndex:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        # sha -> (ids, joined terms): what a term file holds
-        self._memory: dict[str, tuple[list[str], list[str]]] = {}
+        # sha -> (ids, joined terms, languages): what a term file holds
+        self._memory: dict[str, tuple[list[str], list[str], list[str]]] = {}
         self._memory_generation = uuid.uuid4().hex
         self._built: _Built | None = None
         self._lock = threading.RLock()
@@ -175,16 +185,18 @@ class LexicalIndex:
     # -- keeping in step with the store (called under the store's write lock) ----------------
 
     def add(self, doc_sha: str, chunks: Sequence[Chunk]) -> None:
-        """Tokenise a document's chunks and keep their terms (replacing an earlier copy)."""
+        """Tokenise a document's chunks and keep their terms and languages (replacing an
+        earlier copy)."""
         ids = [chunk.id for chunk in chunks]
         joined = [" ".join(terms(chunk.text)) for chunk in chunks]
+        languages = [language(chunk.text) for chunk in chunks]
         with self._lock:
             if self.folder is None:
-                self._memory[doc_sha] = (ids, joined)
+                self._memory[doc_sha] = (ids, joined, languages)
             else:
                 docs = self.folder / DOCS_FOLDER
                 docs.mkdir(parents=True, exist_ok=True)
-                kept = {"ids": ids, "terms": joined}
+                kept = {"ids": ids, "terms": joined, "languages": languages}
                 write_atomically(docs / f"{doc_sha}.json", json.dumps(kept).encode("utf-8"))
             self._bump()
 
@@ -264,6 +276,12 @@ class LexicalIndex:
             for rank, i in enumerate(top.tolist(), start=1)
         ]
 
+    def languages(self, ids: Iterable[str]) -> dict[str, str]:
+        """The language (core.text.language) of each of ids whose chunk the index holds."""
+        with self._lock:
+            built = self._current()
+        return {} if built is None else built.languages(ids)
+
     def matched(self, query: str, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """The query's terms (sorted) in each chunk of ids that the index holds: what
         terms(chunk text) would say, without tokenising the text again."""
@@ -316,7 +334,7 @@ class LexicalIndex:
             counted = _count_terms(self._term_files(), spill)
             # No words at all (a collection of pictures without captions): no model to build.
             model = _bm25(counted, spill) if counted.vocabulary else None
-        built = _Built(generation, counted.ids, model)
+        built = _Built(generation, counted.ids, model, np.array(counted.chinese, dtype=bool))
         del counted
         if self.folder is not None and model is not None:
             # Kept as built: loading the saved copy back no longer shrinks it (0.65 GB at 1M
@@ -331,7 +349,7 @@ class LexicalIndex:
             return self.folder
         return None
 
-    def _term_files(self) -> Iterator[tuple[list[str], list[str]]]:
+    def _term_files(self) -> Iterator[tuple[list[str], list[str], list[str] | None]]:
         if self.folder is None:
             for sha in sorted(self._memory):
                 yield self._memory[sha]
@@ -346,6 +364,7 @@ class LexicalIndex:
         built.model.save(str(temp))
         with (temp / "ee_ids.json").open("w", encoding="utf-8") as file:
             json.dump(built.ids, file)  # in pieces: no 75 MB string at 1M chunks
+        np.save(temp / "ee_chinese.npy", built.chinese)
         (temp / "ee_generation").write_text(built.generation, encoding="utf-8")
         final = self.folder / BUILT_FOLDER
         shutil.rmtree(final, ignore_errors=True)
@@ -362,9 +381,10 @@ class LexicalIndex:
 
             ids = json.loads((final / "ee_ids.json").read_text(encoding="utf-8"))
             model = bm25s.BM25.load(str(final), mmap=False)
+            chinese = np.load(final / "ee_chinese.npy")  # missing when saved before languages
         except (OSError, ValueError):
             return None
-        return _Built(generation, ids, model)
+        return _Built(generation, ids, model, chinese)
 
     def _generation(self) -> str:
         if self.folder is None:
@@ -395,6 +415,7 @@ class _Counted:
     """What the first pass over the term files learns; the pairs are in the spill file."""
 
     ids: list[str] = field(default_factory=list)
+    chinese: list[bool] = field(default_factory=list)
     vocabulary: _Vocabulary = field(default_factory=_Vocabulary)
     lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # terms per chunk
     distinct: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # pairs per chunk
@@ -402,15 +423,20 @@ class _Counted:
     pairs: list[tuple[int, int]] = field(default_factory=list)  # per file: (chunks, pairs)
 
 
-def _count_terms(files: Iterable[tuple[list[str], list[str]]], spill: BinaryIO) -> _Counted:
+def _count_terms(
+    files: Iterable[tuple[list[str], list[str], list[str] | None]], spill: BinaryIO
+) -> _Counted:
     """First pass: vocabulary, lengths and frequencies; each file's (term id, count) pairs,
     row by row and by term id within a row, are appended to spill (int32 ids, then counts)."""
     counted = _Counted()
     lookup = counted.vocabulary.__getitem__
     lengths: list[np.ndarray] = []
     distinct: list[np.ndarray] = []
-    for doc_ids, joined in files:
+    for doc_ids, joined, languages in files:
         counted.ids.extend(doc_ids)
+        if languages is None:  # a term file from before languages were kept
+            languages = [_language_of_terms(line) for line in joined]
+        counted.chinese.extend(kind == "zh" for kind in languages)
         occurrences: list[int] = []
         sizes = np.empty(len(joined), dtype=np.int64)
         for i, line in enumerate(joined):
@@ -505,6 +531,13 @@ def _release_freed_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _read(path: Path) -> tuple[list[str], list[str]]:
+def _language_of_terms(joined: str) -> str:
+    """core.text.language of a chunk, told from its terms (stop-words dropped, English
+    stemmed) instead of its text: close enough for a term file that lacks them."""
+    letters = len(_LETTER.findall(joined))
+    return "zh" if letters and len(_HAN_CHAR.findall(joined)) / letters >= 0.3 else "en"
+
+
+def _read(path: Path) -> tuple[list[str], list[str], list[str] | None]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data["ids"], data["terms"]
+    return data["ids"], data["terms"], data.get("languages")

@@ -326,6 +326,11 @@ class Store:
                 known[chunk.id] = tuple(sorted(wanted.intersection(terms(chunk.text))))
         return known
 
+    def languages(self, name: str, ids: Sequence[str]) -> dict[str, str]:
+        """The language (core.text.language) of each chunk with these ids that the collection's
+        BM25 index holds."""
+        return self._lexical(name).languages(ids)
+
     @_again_if_stale
     def chunks_by_id(self, name: str, ids: Sequence[str]) -> list[Chunk]:
         """The chunks with these ids, in order (unknown ids left out)."""

@@ -206,6 +206,25 @@ def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
     )
 
 
+def test_a_reader_searches_while_another_store_keeps_writing(
+    store: Store, minilm: Encoder, tmp_path: Path
+):
+    # The app searching while the ingest worker holds the write lock and adds one file after
+    # another: the reader cannot write the BM25 folder, so it keeps the index in memory.
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    writer = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    writer.ensure_collection("c", minilm.name, minilm.dimension)
+    for name, text, word in (
+        ("river.md", "Rivers carry sediment to the sea.", "sediment"),
+        ("press.md", "Gutenberg built a printing press.", "gutenberg"),
+        ("bread.md", "Sourdough rises because of wild yeast.", "yeast"),
+    ):
+        document, chunks = _chunks(name, [text])
+        _add(writer, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
+        assert [hit.chunk_id for hit in store.lexical_search("c", word, 5)] == [chunks[0].id]
+    writer.close()
+
+
 def test_the_index_keeps_each_chunks_language(tmp_path: Path):
     texts = [
         "龙井茶产于杭州西湖。",

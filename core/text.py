@@ -122,6 +122,7 @@ def split_sentences(text: str) -> list[str]:
 
 _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 @lru_cache(maxsize=1)
@@ -176,9 +177,10 @@ def count_noun(n: int, noun: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """The words that carry a question's meaning, once each: no stop-words, no Latin words
-    under three letters."""
+    under three letters, possessives dropped ("China's" is "china", which a dictionary knows)."""
     stop = stopwords()
-    kept = (w for w in words(text) if w not in stop and not (w.isascii() and len(w) < 3))
+    found = (_POSSESSIVE.sub("", w) for w in words(text))
+    kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
     return list(dict.fromkeys(kept))
 
 

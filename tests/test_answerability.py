@@ -46,6 +46,16 @@ def test_language_of_a_question():
 def test_content_words_drop_function_words_in_both_languages():
     assert content_words("Why do the volcanoes erupt?") == ["volcanoes", "erupt"]
     assert content_words("火山为什么会喷发？") == ["火山", "喷发"]
+    # Possessives are dropped, so "China's" is found as 中国 and "Mikolov's" as "Mikolov".
+    assert content_words("Is China's lake in Mikolov’s set? It's not.") == [
+        "china",
+        "lake",
+        "mikolov",
+        "set",
+    ]
+    assert lexical_coverage("What is China's largest lake?", ["中国最大的湖泊"]) == pytest.approx(
+        2 / 3
+    )
 
 
 def test_lexical_coverage_is_the_share_of_content_words_found():

@@ -68,8 +68,9 @@ from bench.answerability import (  # noqa: E402
 from bench.machine import cpu_note  # noqa: E402
 from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
-from core.retrieval.answerability import Baseline, BaselineCache, language  # noqa: E402
+from core.retrieval.answerability import Baseline, BaselineCache  # noqa: E402
 from core.retrieval.search import search_with_vector  # noqa: E402
+from core.text import language  # noqa: E402
 
 K = 5
 NO_STANDING = -3.0  # the "use own" feature when no top hit is in the question's language

@@ -32,7 +32,6 @@ from bench.machine import cpu_note  # noqa: E402
 from core.retrieval.answerability import (  # noqa: E402
     BaselineCache,
     judge,
-    language,
     load_calibration,
     word_rarity,
 )
@@ -40,6 +39,7 @@ from core.retrieval.encoders import load_encoder  # noqa: E402
 from core.retrieval.search import search  # noqa: E402
 from core.retrieval.store import open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from core.text import language  # noqa: E402
 from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
 
 SETS = [

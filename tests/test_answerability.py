@@ -16,7 +16,6 @@ from core.retrieval.answerability import (
     Signals,
     content_words,
     judge,
-    language,
     lexical_coverage,
     load_calibration,
     probe_questions,
@@ -24,6 +23,7 @@ from core.retrieval.answerability import (
 )
 from core.retrieval.store import open_store
 from core.settings import Settings
+from core.text import language
 from ingest.pipeline import Ingestor
 
 BASELINE = Baseline(

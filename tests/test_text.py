@@ -2,6 +2,8 @@
 
 from core.text import (
     clean_text,
+    is_cjk,
+    language,
     safe_display_name,
     sentence_spans,
     split_sentences,
@@ -70,3 +72,14 @@ def test_safe_display_name_never_keeps_a_path():
     long = safe_display_name("a" * 300 + ".pdf")
     assert len(long) == 120 and long.endswith("….pdf")
     assert safe_display_name("论文 第一章.pdf") == "论文 第一章.pdf"
+
+
+def test_language_counts_the_letters_is_cjk_accepts():
+    texts = ["长江全长6300余公里。", "Word2Vec 词向量 river", "GloVe 把共现矩阵分解成词向量。"]
+    texts += ["Salt."]
+    texts += ["", "123 — …", "ＡＢＣ abc", "々々 ab", "한국어 text", "カタカナ ab", "𠀀𠀁 abcd"]
+    for text in texts:
+        letters = [char for char in text if char.isalpha()]
+        share = sum(map(is_cjk, letters)) / len(letters) if letters else 0.0
+        assert language(text) == ("zh" if share >= 0.3 else "en"), text
+    assert [language(text) for text in texts[:4]] == ["zh", "en", "zh", "en"]

@@ -47,8 +47,6 @@ _HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
@@ -434,8 +432,8 @@ def _count_terms(
     distinct: list[np.ndarray] = []
     for doc_ids, joined, languages in files:
         counted.ids.extend(doc_ids)
-        if languages is None:  # a term file from before languages were kept
-            languages = [_language_of_terms(line) for line in joined]
+        if languages is None:  # a term file from before languages were kept: tell them from
+            languages = [language(line) for line in joined]  # the terms, close enough
         counted.chinese.extend(kind == "zh" for kind in languages)
         occurrences: list[int] = []
         sizes = np.empty(len(joined), dtype=np.int64)
@@ -529,13 +527,6 @@ def _release_freed_memory() -> None:
     after a build at 1M chunks, bench/scale.py --hybrid)."""
     with contextlib.suppress(OSError, AttributeError):  # not Linux with glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _language_of_terms(joined: str) -> str:
-    """core.text.language of a chunk, told from its terms (stop-words dropped, English
-    stemmed) instead of its text: close enough for a term file that lacks them."""
-    letters = len(_LETTER.findall(joined))
-    return "zh" if letters and len(_HAN_CHAR.findall(joined)) / letters >= 0.3 else "en"
 
 
 def _read(path: Path) -> tuple[list[str], list[str], list[str] | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import socket
 import subprocess
 import sys
@@ -645,6 +646,49 @@ def test_a_writer_keeps_the_folder_until_it_closes(tmp_path: Path, e5: Encoder, 
         "other",
         NAME,
     ]
+
+
+ADD_ONE = """
+import pickle
+import sys
+from pathlib import Path
+from core.settings import Settings
+from core.retrieval.store import open_store
+document, chunks, vectors = pickle.loads(Path(sys.argv[2]).read_bytes())
+store = open_store(Settings(data_dir=Path(sys.argv[1])))
+store.add_document(sys.argv[3], document, chunks, vectors)
+store.close()
+"""
+
+
+def test_a_reader_finds_and_reads_what_another_process_adds_later(
+    tmp_path: Path, e5: Encoder, english: Doc, chinese: Doc
+):
+    # The app keeps its store open while `python -m ingest` adds files to the same folder:
+    # Chroma's embedded client keeps the vector index it loaded, and without renewing it the
+    # new chunks were listed (and found by BM25) but missing from dense search, and reading
+    # their vectors failed ("Error finding id").
+    store = open_store(Settings(data_dir=tmp_path))
+    store.ensure_collection(NAME, e5.name, e5.dimension)
+    _add(store, english)
+    question = e5.encode_query("大熊猫吃什么？")
+    # Its vector index is loaded, and the folder is left to the other process.
+    assert {key for key, _ in store.nearest(NAME, question, 3)} == {c.id for c in english.chunks}
+    store.close()
+    payload = tmp_path / "chinese.pickle"
+    payload.write_bytes(pickle.dumps((chinese.document, chinese.chunks, chinese.vectors)))
+    command = [sys.executable, "-c", ADD_ONE, str(tmp_path), str(payload), NAME]
+    subprocess.run(command, check=True, cwd=Path(__file__).resolve().parents[1])
+
+    assert store.nearest(NAME, question, 1)[0][0] == chinese.chunks[1].id
+    assert store.search(NAME, question, 1)[0].chunk == chinese.chunks[1]
+    ids = [chunk.id for chunk in chinese.chunks]
+    vectors = store.vectors_by_id(NAME, ids)
+    assert np.allclose(np.stack([vectors[key] for key in ids]), chinese.vectors, atol=1e-6)
+    chunks, _ = store.embeddings(NAME)
+    assert chunks == sorted(english.chunks + chinese.chunks, key=lambda c: (c.doc_sha, c.index))
+    _add(store, english)  # and it still writes
+    assert store.documents(NAME) == [english.document, chinese.document]
 
 
 class _QueueProbe:

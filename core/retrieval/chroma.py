@@ -12,6 +12,7 @@ from typing import Any
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.errors import NotFoundError
 
 from core.errors import StoreError
@@ -61,6 +62,18 @@ def connect(settings: Settings) -> ClientAPI:
             ) from error
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings())
+
+
+def reconnect(settings: Settings) -> ClientAPI:
+    """A new client of the local data folder with its own view of it.
+
+    Chroma shares one system per folder within a process, and that system keeps the vector
+    index it loaded: chunks another process adds later are listed but neither found nor
+    readable. Forgetting the shared system makes connect() load the folder again; clients
+    still holding the old one keep it until they are dropped (searches in flight finish).
+    """
+    SharedSystemClient._identifier_to_system.pop(str(settings.chroma_dir), None)
+    return connect(settings)
 
 
 def chroma_name(name: str) -> str:

@@ -387,10 +387,7 @@ class LexicalIndex:
     def _generation(self) -> str:
         if self.folder is None:
             return self._memory_generation
-        try:
-            return (self.folder / GENERATION_FILE).read_text(encoding="utf-8")
-        except OSError:
-            return ""
+        return saved_generation(self.folder)
 
     def _bump(self) -> None:
         if self.folder is None:
@@ -532,3 +529,12 @@ def _release_freed_memory() -> None:
 def _read(path: Path) -> tuple[list[str], list[str], list[str] | None]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["ids"], data["terms"], data.get("languages")
+
+
+def saved_generation(folder: Path) -> str:
+    """The generation of the index saved in folder: it changes with every write by any process
+    ("" before the first)."""
+    try:
+        return (folder / GENERATION_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return ""

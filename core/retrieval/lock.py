@@ -41,6 +41,21 @@ class WriteLock:
                     ) from None
             yield
 
+    @contextmanager
+    def quiet(self) -> Iterator[bool]:
+        """Yield whether no thread of this process is writing; writers wait for the block."""
+        if not self._threads.acquire(blocking=False):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self._threads.release()
+
+    def owned(self) -> bool:
+        """Whether this process holds the folder (no other process can write to it)."""
+        return self._file is not None and self._file.is_locked
+
     def release(self) -> None:
         """Let other processes write again."""
         if self._file is not None and self._file.is_locked:

@@ -11,14 +11,14 @@ from typing import Concatenate, ParamSpec, TypeVar
 import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
-from chromadb.errors import NotFoundError
+from chromadb.errors import InternalError, NotFoundError
 
 from core.errors import StoreError
 from core.records import Chunk, CollectionInfo, Document, Hit, chunk_id
 from core.retrieval import chroma
 from core.retrieval.chroma import ChromaCollections, chroma_name, chroma_settings
 from core.retrieval.codec import decode_chunk, decode_document, encode_chunk, encode_document
-from core.retrieval.lexical import LexicalHit, LexicalIndex, query_terms, terms
+from core.retrieval.lexical import LexicalHit, LexicalIndex, query_terms, saved_generation, terms
 from core.retrieval.lock import WriteLock
 from core.settings import Settings
 
@@ -42,7 +42,8 @@ def _again_if_stale(
     method: Callable[Concatenate[Store, P], R],
 ) -> Callable[Concatenate[Store, P], R]:
     """Run a Store method once more with fresh collection handles when Chroma says a kept one
-    is gone (another process deleted or re-created the collection; see ChromaCollections)."""
+    is gone (another process deleted or re-created the collection; see ChromaCollections), or
+    with Chroma opened afresh when it cannot find a chunk it lists (see Store._renew)."""
 
     @functools.wraps(method)
     def run(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,7 +51,9 @@ def _again_if_stale(
             return method(store, *args, **kwargs)
         except NotFoundError:
             store._chroma.forget()
-            return method(store, *args, **kwargs)
+        except InternalError:
+            store._renew()
+        return method(store, *args, **kwargs)
 
     return run
 
@@ -62,7 +65,12 @@ def open_store(settings: Settings) -> Store:
     lexical_dir = settings.data_dir / LEXICAL_FOLDER
     if settings.chroma_host:
         return Store(client, lexical_dir=lexical_dir)
-    return Store(client, lock_path=settings.data_dir / LOCK_FILE, lexical_dir=lexical_dir)
+    return Store(
+        client,
+        lock_path=settings.data_dir / LOCK_FILE,
+        lexical_dir=lexical_dir,
+        reconnect=lambda: chroma.reconnect(settings),
+    )
 
 
 class Store:
@@ -73,10 +81,18 @@ class Store:
     """
 
     def __init__(
-        self, client: ClientAPI, lock_path: Path | None = None, lexical_dir: Path | None = None
+        self,
+        client: ClientAPI,
+        lock_path: Path | None = None,
+        lexical_dir: Path | None = None,
+        reconnect: Callable[[], ClientAPI] | None = None,
     ) -> None:
         self._client = client
         self._chroma = ChromaCollections(client)
+        self._reconnect = reconnect
+        # Each collection's BM25 generation when this store last opened Chroma: another
+        # process has written since when it differs (see _renew).
+        self._generations: dict[str, str] = {}
         self._lock = WriteLock(lock_path)
         self._lexical_dir = lexical_dir
         self._lexicals: dict[str, LexicalIndex] = {}
@@ -96,6 +112,32 @@ class Store:
     def close(self) -> None:
         """Let other processes write to the data folder again."""
         self._lock.release()
+
+    def _renew(self, name: str | None = None) -> None:
+        """Open Chroma afresh if another process may have written (the collection name: if it
+        has; every write bumps its BM25 generation, a file read of microseconds).
+
+        An embedded client keeps the vector index it loaded: chunks another process added
+        since are listed, but neither found nor readable. Never while this process holds the
+        folder: then no other process writes, and its own writes are in flight.
+        """
+        if self._reconnect is None or self._lexical_dir is None:  # a server: one view for all
+            if name is None:
+                self._chroma.forget()
+            return
+        with self._lock.quiet() as quiet:
+            if not quiet or (name is None and self._lock.owned()):
+                return  # this process writes here, so no other does
+            generation = ""
+            if name is not None:
+                generation = saved_generation(self._lexical_dir / chroma_name(name))
+                seen = self._generations.setdefault(name, generation)
+                if seen == generation or self._lock.owned():  # owned: this store wrote it
+                    self._generations[name] = generation
+                    return
+            self._client = self._reconnect()
+            self._chroma = ChromaCollections(self._client)
+            self._generations = {name: generation} if name is not None else {}
 
     # -- collections -------------------------------------------------------------------------
 
@@ -210,6 +252,7 @@ class Store:
     @_again_if_stale
     def embeddings(self, name: str) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk and its vector, in the order of chunks()."""
+        self._renew(name)
         collection = self._chroma.require(name)
         chunks: list[Chunk] = []
         parts: list[np.ndarray] = []
@@ -233,6 +276,7 @@ class Store:
         where_sha: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The k chunks nearest to the query; score = cosine similarity, best first."""
+        self._renew(name)
         collection = self._chroma.require(name)
         query = _query_vector(name, collection, query_embedding)
         if k <= 0 or (where_sha is not None and not where_sha):
@@ -260,6 +304,7 @@ class Store:
     def nearest(self, name: str, query_embedding: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The ids of the k chunks nearest to the query and their cosines, best first: no texts
         (reading 100 chunks' texts and metadata costs 17 ms at 100k chunks, bench/lexical.py)."""
+        self._renew(name)
         collection = self._chroma.require(name)
         query = _query_vector(name, collection, query_embedding)
         if k <= 0:
@@ -344,6 +389,7 @@ class Store:
     @_again_if_stale
     def vectors_by_id(self, name: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors of the chunks with these ids (unknown ids left out)."""
+        self._renew(name)
         collection = self._chroma.require(name)
         if not ids:
             return {}

@@ -119,15 +119,16 @@ class Store:
 
         An embedded client keeps the vector index it loaded: chunks another process added
         since are listed, but neither found nor readable. Never while this process holds the
-        folder: then no other process writes, and its own writes are in flight.
+        folder: then no other process writes, and its own writes may be in flight.
         """
         if self._reconnect is None or self._lexical_dir is None:  # a server: one view for all
             if name is None:
                 self._chroma.forget()
             return
         with self._lock.quiet() as quiet:
+            # Not quiet: another thread writes (this process holds the folder) or renews.
             if not quiet or (name is None and self._lock.owned()):
-                return  # this process writes here, so no other does
+                return
             generation = ""
             if name is not None:
                 generation = saved_generation(self._lexical_dir / chroma_name(name))

@@ -88,7 +88,9 @@ def test_it_ranks_passages_in_both_languages_as_the_c_engine_does(e5: Encoder, e
     ours = e5.encode_queries(questions) @ e5.encode_documents(passages).T
     theirs = engine.query(questions) @ engine.passage(passages).T
     np.testing.assert_array_equal(ours.argsort(axis=1), theirs.argsort(axis=1))
-    np.testing.assert_allclose(ours, theirs, atol=0.002)
+    # The C engine's int8 activations move a cosine by up to 0.0021 (an AMD EPYC; under 0.002
+    # on an earlier machine's CPU): its vector code differs by CPU, the ranking may not.
+    np.testing.assert_allclose(ours, theirs, atol=0.003)
     assert list(ours.argmax(axis=1)) == [0, 0, 2]  # e5-small's own leaning to the same script
 
 

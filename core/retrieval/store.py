@@ -90,8 +90,8 @@ class Store:
         self._client = client
         self._chroma = ChromaCollections(client)
         self._reconnect = reconnect
-        # Each collection's BM25 generation when this store last opened Chroma: another
-        # process has written since when it differs (see _renew).
+        # Each collection's BM25 generation as this store's Chroma last saw it (opened, or
+        # written by this process): another process has written since when it differs.
         self._generations: dict[str, str] = {}
         self._lock = WriteLock(lock_path)
         self._lexical_dir = lexical_dir

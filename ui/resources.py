@@ -25,6 +25,7 @@ from core.retrieval.encoders import Encoder, load_encoder
 from core.retrieval.generate import Generator, open_generator
 from core.retrieval.originals import Originals
 from core.retrieval.rerank import Reranker, load_reranker
+from core.retrieval.second_opinion import second_opinion
 from core.retrieval.store import Store, open_store
 from core.settings import Settings
 from ingest.service import IngestService
@@ -94,7 +95,8 @@ def reranker(name: str) -> Reranker | None:
 @st.cache_resource
 def warm_up() -> threading.Thread:
     """Once per server, in the background: compile UMAP's numba code before the first map, and
-    read the dictionary (core.glossary: 0.3-0.6 s from its cached file) before the first answer."""
+    read the dictionary (core.glossary: 0.3-0.6 s from its cached file) and load the second
+    opinion on answers (core.retrieval.second_opinion: 1.5 s) before the first answer."""
     thread = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
     thread.start()
     return thread
@@ -102,6 +104,7 @@ def warm_up() -> threading.Thread:
 
 def _warm_up() -> None:
     glossary()
+    second_opinion()
     warm_up_maps()
 
 

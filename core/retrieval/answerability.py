@@ -7,10 +7,12 @@ this very collection for that pair of languages (the baseline: English questions
 passages, ...). The best of these standings is joined with lexical evidence: do the question's
 content words occur, as they are or translated by a dictionary, in the top passages in that best
 passage's language, and in the top passages at all, each word weighted by how rare it is in the
-collection (a question whose rarest word occurs nowhere near the top is seldom answered). A
-logistic model, fitted per model on question sets that include unanswerable and cross-lingual
-questions (samples/questions/, bench/data/zh-embeddings; bench/answerability.py), turns them
-into a confidence.
+collection (a question whose rarest word occurs nowhere near the top is seldom answered); and with
+a second opinion: how far a second, independent encoder (core.retrieval.second_opinion) scores
+the best passage above where it scores unrelated questions' best passages. A logistic model,
+fitted per model on question sets that include unanswerable and cross-lingual questions
+(samples/questions/, bench/data/zh-embeddings; bench/answerability.py), turns them into a
+confidence.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from core.records import Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
+from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
 from core.text import content_words, language
 
@@ -44,7 +47,8 @@ MIN_SPREAD = 0.01  # a baseline of near-identical scores must not turn noise int
 LEXICAL_HITS = 3  # passages searched for the question's words
 MIN_PROBES = 10  # probes that must reach a language pair for it to have a baseline of its own
 PROBE_DEPTH = 20  # passages read per probe question, to find the best one in each language
-BASELINE_VERSION = "2"  # bumped when what a baseline holds changes: older cached ones recompute
+SECOND_DEPTH = 5  # a probe's first passages the second opinion reads, as a question's top hits
+BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ class Baseline:
 
     median: dict[str, float]
     spread: dict[str, float]  # a robust standard deviation (1.4826 x MAD)
+    # The second opinion's best cosine between the same questions and their first passages
+    # (and their best passage) in each language.
+    second: Baseline | None = None
 
     def key(self, question_language: str, passage_language: str) -> str:
         for key in (f"{question_language}>{passage_language}", question_language):
@@ -83,6 +90,9 @@ class Signals:
     # The same share over the top passages in any language, each word weighted by its rarity
     # in the collection.
     rare_lexical: float
+    # How far the second opinion's cosine of the best-standing hit stands above the best it
+    # gives unrelated questions' first passages in the same language pair.
+    second_standing: float
 
     def features(self) -> list[float]:
         # Measured by bench/answerability.py (cross-validated on the project's questions) and
@@ -91,8 +101,10 @@ class Signals:
         # of a passage in the question's own language, and the share of its words found in
         # the other language's passages, helped on the two-language sample corpus but
         # misread one-language collections (SciFact claims answered 0.93 -> 0.68), where the
-        # first is a constant and the second always 0.
-        return [self.standing, self.lexical, self.rare_lexical]
+        # first is a constant and the second always 0. The second opinion's standing of the other
+        # top hits, or of the best one in the question's language, did no better than that of
+        # the best-standing hit alone.
+        return [self.standing, self.lexical, self.rare_lexical, self.second_standing]
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class Verdict:
 
 def accept_all() -> Verdict:
     """A verdict that lets every passage through: for measuring what consumes it (benchmarks)."""
-    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 1.0, 1.0), passage_floor=-1.0)
+    return Verdict(True, 1.0, 0.0, Signals(1.0, 0.0, 1.0, 1.0, 0.0), passage_floor=-1.0)
 
 
 def judge(
@@ -140,13 +152,15 @@ def judge(
     calibration: Calibration,
     strictness: float = DEFAULT_STRICTNESS,
     rarity: Mapping[str, float] | None = None,
+    opinion: SecondOpinion | None = None,
 ) -> Verdict:
     """Whether the dense hits answer the question, with a calibrated confidence (rarity: the
-    question's words' rarity in the collection, word_rarity())."""
+    question's words' rarity in the collection, word_rarity(); opinion: the process's second
+    opinion unless given)."""
     if not hits:
-        empty = Signals(0.0, 0.0, 0.0, 0.0)
+        empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
-    found = signals(question, hits, baseline, rarity)
+    found = signals(question, hits, baseline, rarity, opinion)
     confidence = calibration.confidence(found)
     asked_in = language(question)
     best = _best_standing(question, hits, baseline)
@@ -164,6 +178,7 @@ def signals(
     hits: Sequence[Hit],
     baseline: Baseline,
     rarity: Mapping[str, float] | None = None,
+    opinion: SecondOpinion | None = None,
 ) -> Signals:
     """The signals of dense hits (cosine scores, in the order the search ranked them); without
     rarity every word weighs the same."""
@@ -172,11 +187,15 @@ def signals(
     answered_in = language(best.chunk.text)
     texts = [hit.chunk.text for hit in hits]
     where_answered = [text for text in texts if language(text) == answered_in]
+    if baseline.second is None:
+        raise ValueError("the baseline has no second opinion: compute it again")
+    second = float((opinion or second_opinion()).similarity(question, [best.chunk.text])[0])
     return Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
         lexical=lexical_coverage(question, where_answered[:LEXICAL_HITS]),
         rare_lexical=lexical_coverage(question, texts[:LEXICAL_HITS], rarity or {}),
+        second_standing=baseline.second.standing(second, asked_in, answered_in),
     )
 
 
@@ -281,9 +300,13 @@ def probe_questions() -> dict[str, tuple[str, ...]]:
     return {key: tuple(value) for key, value in probes.items()}
 
 
-def compute_baseline(store: Store, encoder: Encoder, collection: str) -> Baseline:
+def compute_baseline(
+    store: Store, encoder: Encoder, collection: str, opinion: SecondOpinion | None = None
+) -> Baseline:
     """Search the collection with the probe questions; summarise the best score they reach in
-    each passage language (a cross-language pair scores lower for every question).
+    each passage language (a cross-language pair scores lower for every question), and the best
+    cosine the second opinion gives each probe and its first SECOND_DEPTH passages (and its best
+    one) in each language.
 
     A probe's best passage in the other language rarely sits among its first PROBE_DEPTH hits
     (same-language passages score higher whatever they say), so it is searched for again among
@@ -291,31 +314,50 @@ def compute_baseline(store: Store, encoder: Encoder, collection: str) -> Baselin
     languages was read against the same-language baseline and refused.
     """
     probes = [
-        (asked_in, vector)
+        (asked_in, text, vector)
         for asked_in, texts in probe_questions().items()
-        for vector in encoder.encode_queries(texts)
+        for text, vector in zip(texts, encoder.encode_queries(texts), strict=True)
     ]
-    bests: list[dict[str, float]] = []
+    bests: list[dict[str, Hit]] = []  # per probe: passage language -> its best hit
+    firsts: list[list[Hit]] = []
     documents: dict[str, set[str]] = {}  # passage language -> documents seen in it
-    for _, vector in probes:
-        best: dict[str, float] = {}
-        for hit in store.search(collection, vector, PROBE_DEPTH):
+    for _, _, vector in probes:
+        best: dict[str, Hit] = {}
+        found = store.search(collection, vector, PROBE_DEPTH)
+        firsts.append(found[:SECOND_DEPTH])
+        for hit in found:
             passage = language(hit.chunk.text)
-            best[passage] = max(best.get(passage, -1.0), hit.score)
+            if passage not in best or hit.score > best[passage].score:
+                best[passage] = hit
             documents.setdefault(passage, set()).add(hit.chunk.doc_sha)
         bests.append(best)
+    opinion = opinion or second_opinion()
     scores: dict[str, list[float]] = {}
-    for (asked_in, vector), best in zip(probes, bests, strict=True):
-        top = max(best.values(), default=0.0)
-        for key in ("all", asked_in):
-            scores.setdefault(key, []).append(top)
+    seconds: dict[str, list[float]] = {}
+    for (asked_in, text, vector), best, first in zip(probes, bests, firsts, strict=True):
+        top = max(best.values(), key=lambda hit: hit.score, default=None)
         for passage, shas in documents.items():
             if passage not in best:
                 found = store.search(collection, vector, 1, where_sha=sorted(shas))
                 if found:
-                    best[passage] = found[0].score
-        for passage, score in best.items():
-            scores.setdefault(f"{asked_in}>{passage}", []).append(score)
+                    best[passage] = found[0]
+        read = first + list(best.values())
+        cosines = opinion.similarity(text, [hit.chunk.text for hit in read])
+        second: dict[str, float] = {}
+        for hit, cosine in zip(read, cosines.tolist(), strict=True):
+            passage = language(hit.chunk.text)
+            second[passage] = max(second.get(passage, -1.0), cosine)
+        for key in ("all", asked_in):
+            scores.setdefault(key, []).append(top.score if top else 0.0)
+            seconds.setdefault(key, []).append(max(second.values(), default=0.0))
+        for passage, hit in best.items():
+            scores.setdefault(f"{asked_in}>{passage}", []).append(hit.score)
+            seconds.setdefault(f"{asked_in}>{passage}", []).append(second[passage])
+    return replace(_summary(scores), second=_summary(seconds))
+
+
+def _summary(scores: Mapping[str, list[float]]) -> Baseline:
+    """The median and robust spread of each key's scores."""
     # A language pair that few probes reached says little: the fallbacks speak for it.
     kept = {key: v for key, v in scores.items() if len(v) >= MIN_PROBES or ">" not in key}
     median = {key: float(np.median(values)) for key, values in kept.items()}
@@ -332,16 +374,27 @@ class BaselineCache:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
-    def get(self, store: Store, encoder: Encoder, collection: str) -> Baseline:
+    def get(
+        self,
+        store: Store,
+        encoder: Encoder,
+        collection: str,
+        opinion: SecondOpinion | None = None,
+    ) -> Baseline:
         state = _state(store, collection, encoder.name)
         path = self.directory / f"{chroma_name(collection)}.json"
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
             if saved.get("state") == state:
-                return Baseline(median=saved["median"], spread=saved["spread"])
+                second = saved["second"]
+                return Baseline(
+                    median=saved["median"],
+                    spread=saved["spread"],
+                    second=Baseline(median=second["median"], spread=second["spread"]),
+                )
         except (OSError, ValueError, KeyError, TypeError):
             pass  # missing or unreadable: compute it again
-        baseline = compute_baseline(store, encoder, collection)
+        baseline = compute_baseline(store, encoder, collection, opinion)
         self.directory.mkdir(parents=True, exist_ok=True)
         # Readers and other writers never see half a file.
         write_atomically(path, json.dumps({"state": state, **asdict(baseline)}).encode("utf-8"))

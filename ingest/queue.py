@@ -240,6 +240,15 @@ class JobQueue:
                         "file may be too large or damaged"
                     )
                     self._finish(db, job, n, FileResult(name, "failed", detail))
+            # Left by a process killed between finishing a file and deleting its files, or
+            # while staging one (only the worker stages, and this is the worker).
+            done = {
+                f"{job}-{n}"
+                for job, n in db.execute("SELECT job, n FROM files WHERE state = 'done'")
+            }
+            for path in [*self._uploads.iterdir(), *self._staged.iterdir()]:
+                if path.name.split(".")[0] in done or path.name.endswith(".tmp.npz"):
+                    db.doomed.append(path)
 
     def next_model(self) -> str | None:
         """The model the next queued file needs, so a worker loads it before claiming the file
@@ -343,23 +352,22 @@ class JobQueue:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _finish(self, db: sqlite3.Connection, job: str, n: int, result: FileResult) -> None:
+    def _finish(self, db: _Connection, job: str, n: int, result: FileResult) -> None:
         db.execute(
             "UPDATE files SET state = 'done', password = NULL, holder = NULL, stage = 'done', "
             "result = ? WHERE job = ? AND n = ?",
             (_result_json(result), job, n),
         )
-        for path in (self._upload_path(job, n), self._staged_path(job, n)):
-            path.unlink(missing_ok=True)
+        db.doomed += [self._upload_path(job, n), self._staged_path(job, n)]
 
-    def _item(self, db: sqlite3.Connection, job: str, n: int) -> WorkItem:
+    def _item(self, db: _Connection, job: str, n: int) -> WorkItem:
         name, password = db.execute(
             "SELECT name, password FROM files WHERE job = ? AND n = ?", (job, n)
         ).fetchone()
         row = db.execute("SELECT * FROM jobs WHERE id = ?", (job,)).fetchone()
         return WorkItem(job, n, name, password, _spec(row))
 
-    def _view(self, db: sqlite3.Connection, row: tuple) -> JobView:
+    def _view(self, db: _Connection, row: tuple) -> JobView:
         files = db.execute(
             "SELECT name, state, stage, stage_done, stage_total, result FROM files "
             "WHERE job = ? ORDER BY n",
@@ -381,13 +389,15 @@ class JobQueue:
     def _staged_path(self, job: str, n: int) -> Path:
         return self._staged / f"{job}-{n}.npz"
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.folder / "queue.sqlite", timeout=30, isolation_level=None)
+    def _connect(self) -> _Connection:
+        db = sqlite3.connect(
+            self.folder / "queue.sqlite", timeout=30, isolation_level=None, factory=_Connection
+        )
         db.execute("PRAGMA journal_mode = WAL")  # readers never wait for the worker's writes
         return db
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[_Connection]:
         """One short connection per step: safe across threads and processes."""
         db = self._connect()
         try:
@@ -400,6 +410,18 @@ class JobQueue:
             db.execute("COMMIT")
         finally:
             db.close()
+        # Only once the step is committed: a process killed before then leaves the file in a
+        # state the next one resumes from, and resuming needs these files.
+        for path in db.doomed:
+            path.unlink(missing_ok=True)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that collects the files its transaction makes obsolete."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.doomed: list[Path] = []
 
 
 def _spec(row: tuple) -> JobSpec:

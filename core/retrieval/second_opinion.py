@@ -10,6 +10,7 @@ Judging a question costs one encoding of the question and its best passage: abou
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -35,15 +36,20 @@ class SecondOpinion:
             ) from error
         # One BLAS thread: with more, numpy's OpenBLAS threads spun against ONNX Runtime's and
         # numba's in the app's process, and on two busy cores a baseline took minutes (browser
-        # tests under two pytest workers). The limit is set for the process while USE encodes.
+        # tests under two pytest workers). USE sets the limit for the process while it encodes
+        # and then restores what it found, so two encodes at once must not overlap: the second
+        # would find the first's limit and restore it, leaving every numpy call in the app (UMAP's
+        # among them) on one thread for good.
         self._model = USE(threads=threads)
+        self._one_at_a_time = threading.Lock()
         self._model.encode(["."])  # loads the weights now, not in two threads at once later
 
     def similarity(self, question: str, passages: Sequence[str]) -> np.ndarray:
         """The cosine of each passage to the question (the vectors are unit length)."""
         if not passages:
             return np.zeros(0, dtype=np.float32)
-        vectors = self._model.encode([question, *passages])
+        with self._one_at_a_time:
+            vectors = self._model.encode([question, *passages])
         return vectors[1:] @ vectors[0]
 
 

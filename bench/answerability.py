@@ -61,6 +61,7 @@ FEATURES = (
     "lexical, in the answer's language",
     "rarity-weighted lexical",
     "second opinion's standing",
+    "share of words absent from the collection",
 )
 
 

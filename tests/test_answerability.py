@@ -111,10 +111,11 @@ def test_standing_reads_a_score_against_its_pair_of_languages():
 
 def test_confidence_is_the_logistic_of_the_weighted_features():
     signals = Signals(
-        top_score=0.9, standing=2.0, lexical=0.5, rare_lexical=0.25, second_standing=3.0
-    )
-    assert signals.features() == [2.0, 0.5, 0.25, 3.0]
-    calibration = Calibration(weights=(1.0, -1.0, 2.0, 0.5), bias=-2.5)
+        top_score=0.9, standing=2.0, lexical=0.5, rare_lexical=0.25, second_standing=3.0,
+        absent=0.5,
+    )  # fmt: skip
+    assert signals.features() == [2.0, 0.5, 0.25, 3.0, 0.5]
+    calibration = Calibration(weights=(1.0, -1.0, 2.0, 0.5, -2.0), bias=-1.5)
     assert calibration.confidence(signals) == pytest.approx(1 / (1 + math.exp(-1.0)))
 
 
@@ -125,6 +126,7 @@ def test_judge_uses_the_signals_of_the_hits():
     assert verdict.signals == Signals(
         top_score=0.90, standing=pytest.approx(6.0), lexical=1.0, rare_lexical=1.0,
         second_standing=pytest.approx((second - 0.20) / 0.05),  # English: 'en'
+        absent=0.0,  # no rarity given: no word counts as absent
     )  # fmt: skip
     assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
     assert verdict.answerable
@@ -145,6 +147,7 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
         lexical=pytest.approx(1 / 3), rare_lexical=pytest.approx(2 / 3),
         # The second opinion of that Chinese passage, read against its own pair too.
         second_standing=pytest.approx((second - 0.10) / 0.04),
+        absent=0.0,
     )  # fmt: skip
     verdict = judge("How long is the Yangtze River?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.passage_floor == pytest.approx((0.83 + 0.74) / 2)  # the Chinese one is used
@@ -157,7 +160,7 @@ def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
     answer = _hit("长江全长6300余公里。", 0.83)
     unrelated = _hit("Rivers carry sediment to the sea.", 0.81, 2)
     near = _hit("The Yangtze is the longest river in Asia.", 0.83, 3)
-    calibration = Calibration(weights=(1.0, 0.0, 0.0, 0.0), bias=0.0)  # standing > 0: answer
+    calibration = Calibration(weights=(1.0, 0.0, 0.0, 0.0, 0.0), bias=0.0)  # standing > 0: answer
     verdict = judge(
         "How long is the Yangtze River?", [answer, unrelated, near], BASELINE, calibration
     )
@@ -166,7 +169,7 @@ def test_a_passage_is_quoted_only_if_it_stands_high_in_its_own_language_pair():
     assert verdict.passage_floor == pytest.approx(0.785)  # the best passage's language
     assert [verdict.admits(hit) for hit in (answer, unrelated, near)] == [True, False, True]
     refused = judge(
-        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0, 0), -1)
+        "How long is the Yangtze River?", [answer], BASELINE, Calibration((0, 0, 0, 0, 0), -1)
     )
     assert not refused.admits(answer)  # nothing is quoted when the documents don't answer
 
@@ -189,7 +192,7 @@ def test_every_shipped_calibration_loads_and_unknown_models_get_the_default():
     )
 
 
-BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0, 0.0).features()
+BASELINE_FEATURES = Signals(0.0, 0.0, 0.0, 0.0, 0.0, 0.0).features()
 
 
 def test_questions_judged_at_once_leave_the_apps_blas_threads_as_they_were():
@@ -304,7 +307,7 @@ def test_questions_the_documents_cannot_answer_are_refused_in_both_languages(not
 def test_word_rarity_is_the_inverse_document_frequency_of_a_words_commonest_form(notes):
     store, _ = notes  # two chunks: one Chinese (长江, 龙井茶), one English (sourdough)
     rarity = word_rarity(store, "notes", "Does sourdough rise in Longjing volcanoes?")
-    assert rarity == pytest.approx(
+    assert rarity.idf == pytest.approx(
         {
             "sourdough": math.log(3 / 1.5),  # in one chunk of two
             "rise": math.log(3 / 1.5),  # 'rises'
@@ -312,8 +315,22 @@ def test_word_rarity_is_the_inverse_document_frequency_of_a_words_commonest_form
             "volcanoes": math.log(3 / 0.5),  # in none
         }
     )
+    assert rarity.absent == {"volcanoes"}
+    assert rarity.absent_share == 1 / 4
     # Looked up as BM25 terms: 'rises' is the index's 'rise', not the substring stem 'ris'.
-    assert word_rarity(store, "notes", "When sourdough rises?")["rises"] == math.log(3 / 1.5)
+    assert word_rarity(store, "notes", "When sourdough rises?").idf["rises"] == math.log(3 / 1.5)
+    # A Chinese word is found through its English translation too, and absent in neither form.
+    assert word_rarity(store, "notes", "面粉里有酵母吗？火山呢？").absent == {"火山"}
+
+
+def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):
+    store, _ = notes
+    baseline = answerability.compute_baseline(store, e5, "notes")
+    question = "Does sourdough rise in volcanoes?"  # 'volcanoes': in no chunk, in no form
+    hits = store.search("notes", e5.encode_query(question), 2)
+    rarity = word_rarity(store, "notes", question)
+    assert answerability.signals(question, hits, baseline, rarity).absent == 1 / 3
+    assert answerability.signals(question, hits, baseline).absent == 0.0  # rarity unknown
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

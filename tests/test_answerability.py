@@ -58,6 +58,9 @@ def test_language_of_a_question():
 def test_content_words_drop_function_words_in_both_languages():
     assert content_words("Why do the volcanoes erupt?") == ["volcanoes", "erupt"]
     assert content_words("火山为什么会喷发？") == ["火山", "喷发"]
+    # Question words say what is asked, not what about: the documents need not hold them.
+    assert content_words("谁开创了射电天文学？") == ["开创", "射电", "天文学"]
+    assert content_words("How many moons does Neptune have?") == ["moons", "neptune"]
     # Possessives are dropped, so "China's" is found as 中国 and "Mikolov's" as "Mikolov".
     assert content_words("Is China's lake in Mikolov’s set? It's not.") == [
         "china",
@@ -97,7 +100,7 @@ def test_an_english_form_counts_at_the_start_of_a_word_only():
     question = "黑洞是怎样形成的？"  # content words: 黑洞, 形成
     assert lexical_coverage(question, ["The formation of a black hole."]) == 1.0
     assert lexical_coverage(question, ["Transforming growth factor on a platform."]) == 0.0
-    assert lexical_coverage("长江有多长？", ["关于长江的文章"]) == pytest.approx(1 / 2)  # 长江
+    assert lexical_coverage("长江的支流有哪些？", ["关于长江的文章"]) == 1 / 2  # 长江
 
 
 def test_standing_reads_a_score_against_its_pair_of_languages():

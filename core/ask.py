@@ -13,7 +13,13 @@ import json
 import sys
 
 from core.errors import UserError
-from core.retrieval.answerability import BaselineCache, judge, load_calibration, word_rarity
+from core.retrieval.answerability import (
+    BaselineCache,
+    judge,
+    load_calibration,
+    missing_message,
+    word_rarity,
+)
 from core.retrieval.cli import (
     add_store_arguments,
     configure_logging,
@@ -98,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         record["confidence"] = round(verdict.confidence, 4)
         record["passage_floor"] = round(verdict.passage_floor, 4)  # the score a passage needs
         record["passage_floors"] = {key: round(value, 4) for key, value in verdict.floors.items()}
+        record["missing_words"] = list(verdict.missing)  # found nowhere in the collection
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
         record["passages"] = [hit_record(hit) for hit in hits]
@@ -110,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         print("note: the answer cites none of the passages: treat it as unsupported.")
     for citation in result.citations:
         print(f"[{citation.n}] {citation.hit.chunk.where}")
+    if verdict.missing:
+        print(missing_message(args.question, verdict.missing))
     return 0
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.errors import UserError
 from core.retrieval.answer import ask
-from core.retrieval.answerability import DEFAULT_STRICTNESS, no_answer_message
+from core.retrieval.answerability import DEFAULT_STRICTNESS, missing_message, no_answer_message
 from core.retrieval.search import hit_record
 from ui import generation, pictures, resources, why
 from ui.layout import page
@@ -73,6 +73,8 @@ with answer_column:
             f"{confidence}, strictness {result.verdict.strictness:.0%}: try other words, or "
             "lower the strictness in the sidebar."
         )
+    if result.verdict.missing:
+        st.caption(md_escape(missing_message(result.query, result.verdict.missing)))
 
     pictures.grid(result.hits)  # picture hits of a CLIP collection, as thumbnails
     st.subheader("Passages")

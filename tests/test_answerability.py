@@ -20,6 +20,8 @@ from core.retrieval.answerability import (
     judge,
     lexical_coverage,
     load_calibration,
+    missing_message,
+    missing_words,
     probe_questions,
     word_rarity,
 )
@@ -336,6 +338,28 @@ def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):
     assert answerability.signals(question, hits, baseline).absent == 0.0  # rarity unknown
 
 
+def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5):
+    store, _ = notes
+    question = "Does Sourdough rise in Pompeii's volcanoes?"
+    rarity = word_rarity(store, "notes", question)
+    assert missing_words(question, rarity) == ("Pompeii", "volcanoes")
+    assert missing_words(question, None) == ()
+    baseline = answerability.compute_baseline(store, e5, "notes")
+    hits = store.search("notes", e5.encode_query(question), 2)
+    verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
+    assert verdict.missing == ("Pompeii", "volcanoes")
+    assert judge(question, [], baseline, load_calibration(e5.name), rarity=rarity).missing == (
+        "Pompeii",
+        "volcanoes",
+    )
+    assert missing_message(question, verdict.missing) == (
+        "Missing from your documents: Pompeii, volcanoes"
+    )
+    assert (
+        missing_message("火山为什么会喷发？", ("火山", "喷发")) == "你的文档中没有出现：火山、喷发"
+    )
+
+
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):
     store, _ = notes
     baseline = answerability.compute_baseline(store, e5, "notes")
@@ -362,3 +386,7 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     assert volcano["answerable"] is False and volcano["confidence"] < 0.5
     assert volcano["answer"] == "" and volcano["citations"] == []
     assert len(volcano["passages"]) == 2  # both chunks, still shown as the closest ones
+    assert volcano["missing_words"] == ["火山", "喷发"] and tea["missing_words"] == []
+    argv = ["Why does Sourdough rise in Pompeii?", "--collection", "notes", "--db", str(tmp_path)]
+    assert ask_main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Missing from your documents: Pompeii"

@@ -91,6 +91,7 @@ def test_ask_says_so_when_the_documents_do_not_answer(app_env):
 def test_ask_says_so_in_chinese_when_the_documents_do_not_answer(app_env):
     app = _ask("火山为什么会喷发？")
     assert app.warning[0].value.startswith("你的文档似乎没有回答这个问题。")
+    assert "你的文档中没有出现：火山、喷发" in [c.value for c in app.caption]
     assert "**\\[" not in _markdown(app)  # no citation: nothing is stitched into an answer
 
 

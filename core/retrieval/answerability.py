@@ -151,6 +151,9 @@ class Verdict:
     # question answered across languages has a low cosine floor, which unrelated passages in
     # its own language (higher cosines whatever they say) must not pass.
     floors: Mapping[str, float] = field(default_factory=dict)
+    # The question's words that no passage holds in any form, as the question writes them:
+    # shown beside the answer or the refusal, like a search engine's "Missing: ...".
+    missing: tuple[str, ...] = ()
 
     def admits(self, hit: Hit) -> bool:
         """Whether a passage may be quoted in the answer (else it is only closest)."""
@@ -175,9 +178,10 @@ def judge(
     """Whether the dense hits answer the question, with a calibrated confidence (rarity: the
     question's words' rarity in the collection, word_rarity(); opinion: the process's second
     opinion unless given)."""
+    missing = missing_words(question, rarity)
     if not hits:
         empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return Verdict(False, 0.0, strictness, empty, passage_floor=1.0)
+        return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
     found, best = _signals(question, hits, baseline, rarity, opinion)
     confidence = calibration.confidence(found)
     asked_in = language(question)
@@ -187,7 +191,7 @@ def judge(
     }
     # Halfway from what unrelated questions score in the best passage's language pair to it.
     floor = floors[language(best.chunk.text)]
-    return Verdict(confidence >= strictness, confidence, strictness, found, floor, floors)
+    return Verdict(confidence >= strictness, confidence, strictness, found, floor, floors, missing)
 
 
 def signals(
@@ -304,6 +308,21 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     )
 
 
+def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
+    """The question's content words found nowhere in the collection, as the question writes
+    them ('Kubernetes', not 'kubernetes'); none when rarity is unknown."""
+    if rarity is None:
+        return ()
+    return tuple(
+        _as_written(word, question) for word in content_words(question) if word in rarity.absent
+    )
+
+
+def _as_written(word: str, question: str) -> str:
+    found = re.search(re.escape(word), question, re.IGNORECASE)
+    return found.group() if found else word
+
+
 def _terms_of(forms: Iterable[str]) -> set[str]:
     return {term for form in forms for term in terms(form)}
 
@@ -321,11 +340,18 @@ NO_ANSWER = {
     "zh": "你的文档似乎没有回答这个问题。下面是最接近的段落，但它们不是答案。",
 }
 CLOSEST = {"en": "Closest, but not an answer", "zh": "最接近的段落，但不是答案"}
+MISSING = {"en": "Missing from your documents: {}", "zh": "你的文档中没有出现：{}"}
 
 
 def no_answer_message(question: str) -> str:
     """What to say when the documents don't answer, in the question's language."""
     return NO_ANSWER[language(question)]
+
+
+def missing_message(question: str, words: Sequence[str]) -> str:
+    """Which of the question's words the documents never mention, in the question's language."""
+    asked_in = language(question)
+    return MISSING[asked_in].format(("、" if asked_in == "zh" else ", ").join(words))
 
 
 def closest_label(question: str) -> str:

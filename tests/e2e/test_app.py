@@ -353,7 +353,11 @@ def test_deleting_a_document_removes_it_from_library_and_answers(
     ask(page, "Why do volcanoes erupt?")
     expect(passage(page, 1, "glaciers.txt")).to_be_visible()
     expect(passage_headers(page)).to_have_count(1)
-    expect(page.get_by_test_id("stMain").get_by_text("volcanoes")).to_have_count(0)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("magma")).to_have_count(0)
+    expect(main.get_by_text("volcanoes.txt")).to_have_count(0)
+    # Gone from the word index too: the question's words are named as found nowhere.
+    expect(main.get_by_text("Missing from your documents: volcanoes, erupt")).to_be_visible()
 
 
 def test_document_text_is_shown_literally_never_run(

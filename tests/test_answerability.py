@@ -21,6 +21,7 @@ from core.retrieval.answerability import (
     lexical_coverage,
     load_calibration,
     missing_message,
+    missing_names,
     missing_words,
     probe_questions,
     word_rarity,
@@ -358,6 +359,24 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
     assert (
         missing_message("火山为什么会喷发？", ("火山", "喷发")) == "你的文档中没有出现：火山、喷发"
     )
+
+
+def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_refused(notes, e5):
+    store, _ = notes
+    baseline = answerability.compute_baseline(store, e5, "notes")
+
+    def verdict(question: str):
+        hits = store.search("notes", e5.encode_query(question), 2)
+        rarity = word_rarity(store, "notes", question)
+        return judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
+
+    assert verdict("龙井茶产自哪里？").answerable
+    named = verdict("Kubernetes 集群里的龙井茶产自哪里？")
+    assert named.missing == ("Kubernetes", "集群")
+    assert named.confidence == answerability.MISSING_NAME_CONFIDENCE and not named.answerable
+    assert missing_names("Go 语言的 goroutine 如何调度？", ("goroutine", "调度")) == ("goroutine",)
+    # English names are left to the calibration: documents often name them otherwise.
+    assert missing_names("Does HMGB1 kill cells?", ("HMGB1",)) == ()
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

@@ -7,7 +7,12 @@ import streamlit as st
 
 from core.errors import UserError
 from core.retrieval.answer import ask
-from core.retrieval.answerability import DEFAULT_STRICTNESS, missing_message, no_answer_message
+from core.retrieval.answerability import (
+    DEFAULT_STRICTNESS,
+    missing_message,
+    no_answer_message,
+    refusal_hint,
+)
 from core.retrieval.search import hit_record
 from ui import generation, pictures, resources, why
 from ui.layout import page
@@ -69,10 +74,7 @@ with answer_column:
         st.caption(f"Answered with {confidence} (strictness {result.verdict.strictness:.0%}).")
     else:
         st.warning(no_answer_message(result.query))
-        st.caption(
-            f"{confidence}, strictness {result.verdict.strictness:.0%}: try other words, or "
-            "lower the strictness in the sidebar."
-        )
+        st.caption(refusal_hint(result.query, result.verdict))
     if result.verdict.missing:
         st.caption(md_escape(missing_message(result.query, result.verdict.missing)))
 

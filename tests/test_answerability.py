@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+from dataclasses import replace
 
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -24,6 +25,7 @@ from core.retrieval.answerability import (
     missing_names,
     missing_words,
     probe_questions,
+    refusal_hint,
     word_rarity,
 )
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
@@ -358,6 +360,13 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
     )
     assert (
         missing_message("火山为什么会喷发？", ("火山", "喷发")) == "你的文档中没有出现：火山、喷发"
+    )
+    refused = replace(verdict, confidence=0.13, strictness=0.5)
+    assert refusal_hint("火山为什么会喷发？", refused) == (
+        "置信度 13%，严格度 50%：请换个说法，或在侧边栏调低严格度（Strictness）。"
+    )
+    assert refusal_hint(question, refused) == (
+        "confidence 13%, strictness 50%: try other words, or lower the strictness in the sidebar."
     )
 
 

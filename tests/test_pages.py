@@ -84,14 +84,18 @@ def test_ask_answers_in_chinese(app_env):
 def test_ask_says_so_when_the_documents_do_not_answer(app_env):
     app = _ask("What is the boiling point of liquid nitrogen on Neptune?")
     assert app.warning[0].value.startswith("Your documents don't seem to answer this.")
-    assert "Closest, but not an answer: not used for the answer." in [c.value for c in app.caption]
+    captions = [c.value for c in app.caption]
+    assert "Closest, but not an answer: not used for the answer." in captions
+    assert any(c.startswith("confidence ") and "lower the strictness" in c for c in captions)
     assert "**\\[" not in _markdown(app)
 
 
 def test_ask_says_so_in_chinese_when_the_documents_do_not_answer(app_env):
     app = _ask("火山为什么会喷发？")
     assert app.warning[0].value.startswith("你的文档似乎没有回答这个问题。")
-    assert "你的文档中没有出现：火山、喷发" in [c.value for c in app.caption]
+    captions = [c.value for c in app.caption]
+    assert "你的文档中没有出现：火山、喷发" in captions
+    assert any(c.startswith("置信度 ") and "调低严格度" in c for c in captions)
     assert "**\\[" not in _markdown(app)  # no citation: nothing is stitched into an answer
 
 

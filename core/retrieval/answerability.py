@@ -359,11 +359,21 @@ NO_ANSWER = {
 }
 CLOSEST = {"en": "Closest, but not an answer", "zh": "最接近的段落，但不是答案"}
 MISSING = {"en": "Missing from your documents: {}", "zh": "你的文档中没有出现：{}"}
+REFUSAL_HINT = {
+    "en": "confidence {:.0%}, strictness {:.0%}: try other words, or lower the strictness in "
+    "the sidebar.",
+    "zh": "置信度 {:.0%}，严格度 {:.0%}：请换个说法，或在侧边栏调低严格度（Strictness）。",
+}
 
 
 def no_answer_message(question: str) -> str:
     """What to say when the documents don't answer, in the question's language."""
     return NO_ANSWER[language(question)]
+
+
+def refusal_hint(question: str, verdict: Verdict) -> str:
+    """How sure the refusal is and what to try, in the question's language."""
+    return REFUSAL_HINT[language(question)].format(verdict.confidence, verdict.strictness)
 
 
 def missing_message(question: str, words: Sequence[str]) -> str:

@@ -429,7 +429,10 @@ class _Line:
         self.written: queue.Queue = queue.Queue(maxsize=AHEAD)
         self.results: list[FileResult] = []
         self.stop = threading.Event()
-        self.current = -1  # the file the caller waits for: only its reading progress is shown
+        # The file the caller waits for: only its reading progress is shown. The first one from
+        # the start: the reader begins before the caller asks for it (and a fast reader had read
+        # it unseen, so a run reported no reading at all).
+        self.current = 0
         self.failure: BaseException | None = None  # the writer's
 
     def run(self) -> list[FileResult]:

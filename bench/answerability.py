@@ -74,7 +74,7 @@ class Case:
     top_score: float
     pair: str  # question language > answering document's language ('none' when unanswerable)
     corpus: str = COLLECTION  # the collection asked
-    names_missing: bool = False  # Chinese, naming in Latin letters what no passage mentions
+    cap: float = 1.0  # the most confidence judge() allows it (answerability.confidence_cap)
 
 
 def pair_of(item: dict) -> str:
@@ -137,7 +137,7 @@ def case_of(
     hits: list[Hit],
     found: answerability.Signals,
     corpus: str = COLLECTION,
-    names_missing: bool = False,
+    cap: float = 1.0,
 ) -> Case:
     """One question of a set with its signals."""
     return Case(
@@ -148,7 +148,7 @@ def case_of(
         hits[0].score,
         item.get("pair") or pair_of(item),
         corpus,
-        names_missing,
+        cap,
     )
 
 
@@ -172,10 +172,10 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         rarity = answerability.word_rarity(where, collection, item["question"])
         found = answerability.signals(item["question"], hits, read_against, rarity)
         missing = answerability.missing_words(item["question"], rarity)
-        names = bool(answerability.missing_names(item["question"], missing))
+        cap = answerability.confidence_cap(item["question"], missing)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
-        cases.append(case_of(item, hits, found, collection, names))
+        cases.append(case_of(item, hits, found, collection, cap))
     timing = {
         "baseline_s": baseline_s,
         "judge_ms": 1000 * judge_s / len(asked),
@@ -228,11 +228,8 @@ def rates(cases: list[Case], answered: np.ndarray, lang: str | None = None) -> t
 
 
 def capped(cases: list[Case], confidence: np.ndarray) -> np.ndarray:
-    """The confidences as judge() gives them: low for a question naming something unmentioned."""
-    names = np.array([case.names_missing for case in cases])
-    return np.where(
-        names, np.minimum(confidence, answerability.MISSING_NAME_CONFIDENCE), confidence
-    )
+    """The confidences as judge() gives them: each at most its case's cap."""
+    return np.minimum(confidence, [case.cap for case in cases])
 
 
 def report(model: str, cases: list[Case], timing: dict) -> None:

@@ -191,9 +191,7 @@ def judge(
         empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
     found, best = _signals(question, hits, baseline, rarity, opinion)
-    confidence = calibration.confidence(found)
-    if missing_names(question, missing):
-        confidence = min(confidence, MISSING_NAME_CONFIDENCE)
+    confidence = min(calibration.confidence(found), confidence_cap(question, missing))
     asked_in = language(question)
     floors = {
         passage: baseline.score_at(found.standing / 2, asked_in, passage)
@@ -290,7 +288,8 @@ def evidence(word: str) -> set[str]:
 class WordRarity:
     """How rare a question's content words are in one collection."""
 
-    idf: Mapping[str, float]  # of each word's commonest form: log((N + 1) / (df + 0.5))
+    # Of each word's commonest form, log((N + 1) / (df + 0.5)), in the question's order.
+    idf: Mapping[str, float]
     absent: frozenset[str]  # the words no chunk holds in any form
 
     @property
@@ -323,9 +322,7 @@ def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
     them ('Kubernetes', not 'kubernetes'); none when rarity is unknown."""
     if rarity is None:
         return ()
-    return tuple(
-        _as_written(word, question) for word in content_words(question) if word in rarity.absent
-    )
+    return tuple(_as_written(word, question) for word in rarity.idf if word in rarity.absent)
 
 
 def missing_names(question: str, missing: Sequence[str]) -> tuple[str, ...]:
@@ -334,6 +331,12 @@ def missing_names(question: str, missing: Sequence[str]) -> tuple[str, ...]:
     if language(question) != "zh":
         return ()
     return tuple(word for word in missing if word.isascii())
+
+
+def confidence_cap(question: str, missing: Sequence[str]) -> float:
+    """The most confidence a question may get whatever its signals: MISSING_NAME_CONFIDENCE when
+    it names what no passage mentions (missing_names()), else 1."""
+    return MISSING_NAME_CONFIDENCE if missing_names(question, missing) else 1.0
 
 
 def _as_written(word: str, question: str) -> str:

@@ -143,6 +143,16 @@ def test_document_frequencies_count_the_chunks_holding_each_term(tmp_path: Path)
     assert LexicalIndex(tmp_path / "bm25").document_frequencies(wanted)[0]["river"] == 2  # saved
 
 
+def test_a_chinese_term_is_also_found_inside_the_longer_words_jieba_keeps_whole():
+    index = LexicalIndex(None)
+    texts = ["大熊猫每天吃掉十几千克竹子。", "熊猫吃竹子，也吃掉竹笋。", "长江是中国第一长河。"]
+    document, chunks = _chunks("a.md", texts)
+    index.add(document.sha256, chunks)
+    # 吃 is a term of the second chunk only; 吃掉 holds it in the first, and in the second again.
+    frequencies, _ = index.document_frequencies(["吃", "天", "竹子", "火山"])
+    assert frequencies == {"吃": 2, "天": 1, "竹子": 2, "火山": 0}
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())

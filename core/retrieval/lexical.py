@@ -134,6 +134,7 @@ class _Built:
         self.model = model
         self.chinese = chinese
         self._positions: dict[str, int] | None = None
+        self._han_terms: list[str] | None = None
 
     def rows(self, ids: Iterable[str]) -> dict[str, int]:
         """The row of each of ids that the index holds."""
@@ -145,6 +146,23 @@ class _Built:
     def languages(self, ids: Iterable[str]) -> dict[str, str]:
         """The language (core.text.language) of each of ids that the index holds."""
         return {key: "zh" if self.chinese[i] else "en" for key, i in self.rows(ids).items()}
+
+    def document_frequency(self, term: str) -> int:
+        """How many chunks hold term; a Chinese one also inside a longer word, since jieba
+        keeps 吃掉 or 每天 whole and a question's 吃 or 天 is there all the same."""
+        if self.model is None:
+            return 0
+        column = self.model.vocab_dict
+        found = [column[term]] if term in column else []
+        if _HAN_RUNS.fullmatch(term):
+            if self._han_terms is None:  # made at the first use: tens of ms at 1M chunks
+                self._han_terms = [known for known in column if _HAN_RUNS.fullmatch(known)]
+            found += [column[known] for known in self._han_terms if known != term and term in known]
+        matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
+        starts, rows = matrix["indptr"], matrix["indices"]
+        if len(found) <= 1:
+            return sum(int(starts[c + 1] - starts[c]) for c in found)
+        return len(np.unique(np.concatenate([rows[starts[c] : starts[c + 1]] for c in found])))
 
     def matched(self, query_terms: Iterable[str], ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """For each of ids the index holds: which of query_terms its chunk has, sorted."""
@@ -294,13 +312,7 @@ class LexicalIndex:
             built = self._current()
         if built is None or built.model is None:
             return dict.fromkeys(wanted, 0), 0
-        column = built.model.vocab_dict
-        starts = built.model.scores["indptr"]
-        counts = {
-            term: int(starts[column[term] + 1] - starts[column[term]]) if term in column else 0
-            for term in wanted
-        }
-        return counts, len(built.ids)
+        return {term: built.document_frequency(term) for term in wanted}, len(built.ids)
 
     def chunk_count(self) -> int:
         with self._lock:

@@ -33,15 +33,15 @@ FEW = 3  # a word with this many translations or fewer keeps its single characte
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "1"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "2"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
 @dataclass(frozen=True)
 class Glossary:
     english: Mapping[str, Sequence[str]]  # Chinese word -> English words of its glosses
-    # English word -> Chinese words glossed as it: those whose main senses include it first,
-    # then the commoner words first (jieba's word frequencies)
+    # English word or two-word phrase -> Chinese words glossed as it: those whose main senses
+    # include it first, then the commoner words first (jieba's word frequencies)
     chinese: Mapping[str, Sequence[str]]
     names: Mapping[str, Sequence[str]]  # a capitalised name in a gloss -> Chinese words
 
@@ -65,9 +65,24 @@ class Glossary:
 
 
 def translated_words(words: Iterable[str]) -> list[str]:
-    """The words' translations into the other language, in order, each once."""
+    """The words' translations into the other language (word_translations()), in order, each
+    once."""
+    found = word_translations(list(words)).values()
+    return list(dict.fromkeys(chinese for translated in found for chinese in translated))
+
+
+def word_translations(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each word's translations into the other language. Two neighbouring English words that the
+    dictionary lists as one phrase both take its translations first: 'giant panda' is 大熊猫,
+    which neither word is alone ('giant': 巨人)."""
     table = glossary()
-    return list(dict.fromkeys(found for word in words for found in table.translations(word)))
+    found = {word: table.translations(word) for word in words}
+    for first, second in zip(words, words[1:], strict=False):
+        if first.isascii() and second.isascii():
+            phrase = table.translations(f"{first} {second}")
+            for word in (first, second):
+                found[word] = tuple(dict.fromkeys((*phrase, *found[word])))
+    return found
 
 
 def english_forms(word: str) -> list[str]:
@@ -126,8 +141,7 @@ def _parsed() -> Glossary:
                         continue
                     words = [word for word in plain.split() if len(word) > 2]
                     english.setdefault(simplified, set()).update(words)
-                    if " " not in plain:
-                        _note(chinese, plain, simplified, position < LEADING)
+                    _note(chinese, plain, simplified, position < LEADING)  # or a phrase
     frequency = chinese_word_frequencies()
     return Glossary(
         {key: tuple(sorted(values)) for key, values in english.items() if values},

@@ -150,9 +150,9 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
     second = _second("How long is the Yangtze River?", "长江全长6300余公里。")
     assert found == Signals(
         top_score=0.83, standing=pytest.approx(4.5),
-        # 'Yangtze' is found translated (长江) in the Chinese passage, where the answer is; among
-        # the top passages, 'river' is found too, in the English one; 'long' in neither.
-        lexical=pytest.approx(1 / 3), rare_lexical=pytest.approx(2 / 3),
+        # 'Yangtze River' is found translated (长江, the phrase's translation, so both words) in
+        # the Chinese passage, where the answer is; 'long' in no passage.
+        lexical=pytest.approx(2 / 3), rare_lexical=pytest.approx(2 / 3),
         # The second opinion of that Chinese passage, read against its own pair too.
         second_standing=pytest.approx((second - 0.10) / 0.04),
         absent=0.0,

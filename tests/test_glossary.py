@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import glossary as glossary_module
-from core.glossary import english_forms, glossary
+from core.glossary import english_forms, glossary, translated_words, word_translations
 
 
 def test_chinese_words_translate_to_the_english_words_of_their_glosses():
@@ -61,3 +61,12 @@ def test_the_parsed_dictionary_is_kept_and_read_back(tmp_path, monkeypatch):
         assert kept.read_text(encoding="utf-8").startswith("[")
     finally:
         glossary.cache_clear()
+
+
+def test_two_neighbouring_words_take_the_translation_of_the_phrase_they_make():
+    found = word_translations(["giant", "panda", "bamboo"])
+    assert found["giant"][0] == found["panda"][0] == "大熊猫"  # 'giant panda', first
+    assert "大熊猫" not in glossary().translations("giant")  # which neither word is alone
+    assert "大熊猫" not in found["bamboo"]
+    assert word_translations(["national", "parks"])["parks"][0] == "国家公园"  # inflected
+    assert "大熊猫" in translated_words(["giant", "panda"])  # the search's translated query

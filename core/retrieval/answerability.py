@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from core.files import write_atomically
-from core.glossary import glossary
+from core.glossary import word_translations
 from core.records import Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
@@ -255,7 +255,8 @@ def lexical_coverage(
 ) -> float:
     """Share of the question's content words found in the passages as they are or translated
     (core.glossary), each weighted by its rarity (1 for a word rarity does not list)."""
-    weights = {word: (rarity or {}).get(word, 1.0) for word in content_words(question)}
+    shown_by = evidence(question)
+    weights = {word: (rarity or {}).get(word, 1.0) for word in shown_by}
     total = sum(weights.values())
     if total <= 0:
         return 0.0
@@ -263,7 +264,7 @@ def lexical_coverage(
     found = sum(
         weight
         for word, weight in weights.items()
-        if any(_occurs(form, text) for form in evidence(word))
+        if any(_occurs(form, text) for form in shown_by[word])
     )
     return found / total
 
@@ -276,12 +277,14 @@ def _occurs(form: str, text: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(form), text) is not None
 
 
-def evidence(word: str) -> set[str]:
-    """What shows a word in a passage: its stem, and its translations into the other language."""
-    translated = glossary().translations(word)
-    if word.isascii():
-        return {_stem(word), *translated}
-    return {word, *(_stem(english) for english in translated)}
+def evidence(question: str) -> dict[str, set[str]]:
+    """What shows each of the question's content words in a passage: its stem, and its
+    translations into the other language (core.glossary.word_translations)."""
+    translated = word_translations(content_words(question))
+    return {
+        word: {_stem(word), *found} if word.isascii() else {word, *map(_stem, found)}
+        for word, found in translated.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -302,9 +305,8 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     common of its forms (as written or translated), and the words found in none."""
     # The BM25 terms of the word and its translations (terms() stems English as the index
     # does; evidence()'s cruder stems would be stemmed twice: 'glove' -> 'glov', not 'glove').
-    forms = {
-        word: _terms_of({word, *glossary().translations(word)}) for word in content_words(question)
-    }
+    translated = word_translations(content_words(question))
+    forms = {word: _terms_of({word, *found}) for word, found in translated.items()}
     frequency, chunks = store.document_frequencies(
         collection, {term for found in forms.values() for term in found}
     )

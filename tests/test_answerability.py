@@ -331,6 +331,16 @@ def test_word_rarity_is_the_inverse_document_frequency_of_a_words_commonest_form
     assert word_rarity(store, "notes", "面粉里有酵母吗？火山呢？").absent == {"火山"}
 
 
+def test_a_chinese_word_jieba_guessed_is_found_through_its_pieces(notes):
+    store, ingestor = notes
+    ingestor.ingest("刚出生的幼崽只有100克。".encode(), "cub.md")
+    # jieba cuts the question into 刚出生 / 大熊猫 / 幼崽有 / 多重: 幼崽有 is a guess its
+    # dictionary lacks, and the passage holds 幼崽; 多重 asks 'how heavy'.
+    rarity = word_rarity(store, "notes", "刚出生的大熊猫幼崽有多重？")
+    assert set(rarity.idf) == {"刚出生", "大熊猫", "幼崽有"}
+    assert rarity.absent == {"大熊猫"}
+
+
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):
     store, _ = notes
     baseline = answerability.compute_baseline(store, e5, "notes")

@@ -36,7 +36,7 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
-from core.text import content_words, language
+from core.text import chinese_word_frequencies, content_words, language
 
 _DATA = Path(__file__).parent / "data"
 CALIBRATION_FILE = _DATA / "answerability.json"
@@ -282,9 +282,17 @@ def evidence(question: str) -> dict[str, set[str]]:
     translations into the other language (core.glossary.word_translations)."""
     translated = word_translations(content_words(question))
     return {
-        word: {_stem(word), *found} if word.isascii() else {word, *map(_stem, found)}
+        word: {_stem(word), *found} if word.isascii() else {*_pieces(word), *map(_stem, found)}
         for word, found in translated.items()
     }
+
+
+def _pieces(word: str) -> tuple[str, ...]:
+    """A Chinese word and, when jieba's dictionary lacks it (a guess such as 幼崽有, cut from
+    大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽."""
+    if word.isascii() or len(word) < 3 or chinese_word_frequencies().get(word, 0) > 0:
+        return (word,)
+    return (word, *(word[i : i + 2] for i in range(len(word) - 1)))
 
 
 @dataclass(frozen=True)
@@ -306,7 +314,9 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     # The BM25 terms of the word and its translations (terms() stems English as the index
     # does; evidence()'s cruder stems would be stemmed twice: 'glove' -> 'glov', not 'glove').
     translated = word_translations(content_words(question))
-    forms = {word: _terms_of({word, *found}) for word, found in translated.items()}
+    forms = {
+        word: {*_pieces(word), *_terms_of({word, *found})} for word, found in translated.items()
+    }
     frequency, chunks = store.document_frequencies(
         collection, {term for found in forms.values() for term in found}
     )

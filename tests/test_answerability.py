@@ -331,7 +331,7 @@ def test_word_rarity_is_the_inverse_document_frequency_of_a_words_commonest_form
     assert word_rarity(store, "notes", "面粉里有酵母吗？火山呢？").absent == {"火山"}
 
 
-def test_a_chinese_word_jieba_guessed_is_found_through_its_pieces(notes):
+def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(notes):
     store, ingestor = notes
     ingestor.ingest("刚出生的幼崽只有100克。".encode(), "cub.md")
     # jieba cuts the question into 刚出生 / 大熊猫 / 幼崽有 / 多重: 幼崽有 is a guess its
@@ -339,6 +339,9 @@ def test_a_chinese_word_jieba_guessed_is_found_through_its_pieces(notes):
     rarity = word_rarity(store, "notes", "刚出生的大熊猫幼崽有多重？")
     assert set(rarity.idf) == {"刚出生", "大熊猫", "幼崽有"}
     assert rarity.absent == {"大熊猫"}
+    # A word jieba knows is looked for whole: 熊猫 (a panda) is not 小熊猫 (a red panda).
+    ingestor.ingest("熊猫吃竹子。".encode(), "panda.md")
+    assert word_rarity(store, "notes", "小熊猫吃什么？").absent == {"小熊猫"}
 
 
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):

@@ -36,7 +36,7 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
-from core.text import chinese_word_frequencies, content_words, language
+from core.text import chinese_word_frequencies, content_words, is_cjk, language
 
 _DATA = Path(__file__).parent / "data"
 CALIBRATION_FILE = _DATA / "answerability.json"
@@ -311,12 +311,8 @@ class WordRarity:
 def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     """Each content word's inverse document frequency in the collection: that of the most
     common of its forms (as written or translated), and the words found in none."""
-    # The BM25 terms of the word and its translations (terms() stems English as the index
-    # does; evidence()'s cruder stems would be stemmed twice: 'glove' -> 'glov', not 'glove').
     translated = word_translations(content_words(question))
-    forms = {
-        word: {*_pieces(word), *_terms_of({word, *found})} for word, found in translated.items()
-    }
+    forms = {word: _terms_of({*_pieces(word), *found}) for word, found in translated.items()}
     frequency, chunks = store.document_frequencies(
         collection, {term for found in forms.values() for term in found}
     )
@@ -357,7 +353,10 @@ def _as_written(word: str, question: str) -> str:
 
 
 def _terms_of(forms: Iterable[str]) -> set[str]:
-    return {term for form in forms for term in terms(form)}
+    """The forms as the BM25 index knows them: English stemmed as the index does (evidence()'s
+    cruder stems would be stemmed twice: 'glove' -> 'glov'), Chinese whole, since the index
+    finds it inside longer words and its sub-words would find 熊猫 for 小熊猫 (a red panda)."""
+    return {term for form in forms for term in ([form] if all(map(is_cjk, form)) else terms(form))}
 
 
 def _stem(word: str) -> str:

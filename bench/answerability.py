@@ -1,6 +1,7 @@
 """Answerability: the share of unanswerable questions refused and of answerable ones answered.
 
     python bench/answerability.py [--models e5-small,minilm] [--questions FILE] [--write]
+                                  [--one-document]
 
 Indexes two corpora once per model into a temporary folder, each its own collection, and runs
 every question of their sets, all written for the project:
@@ -16,6 +17,9 @@ passage answers; en>none: an English question nothing answers):
 - the calibrated decision, scored by 5-fold cross-validation (each question judged by a model
   fitted without it), and fitted on the whole set (what --write ships);
 - the cost: baseline computation (cold, once per collection state) and judging one question.
+--one-document also indexes each sample document alone, as a user with one file has it, and
+asks it its own questions and the unanswerable ones, judged by the shipped calibration (fitted
+on the same questions asked of the whole corpus; about 3 minutes per model).
 --write fits one logistic model per model, plus one on all models' signals for models without
 their own, and writes core/retrieval/data/answerability.json: the calibration script.
 """
@@ -279,6 +283,37 @@ def report(model: str, cases: list[Case], timing: dict) -> None:
         print("cross-validated mistakes: " + "; ".join(misses))
 
 
+def one_document_at_a_time(model: str, questions: list[dict], folder: Path) -> None:
+    """Each sample document alone in a collection, as a user with one file has it, judged by
+    the shipped calibration: its own questions should be answered, those that no document
+    answers refused."""
+    encoder = load_encoder(model)
+    calibration = answerability.load_calibration(model)
+    refusable = [item for item in questions if not item["answerable"]]
+    tally = {(lang, kind): [0, 0] for lang in ("en", "zh") for kind in ("own", "none")}
+    documents = sorted(path for corpus in CORPUS for path in corpus.glob("*.md"))
+    for path in documents:
+        store = open_store(Settings(data_dir=folder / model / "one" / path.stem))
+        Ingestor(store=store, encoder=encoder, collection=COLLECTION).ingest_paths([path])
+        baseline = answerability.compute_baseline(store, encoder, COLLECTION)
+        own = [item for item in questions if item.get("source") == path.name]
+        for item in own + refusable:
+            question = item["question"]
+            _, hits = search_with_vector(store, encoder, COLLECTION, question, K)
+            rarity = answerability.word_rarity(store, COLLECTION, question)
+            verdict = answerability.judge(question, hits, baseline, calibration, rarity=rarity)
+            right = tally[(item["lang"], "own" if item["answerable"] else "none")]
+            right[0] += verdict.answerable == item["answerable"]
+            right[1] += 1
+        store.close()
+    print(f"\n### {model}: one document per collection ({len(documents)} documents, shipped fit)\n")
+    print("| language | own questions answered | unanswerable questions refused |")
+    print("|---|---|---|")
+    for lang in ("en", "zh"):
+        cells = [f"{a}/{b} = {a / b:.2f}" for a, b in (tally[(lang, "own")], tally[(lang, "none")])]
+        print(f"| {lang} | {' | '.join(cells)} |")
+
+
 def calibration_entry(cases: list[Case]) -> dict:
     model = fit(cases)
     return {
@@ -293,6 +328,11 @@ def main() -> None:
     parser.add_argument("--models", default="e5-small,minilm")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--write", action="store_true", help="write the shipped calibration")
+    parser.add_argument(
+        "--one-document",
+        action="store_true",
+        help="also ask each sample document alone (its own questions and the unanswerable ones)",
+    )
     args = parser.parse_args()
     questions = load_questions(args.questions)
     print(f"# Answerability on two corpora; {cpu_note()}")
@@ -302,6 +342,8 @@ def main() -> None:
             cases, timing = measure(model, questions, Path(folder))
             everything[model] = cases
             report(model, cases, timing)
+            if args.one_document:
+                one_document_at_a_time(model, questions, Path(folder))
     if args.write:
         pooled = [case for cases in everything.values() for case in cases]
         table = {model: calibration_entry(cases) for model, cases in everything.items()}

@@ -26,7 +26,7 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -124,6 +124,29 @@ class LexicalHit:
     rank: int
 
 
+class _Substrings:
+    """Words, each with a value, joined into one string to find those holding a part at C speed:
+    1.5 ms a part among 350,000 Chinese words, where a Python loop took 14 ms."""
+
+    def __init__(self, values: Mapping[str, int]) -> None:
+        words = list(values)
+        self.text = "\n".join(words)
+        self.starts = np.cumsum([0, *(len(word) + 1 for word in words[:-1])])
+        self.values = np.array([values[word] for word in words], dtype=np.int64)
+
+    def holding(self, part: str) -> list[int]:
+        """The values of the words that hold part (part itself included)."""
+        positions = []
+        at = self.text.find(part)
+        while at >= 0:
+            positions.append(at)
+            at = self.text.find(part, at + 1)
+        if not positions:
+            return []
+        words = np.unique(np.searchsorted(self.starts, positions, side="right") - 1)
+        return self.values[words].tolist()
+
+
 class _Built:
     """A bm25s index over chunk ids, the generation of the term files it was built from, and
     which chunks are Chinese."""
@@ -134,7 +157,7 @@ class _Built:
         self.model = model
         self.chinese = chinese
         self._positions: dict[str, int] | None = None
-        self._han_terms: list[str] | None = None
+        self._chinese_terms: _Substrings | None = None
 
     def rows(self, ids: Iterable[str]) -> dict[str, int]:
         """The row of each of ids that the index holds."""
@@ -153,11 +176,13 @@ class _Built:
         if self.model is None:
             return 0
         column = self.model.vocab_dict
-        found = [column[term]] if term in column else []
         if _HAN_RUNS.fullmatch(term):
-            if self._han_terms is None:  # made at the first use: tens of ms at 1M chunks
-                self._han_terms = [known for known in column if _HAN_RUNS.fullmatch(known)]
-            found += [column[known] for known in self._han_terms if known != term and term in known]
+            if self._chinese_terms is None:  # made at the first use: 0.3 s for 350,000 terms
+                chinese = {known: at for known, at in column.items() if _HAN_RUNS.fullmatch(known)}
+                self._chinese_terms = _Substrings(chinese)
+            found = self._chinese_terms.holding(term)
+        else:
+            found = [column[term]] if term in column else []
         matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
         starts, rows = matrix["indptr"], matrix["indices"]
         if len(found) <= 1:

@@ -410,6 +410,9 @@ def test_a_question_across_languages_is_answered_from_the_other_languages_passag
     verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
     assert verdict.signals.lexical == pytest.approx(2 / 3)  # longjing: 龙井, tea: 茶; not grown
     assert verdict.answerable
+    # No passage holds 'grown' as the glossary translates it, but the Chinese one says 产自:
+    # a word only a translation could have found is not claimed missing.
+    assert rarity.absent == {"grown"} and verdict.missing == ()
 
 
 def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):

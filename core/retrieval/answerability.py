@@ -159,7 +159,8 @@ class Verdict:
     # question answered across languages has a low cosine floor, which unrelated passages in
     # its own language (higher cosines whatever they say) must not pass.
     floors: Mapping[str, float] = field(default_factory=dict)
-    # The question's words that no passage holds in any form, as the question writes them:
+    # The question's words that no passage holds in any form, as the question writes them
+    # (beside an answer across languages, only those no translation was needed for: judge()),
     # shown beside the answer or the refusal, like a search engine's "Missing: ...".
     missing: tuple[str, ...] = ()
 
@@ -198,8 +199,17 @@ def judge(
         for passage in ("en", "zh")
     }
     # Halfway from what unrelated questions score in the best passage's language pair to it.
-    floor = floors[language(best.chunk.text)]
-    return Verdict(confidence >= strictness, confidence, strictness, found, floor, floors, missing)
+    answered_in = language(best.chunk.text)
+    floor = floors[answered_in]
+    answerable = confidence >= strictness
+    # An answer from the other language's passages claims no word of the question's language
+    # missing: only a translation could have found it, and the glossary knows too few (芯片
+    # for 'chip'; half the project's questions answered across languages were told a word
+    # they use was missing). Names in Latin letters are looked for as written; a refusal
+    # names every word, to say what to ask otherwise.
+    if answerable and answered_in != asked_in:
+        missing = tuple(word for word in missing if language(word) != asked_in)
+    return Verdict(answerable, confidence, strictness, found, floor, floors, missing)
 
 
 def signals(

@@ -134,7 +134,7 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -154,10 +154,15 @@ def chinese_word_frequencies() -> Mapping[str, int]:
     return tokenizer.FREQ
 
 
+def is_han_word(text: str) -> bool:
+    """True when text is Chinese characters only, as jieba's words are (no kana or digits)."""
+    return HAN_RUNS.fullmatch(text) is not None
+
+
 def words(text: str, lowercase: bool = True) -> list[str]:
     """Word tokens: jieba segments Chinese runs into words, English splits on letters."""
     tokens: list[str] = []
-    for i, run in enumerate(_HAN_RUNS.split(text)):
+    for i, run in enumerate(HAN_RUNS.split(text)):
         if i % 2:  # the split's captured groups: runs of Han characters
             tokens.extend(w for w in _jieba().lcut(run) if _WORD.match(w))
         elif run:

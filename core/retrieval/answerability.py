@@ -36,7 +36,7 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
-from core.text import chinese_word_frequencies, content_words, is_cjk, language
+from core.text import chinese_word_frequencies, content_words, is_han_word, language
 
 _DATA = Path(__file__).parent / "data"
 CALIBRATION_FILE = _DATA / "answerability.json"
@@ -366,7 +366,7 @@ def _terms_of(forms: Iterable[str]) -> set[str]:
     """The forms as the BM25 index knows them: English stemmed as the index does (evidence()'s
     cruder stems would be stemmed twice: 'glove' -> 'glov'), Chinese whole, since the index
     finds it inside longer words and its sub-words would find 熊猫 for 小熊猫 (a red panda)."""
-    return {term for form in forms for term in ([form] if all(map(is_cjk, form)) else terms(form))}
+    return {term for form in forms for term in ([form] if is_han_word(form) else terms(form))}
 
 
 def _stem(word: str) -> str:

@@ -36,13 +36,12 @@ import numpy as np
 
 from core.files import write_atomically
 from core.records import Chunk
-from core.text import language, stopwords
+from core.text import HAN_RUNS, is_han_word, language, stopwords
 
 GENERATION_FILE = "generation"
 DOCS_FOLDER = "docs"
 BUILT_FOLDER = "built"
 
-_HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 # Numbers with their decimal points and digit groups first ("0.75", "1,024"), then words.
 _TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
@@ -74,7 +73,7 @@ def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
     stop = stopwords()
     stem = _stemmer().stemWord
     offset = 0
-    for i, run in enumerate(_HAN_RUNS.split(text)):
+    for i, run in enumerate(HAN_RUNS.split(text)):
         start_of_run, offset = offset, offset + len(run)
         if not run:
             continue
@@ -176,9 +175,9 @@ class _Built:
         if self.model is None:
             return 0
         column = self.model.vocab_dict
-        if _HAN_RUNS.fullmatch(term):
+        if is_han_word(term):
             if self._chinese_terms is None:  # made at the first use: 0.3 s for 350,000 terms
-                chinese = {known: at for known, at in column.items() if _HAN_RUNS.fullmatch(known)}
+                chinese = {known: at for known, at in column.items() if is_han_word(known)}
                 self._chinese_terms = _Substrings(chinese)
             found = self._chinese_terms.holding(term)
         else:

@@ -342,6 +342,8 @@ def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(no
     # A word jieba knows is looked for whole: 熊猫 (a panda) is not 小熊猫 (a red panda).
     ingestor.ingest("熊猫吃竹子。".encode(), "panda.md")
     assert word_rarity(store, "notes", "小熊猫吃什么？").absent == {"小熊猫"}
+    # Only Chinese words have pieces: 'naïve' is not looked for as 'na' or 've'.
+    assert answerability.evidence("Is naïve Bayes fast?")["naïve"] == {"naïve"}
 
 
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):

@@ -300,7 +300,7 @@ def evidence(question: str) -> dict[str, set[str]]:
 def _pieces(word: str) -> tuple[str, ...]:
     """A Chinese word and, when jieba's dictionary lacks it (a guess such as 幼崽有, cut from
     大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽."""
-    if word.isascii() or len(word) < 3 or chinese_word_frequencies().get(word, 0) > 0:
+    if not is_han_word(word) or len(word) < 3 or chinese_word_frequencies().get(word, 0) > 0:
         return (word,)
     return (word, *(word[i : i + 2] for i in range(len(word) - 1)))
 

@@ -147,6 +147,25 @@ def _jieba():
     return jieba
 
 
+@lru_cache(maxsize=1)
+def _traditional_to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Text with its traditional Chinese characters written as simplified ones (OpenCC's t2s:
+    說明 -> 说明, yet 乾隆 stays), so that a question and a passage in either script share their
+    words, stop-words and dictionary entries (jieba's and CC-CEDICT's are simplified). Always as
+    long as text, so that spans found in one fit the other: a conversion that would change the
+    length is not made."""
+    if not HAN_RUNS.search(text):
+        return text
+    converted = _traditional_to_simplified().convert(text)
+    return converted if len(converted) == len(text) else text
+
+
 def chinese_word_frequencies() -> Mapping[str, int]:
     """How often jieba's dictionary says each Chinese word occurs (read on first use)."""
     tokenizer = _jieba().dt
@@ -196,9 +215,10 @@ def count_noun(n: int, noun: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """The words that carry a question's meaning, once each: no stop-words, no Latin words
-    under three letters, possessives dropped ("China's" is "china", which a dictionary knows)."""
+    under three letters, possessives dropped ("China's" is "china", which a dictionary knows),
+    Chinese in simplified characters (simplified())."""
     stop = stopwords()
-    found = (_POSSESSIVE.sub("", w) for w in words(text))
+    found = (_POSSESSIVE.sub("", w) for w in words(simplified(text)))
     kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
     return list(dict.fromkeys(kept))
 

@@ -362,6 +362,9 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
     rarity = word_rarity(store, "notes", question)
     assert missing_words(question, rarity) == ("Pompeii", "volcanoes")
     assert missing_words(question, None) == ()
+    # Traditional Chinese is looked for as simplified (长江 is in a chunk) and named as written.
+    traditional = "長江裡的火山為什麼會噴發？"
+    assert missing_words(traditional, word_rarity(store, "notes", traditional)) == ("火山", "噴發")
     baseline = answerability.compute_baseline(store, e5, "notes")
     hits = store.search("notes", e5.encode_query(question), 2)
     verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)

@@ -14,7 +14,7 @@ import pytest
 from core.records import Chunk, Document
 from core.retrieval.chroma import chroma_settings
 from core.retrieval.encoders import Encoder
-from core.retrieval.lexical import LexicalIndex, matched_spans, terms
+from core.retrieval.lexical import TERMS_FILE, LexicalIndex, matched_spans, terms
 from core.retrieval.store import LEXICAL_FOLDER, Store
 
 
@@ -273,6 +273,41 @@ def test_an_index_saved_before_languages_were_kept_tells_them_from_the_terms(
     assert reopened.lexical_search("c", "yeast", 5)[0].chunk_id == ids[1]
     assert reopened.languages("c", ids) == {ids[0]: "zh", ids[1]: "en"}
     assert list((tmp_path / LEXICAL_FOLDER).rglob("ee_chinese.npy"))  # the matrix was rebuilt
+    reopened.close()
+
+
+def test_traditional_and_simplified_chinese_find_each_other(tmp_path: Path):
+    keys, key_chunks = _chunks("gpg.txt", ["RSA 可以被用來簽署及加密。", "請輸入金鑰的尺寸"])
+    tea, tea_chunks = _chunks("tea.md", ["龙井茶产于杭州西湖。"])
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(keys.sha256, key_chunks)
+    index.add(tea.sha256, tea_chunks)
+    assert [hit.chunk_id for hit in index.search("签署和加密", 5)] == [key_chunks[0].id]
+    assert [hit.chunk_id for hit in index.search("龍井茶產於哪裡", 5)] == [tea_chunks[0].id]
+    # Highlights point at the passage's own (traditional) characters.
+    text = key_chunks[0].text
+    assert [text[a:b] for a, b in matched_spans(text, terms("签署"))] == ["簽署"]
+
+
+def test_an_index_whose_terms_an_older_tokeniser_made_is_made_again(
+    store: Store, minilm: Encoder, tmp_path: Path
+):
+    store.ensure_collection("c", minilm.name, minilm.dimension)
+    document, chunks = _chunks("gpg.txt", ["RSA 可以被用來簽署及加密。"])
+    _add(store, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
+    assert [hit.chunk_id for hit in store.lexical_search("c", "签署", 5)] == [chunks[0].id]
+    store.close()
+    # Terms saved before traditional Chinese was read as simplified, with no version file.
+    (term_file,) = (tmp_path / LEXICAL_FOLDER).rglob(f"{document.sha256}.json")
+    kept = json.loads(term_file.read_text(encoding="utf-8"))
+    kept["terms"] = ["rsa 簽署 加密"]
+    term_file.write_text(json.dumps(kept), encoding="utf-8")
+    (version,) = (tmp_path / LEXICAL_FOLDER).rglob(TERMS_FILE)
+    version.unlink()
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    assert [hit.chunk_id for hit in reopened.lexical_search("c", "签署", 5)] == [chunks[0].id]
+    assert "签署" in json.loads(term_file.read_text(encoding="utf-8"))["terms"][0]
     reopened.close()
 
 

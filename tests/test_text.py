@@ -2,10 +2,12 @@
 
 from core.text import (
     clean_text,
+    content_words,
     is_cjk,
     language,
     safe_display_name,
     sentence_spans,
+    simplified,
     split_sentences,
     unwrap_lines,
     words,
@@ -62,6 +64,15 @@ def test_words_segments_chinese_into_words():
     assert "苹果公司" in tokens and "手机" in tokens
     assert tokens[-4:] == ["apples", "grow", "on", "trees"]
     assert "。" not in tokens
+
+
+def test_traditional_chinese_is_read_as_simplified_character_for_character():
+    assert simplified("GnuPG 的說明：這把金鑰") == "GnuPG 的说明：这把金钥"
+    assert simplified("乾隆年間很乾燥") == "乾隆年间很干燥"  # by the phrase, not the character
+    assert simplified("naïve 大熊猫") == "naïve 大熊猫"
+    # A traditional question loses the same stop-words as a simplified one.
+    assert content_words("RSA 可以被用來做什麼？") == content_words("RSA 可以被用来做什么？")
+    assert content_words("RSA 可以被用來做什麼？") == ["rsa", "用来"]
 
 
 def test_safe_display_name_never_keeps_a_path():

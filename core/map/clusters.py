@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from core.errors import UserError
-from core.text import stopwords, words
+from core.text import simplified, stopwords, words
 from core.vectors import normalised
 
 ClusterMethod = Literal["hdbscan", "kmeans"]
@@ -113,12 +113,13 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
 
 
 def label_terms(text: str) -> list[str]:
-    """The words of text that may name a cluster: no stopwords, no 1-letter English tokens."""
+    """The words of text that may name a cluster: no stopwords (in either Chinese script), no
+    1-letter English tokens."""
     stop = stopwords()
     return [
         word
         for word in words(text)
-        if word not in stop
+        if simplified(word) not in stop
         and not (len(word) < 2 and word.isascii())
         and not any(ch.isdigit() for ch in word)
     ]

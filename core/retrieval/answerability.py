@@ -36,7 +36,13 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
-from core.text import chinese_word_frequencies, content_words, is_han_word, language
+from core.text import (
+    chinese_word_frequencies,
+    content_words,
+    is_han_word,
+    language,
+    simplified,
+)
 
 _DATA = Path(__file__).parent / "data"
 CALIBRATION_FILE = _DATA / "answerability.json"
@@ -270,7 +276,7 @@ def lexical_coverage(
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    text = " ".join(passages).lower()
+    text = simplified(" ".join(passages).lower())  # the words are in simplified characters
     found = sum(
         weight
         for word, weight in weights.items()
@@ -358,8 +364,10 @@ def confidence_cap(question: str, missing: Sequence[str]) -> float:
 
 
 def _as_written(word: str, question: str) -> str:
-    found = re.search(re.escape(word), question, re.IGNORECASE)
-    return found.group() if found else word
+    """The word as the question writes it: its case, and its script (content_words() gives
+    Chinese in simplified characters, at the same places as the question's traditional ones)."""
+    found = re.search(re.escape(word), simplified(question), re.IGNORECASE)
+    return question[found.start() : found.end()] if found else word
 
 
 def _terms_of(forms: Iterable[str]) -> set[str]:

@@ -1,8 +1,9 @@
 """BM25 over a collection's chunks (bm25s), for English, Chinese and text that mixes them.
 
-Terms: Chinese runs are cut by jieba in search mode (words and the shorter words inside them),
-everything else is split into words and numbers ("0.75" stays one term), lower-cased and
-Snowball-stemmed when it is English; the stop-words of core.text.stopwords() are dropped.
+Terms: Chinese runs are written in simplified characters and cut by jieba in search mode (words
+and the shorter words inside them), everything else is split into words and numbers ("0.75"
+stays one term), lower-cased and Snowball-stemmed when it is English; the stop-words of
+core.text.stopwords() are dropped.
 
 Design (bm25s cannot update an index in place): the terms of each document's chunks are
 tokenised once, when the document is added, and kept in a file of their own; the BM25 matrix is
@@ -36,9 +37,13 @@ import numpy as np
 
 from core.files import write_atomically
 from core.records import Chunk
-from core.text import HAN_RUNS, is_han_word, language, stopwords
+from core.text import HAN_RUNS, is_han_word, language, simplified, stopwords
 
 GENERATION_FILE = "generation"
+TERMS_FILE = "terms-version"
+# Bumped when terms() changes (2: traditional Chinese read as simplified): the kept terms of an
+# index made before are made again from the store's chunks (sync()).
+TERMS_VERSION = "2"
 DOCS_FOLDER = "docs"
 BUILT_FOLDER = "built"
 
@@ -78,7 +83,8 @@ def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
         if not run:
             continue
         if i % 2:  # a run of Han characters
-            for word, start, end in _jieba().tokenize(run, mode="search"):
+            # In simplified characters: a question in either script finds passages in either.
+            for word, start, end in _jieba().tokenize(simplified(run), mode="search"):
                 if word not in stop:
                     yield word, start_of_run + start, start_of_run + end
             continue
@@ -235,7 +241,9 @@ class LexicalIndex:
                 self._memory[doc_sha] = (ids, joined, languages)
             else:
                 docs = self.folder / DOCS_FOLDER
-                docs.mkdir(parents=True, exist_ok=True)
+                if not docs.is_dir():  # a new index: this terms() makes all its terms
+                    docs.mkdir(parents=True)
+                    self._stamp()
                 kept = {"ids": ids, "terms": joined, "languages": languages}
                 write_atomically(docs / f"{doc_sha}.json", json.dumps(kept).encode("utf-8"))
             self._bump()
@@ -277,6 +285,8 @@ class LexicalIndex:
         """Make the kept documents those expected (sha -> chunk count): add missing ones from
         fetch(sha), drop extra ones. Returns (added, removed)."""
         with self._lock:
+            if self.folder is not None and not self._terms_current():
+                shutil.rmtree(self.folder / DOCS_FOLDER, ignore_errors=True)  # all made again
             have = self.documents()
             stale = [sha for sha, n in expected.items() if have.get(sha) != n]
             extra = [sha for sha in have if sha not in expected]
@@ -284,13 +294,28 @@ class LexicalIndex:
                 self.remove(sha)
             for sha in stale:
                 self.add(sha, fetch(sha))
-            if self.folder is not None and not (self.folder / GENERATION_FILE).exists():
-                self._bump()  # an empty collection: mark it as synced
+            if self.folder is not None:
+                self._stamp()
+                if not (self.folder / GENERATION_FILE).exists():
+                    self._bump()  # an empty collection: mark it as synced
             return len(stale), len(extra)
 
     def synced(self) -> bool:
-        """True once the index has been written or checked against the store in this folder."""
-        return self.folder is None or (self.folder / GENERATION_FILE).exists()
+        """True once the index has been written or checked against the store in this folder,
+        with terms made by this terms()."""
+        return self.folder is None or (
+            (self.folder / GENERATION_FILE).exists() and self._terms_current()
+        )
+
+    def _terms_current(self) -> bool:
+        try:
+            return (self.folder / TERMS_FILE).read_text(encoding="ascii") == TERMS_VERSION
+        except (OSError, TypeError, ValueError):
+            return False
+
+    def _stamp(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.folder / TERMS_FILE, TERMS_VERSION.encode("ascii"))
 
     # -- searching ---------------------------------------------------------------------------
 

@@ -166,6 +166,21 @@ def simplified(text: str) -> str:
     return converted if len(converted) == len(text) else text
 
 
+@lru_cache(maxsize=1)
+def _simplified_to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def in_the_script_of(text: str, model: str) -> str:
+    """text (written in simplified characters) in traditional ones when model, a question, is
+    written in them: the answer to 火山為什麼會噴發？ is not written 为什么."""
+    if simplified(model) == model:
+        return text
+    return _simplified_to_traditional().convert(text)
+
+
 def chinese_word_frequencies() -> Mapping[str, int]:
     """How often jieba's dictionary says each Chinese word occurs (read on first use)."""
     tokenizer = _jieba().dt

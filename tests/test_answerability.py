@@ -17,6 +17,7 @@ from core.retrieval.answerability import (
     BaselineCache,
     Calibration,
     Signals,
+    closest_label,
     content_words,
     judge,
     lexical_coverage,
@@ -24,6 +25,7 @@ from core.retrieval.answerability import (
     missing_message,
     missing_names,
     missing_words,
+    no_answer_message,
     probe_questions,
     refusal_hint,
     word_rarity,
@@ -379,6 +381,14 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
     assert (
         missing_message("火山为什么会喷发？", ("火山", "喷发")) == "你的文档中没有出现：火山、喷发"
     )
+    # In the question's script too: traditional characters for a question written in them.
+    assert (
+        missing_message("火山為什麼會噴發？", ("火山", "噴發")) == "你的文檔中沒有出現：火山、噴發"
+    )
+    assert no_answer_message("火山為什麼會噴發？") == (
+        "你的文檔似乎沒有回答這個問題。下面是最接近的段落，但它們不是答案。"
+    )
+    assert closest_label("火山为什么会喷发？") == "最接近的段落，但不是答案"
     refused = replace(verdict, confidence=0.13, strictness=0.5)
     assert refusal_hint("火山为什么会喷发？", refused) == (
         "置信度 13%，严格度 50%：请换个说法，或在侧边栏调低严格度（Strictness）。"

@@ -179,6 +179,8 @@ def test_no_relevant_passage_means_a_refusal_without_asking_the_model():
     assert not english.flagged
     chinese = generate(closed, "龙井茶产自哪里？", low, verdict(passage_floor=0.8))
     assert chinese.text == REFUSAL["Chinese"]
+    traditional = generate(closed, "龍井茶產自哪裡？", low, verdict(passage_floor=0.8))
+    assert traditional.text == "這些文檔中沒有回答這個問題的內容。"
 
 
 def test_the_extractive_backend_cites_the_passages_it_quotes(e5):

@@ -39,6 +39,7 @@ from core.retrieval.store import Store
 from core.text import (
     chinese_word_frequencies,
     content_words,
+    in_the_script_of,
     is_han_word,
     language,
     simplified,
@@ -400,22 +401,29 @@ REFUSAL_HINT = {
 
 def no_answer_message(question: str) -> str:
     """What to say when the documents don't answer, in the question's language."""
-    return NO_ANSWER[language(question)]
+    return _in_the_questions_language(NO_ANSWER, question)
 
 
 def refusal_hint(question: str, verdict: Verdict) -> str:
     """How sure the refusal is and what to try, in the question's language."""
-    return REFUSAL_HINT[language(question)].format(verdict.confidence, verdict.strictness)
+    hint = _in_the_questions_language(REFUSAL_HINT, question)
+    return hint.format(verdict.confidence, verdict.strictness)
 
 
 def missing_message(question: str, words: Sequence[str]) -> str:
     """Which of the question's words the documents never mention, in the question's language."""
-    asked_in = language(question)
-    return MISSING[asked_in].format(("、" if asked_in == "zh" else ", ").join(words))
+    separator = "、" if language(question) == "zh" else ", "
+    return _in_the_questions_language(MISSING, question).format(separator.join(words))
 
 
 def closest_label(question: str) -> str:
-    return CLOSEST[language(question)]
+    return _in_the_questions_language(CLOSEST, question)
+
+
+def _in_the_questions_language(messages: Mapping[str, str], question: str) -> str:
+    """The message in the question's language, and in its script: traditional characters for a
+    question written in them."""
+    return in_the_script_of(messages[language(question)], question)
 
 
 # -- the baseline of a collection ------------------------------------------------------------

@@ -23,7 +23,7 @@ from core.errors import GeneratorError, UserError
 from core.records import Hit
 from core.retrieval.answerability import Verdict
 from core.retrieval.encoders import Encoder
-from core.text import is_cjk
+from core.text import in_the_script_of, is_cjk
 
 EXTRACTIVE, OPENAI, LOCAL = "extractive", "openai", "local"
 GENERATORS = (EXTRACTIVE, OPENAI, LOCAL)
@@ -121,7 +121,7 @@ def build_prompt(
 ) -> Prompt:
     """Fence the passages (best first) into the prompt, as many as fit beside the answer."""
     language = question_language(question)
-    system = SYSTEM.format(refusal=refusal(language), language=language)
+    system = SYSTEM.format(refusal=in_the_script_of(refusal(language), question), language=language)
     overhead = count_tokens(system) + count_tokens(_user_message(question, [])) + 16
     budget = context_window - max_tokens - overhead
     if budget < 32:
@@ -605,7 +605,7 @@ class Generation:
     def __iter__(self) -> Iterator[str]:
         started = time.perf_counter()
         if self.prompt is None:
-            self.parts.append(refusal(self.language))
+            self.parts.append(in_the_script_of(refusal(self.language), self.question))
             self.first_token_s, self.done = 0.0, True
             yield self.parts[0]
             return

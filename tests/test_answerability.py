@@ -344,6 +344,10 @@ def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(no
     # A word jieba knows is looked for whole: 熊猫 (a panda) is not 小熊猫 (a red panda).
     ingestor.ingest("熊猫吃竹子。".encode(), "panda.md")
     assert word_rarity(store, "notes", "小熊猫吃什么？").absent == {"小熊猫"}
+    # A word jieba's dictionary glues a particle onto (签名会, 'a signing event') is also
+    # looked for without it.
+    ingestor.ingest("通常不应删除这样的签名。".encode(), "gpg.md")
+    assert word_rarity(store, "notes", "删除签名会有什么后果？").absent == {"后果"}
     # Only Chinese words have pieces: 'naïve' is not looked for as 'na' or 've'.
     assert answerability.evidence("Is naïve Bayes fast?")["naïve"] == {"naïve"}
 

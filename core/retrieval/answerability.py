@@ -43,6 +43,7 @@ from core.text import (
     is_han_word,
     language,
     simplified,
+    stopwords,
 )
 
 _DATA = Path(__file__).parent / "data"
@@ -306,9 +307,13 @@ def evidence(question: str) -> dict[str, set[str]]:
 
 def _pieces(word: str) -> tuple[str, ...]:
     """A Chinese word and, when jieba's dictionary lacks it (a guess such as 幼崽有, cut from
-    大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽."""
-    if not is_han_word(word) or len(word) < 3 or chinese_word_frequencies().get(word, 0) > 0:
+    大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽; when the
+    dictionary glues a particle onto a word (签名会, 'a signing event', cut from
+    删除签名会有什么后果), the word without it."""
+    if not is_han_word(word) or len(word) < 3:
         return (word,)
+    if chinese_word_frequencies().get(word, 0) > 0:
+        return (word, word[:-1]) if word[-1] in stopwords() else (word,)
     return (word, *(word[i : i + 2] for i in range(len(word) - 1)))
 
 

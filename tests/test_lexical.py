@@ -155,8 +155,13 @@ def test_a_chinese_term_is_also_found_inside_the_longer_words_jieba_keeps_whole(
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    return Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / LEXICAL_FOLDER)
+    return _open(tmp_path)
+
+
+def _open(folder: Path) -> Store:
+    """A store on the data folder (another one, or the same one after a restart)."""
+    client = chromadb.PersistentClient(path=str(folder / "chroma"), settings=chroma_settings())
+    return Store(client, lock_path=folder / "write.lock", lexical_dir=folder / LEXICAL_FOLDER)
 
 
 def _add(store: Store, encoder: Encoder, document: Document, chunks: list[Chunk]) -> None:
@@ -186,9 +191,8 @@ def test_the_store_keeps_bm25_in_step_through_add_reindex_and_delete(
     assert store.lexical_search("c", "floods wetlands", 5) == []
 
     # A restart (a new Store on the same folder) finds the same.
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
     store.close()
-    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    reopened = _open(tmp_path)
     assert [h.chunk_id for h in reopened.lexical_search("c", "movable", 5)] == [changed[0].id]
 
     reopened.delete_collection("c")
@@ -206,8 +210,7 @@ def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
     # A data folder from before BM25 existed: the lexical folder is missing.
     for path in sorted((tmp_path / LEXICAL_FOLDER).rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    reopened = _open(tmp_path)
     assert [h.chunk_id for h in reopened.lexical_search("c", "yeast", 5)] == [chunks[0].id]
     assert np.isclose(
         reopened.vectors_by_id("c", [chunks[0].id])[chunks[0].id] @ minilm.encode_query("yeast"),
@@ -221,8 +224,7 @@ def test_a_reader_searches_while_another_store_keeps_writing(
 ):
     # The app searching while the ingest worker holds the write lock and adds one file after
     # another: the reader cannot write the BM25 folder, so it keeps the index in memory.
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    writer = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    writer = _open(tmp_path)
     writer.ensure_collection("c", minilm.name, minilm.dimension)
     for name, text, word in (
         ("river.md", "Rivers carry sediment to the sea.", "sediment"),
@@ -268,8 +270,7 @@ def test_an_index_saved_before_languages_were_kept_tells_them_from_the_terms(
     term_file.write_text(json.dumps(kept), encoding="utf-8")
     for built in (tmp_path / LEXICAL_FOLDER).rglob("ee_chinese.npy"):
         built.unlink()
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    reopened = _open(tmp_path)
     assert reopened.lexical_search("c", "yeast", 5)[0].chunk_id == ids[1]
     assert reopened.languages("c", ids) == {ids[0]: "zh", ids[1]: "en"}
     assert list((tmp_path / LEXICAL_FOLDER).rglob("ee_chinese.npy"))  # the matrix was rebuilt
@@ -304,8 +305,7 @@ def test_an_index_whose_terms_an_older_tokeniser_made_is_made_again(
     term_file.write_text(json.dumps(kept), encoding="utf-8")
     (version,) = (tmp_path / LEXICAL_FOLDER).rglob(TERMS_FILE)
     version.unlink()
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    reopened = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    reopened = _open(tmp_path)
     assert [hit.chunk_id for hit in reopened.lexical_search("c", "签署", 5)] == [chunks[0].id]
     assert "签署" in json.loads(term_file.read_text(encoding="utf-8"))["terms"][0]
     reopened.close()
@@ -319,8 +319,7 @@ def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting
     river, river_chunks = _chunks("river.md", ["Rivers carry sediment to the sea."])
     _add(store, minilm, Document(**{**river.__dict__, "model": minilm.name}), river_chunks)
     assert [h.chunk_id for h in store.lexical_search("c", "sediment", 5)] == [river_chunks[0].id]
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
-    other = Store(client, lock_path=tmp_path / "write.lock", lexical_dir=tmp_path / "lexical")
+    other = _open(tmp_path)
     store.close()  # lets the other one write
     press, press_chunks = _chunks("press.md", ["Gutenberg built a printing press."])
     _add(other, minilm, Document(**{**press.__dict__, "model": minilm.name}), press_chunks)

@@ -99,6 +99,13 @@ def test_ask_says_so_in_chinese_when_the_documents_do_not_answer(app_env):
     assert "**\\[" not in _markdown(app)  # no citation: nothing is stitched into an answer
 
 
+def test_a_question_in_traditional_characters_is_answered_and_refused_in_them(app_env):
+    assert "浙江杭州西湖" in _markdown(_ask("龍井茶產自哪裡？"))  # the document is simplified
+    app = _ask("火山為什麼會噴發？")
+    assert app.warning[0].value.startswith("你的文檔似乎沒有回答這個問題。")
+    assert "你的文檔中沒有出現：火山、噴發" in [c.value for c in app.caption]
+
+
 def test_document_text_is_escaped_not_rendered(app_env):
     text = _markdown(_ask("Click the script and the link"))
     # Escaped, whether or not the passage shows 'script' in bold as a matched term.

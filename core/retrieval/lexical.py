@@ -78,13 +78,14 @@ def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
     stop = stopwords()
     stem = _stemmer().stemWord
     offset = 0
-    for i, run in enumerate(HAN_RUNS.split(text)):
+    # In simplified characters (as long as text, so spans fit it): a question in either script
+    # finds passages in either.
+    for i, run in enumerate(HAN_RUNS.split(simplified(text))):
         start_of_run, offset = offset, offset + len(run)
         if not run:
             continue
         if i % 2:  # a run of Han characters
-            # In simplified characters: a question in either script finds passages in either.
-            for word, start, end in _jieba().tokenize(simplified(run), mode="search"):
+            for word, start, end in _jieba().tokenize(run, mode="search"):
                 if word not in stop:
                     yield word, start_of_run + start, start_of_run + end
             continue

@@ -147,11 +147,12 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=1)
-def _traditional_to_simplified():
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    """OpenCC's converter between the scripts ('t2s': traditional to simplified, 's2t' back)."""
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def simplified(text: str) -> str:
@@ -162,15 +163,8 @@ def simplified(text: str) -> str:
     length is not made."""
     if not HAN_RUNS.search(text):
         return text
-    converted = _traditional_to_simplified().convert(text)
+    converted = _converter("t2s").convert(text)
     return converted if len(converted) == len(text) else text
-
-
-@lru_cache(maxsize=1)
-def _simplified_to_traditional():
-    import opencc
-
-    return opencc.OpenCC("s2t")
 
 
 def in_the_script_of(text: str, model: str) -> str:
@@ -178,7 +172,7 @@ def in_the_script_of(text: str, model: str) -> str:
     written in them: the answer to 火山為什麼會噴發？ is not written 为什么."""
     if simplified(model) == model:
         return text
-    return _simplified_to_traditional().convert(text)
+    return _converter("s2t").convert(text)
 
 
 def chinese_word_frequencies() -> Mapping[str, int]:

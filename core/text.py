@@ -140,7 +140,8 @@ _POSSESSIVE = re.compile(r"['’]s$")
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def chinese_segmenter():
+    """jieba, loaded once and quiet."""
     import jieba
 
     jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
@@ -177,7 +178,7 @@ def in_the_script_of(text: str, model: str) -> str:
 
 def chinese_word_frequencies() -> Mapping[str, int]:
     """How often jieba's dictionary says each Chinese word occurs (read on first use)."""
-    tokenizer = _jieba().dt
+    tokenizer = chinese_segmenter().dt
     tokenizer.check_initialized()
     return tokenizer.FREQ
 
@@ -192,7 +193,7 @@ def words(text: str, lowercase: bool = True) -> list[str]:
     tokens: list[str] = []
     for i, run in enumerate(HAN_RUNS.split(text)):
         if i % 2:  # the split's captured groups: runs of Han characters
-            tokens.extend(w for w in _jieba().lcut(run) if _WORD.match(w))
+            tokens.extend(w for w in chinese_segmenter().lcut(run) if _WORD.match(w))
         elif run:
             tokens.extend(m.group() for m in _WORD.finditer(run.lower() if lowercase else run))
     return tokens

@@ -37,7 +37,14 @@ import numpy as np
 
 from core.files import write_atomically
 from core.records import Chunk
-from core.text import HAN_RUNS, is_han_word, language, simplified, stopwords
+from core.text import (
+    HAN_RUNS,
+    chinese_segmenter,
+    is_han_word,
+    language,
+    simplified,
+    stopwords,
+)
 
 GENERATION_FILE = "generation"
 TERMS_FILE = "terms-version"
@@ -51,14 +58,6 @@ BUILT_FOLDER = "built"
 _TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(60)
-    return jieba
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +84,7 @@ def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
         if not run:
             continue
         if i % 2:  # a run of Han characters
-            for word, start, end in _jieba().tokenize(run, mode="search"):
+            for word, start, end in chinese_segmenter().tokenize(run, mode="search"):
                 if word not in stop:
                     yield word, start_of_run + start, start_of_run + end
             continue

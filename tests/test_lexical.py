@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import chromadb
@@ -165,8 +166,9 @@ def _open(folder: Path) -> Store:
 
 
 def _add(store: Store, encoder: Encoder, document: Document, chunks: list[Chunk]) -> None:
+    """Store the chunks in collection 'c' with the encoder's vectors, as a document of its model."""
     vectors = encoder.encode_documents([chunk.text for chunk in chunks])
-    store.add_document("c", document, chunks, vectors)
+    store.add_document("c", replace(document, model=encoder.name), chunks, vectors)
 
 
 def test_the_store_keeps_bm25_in_step_through_add_reindex_and_delete(
@@ -175,15 +177,13 @@ def test_the_store_keeps_bm25_in_step_through_add_reindex_and_delete(
     store.ensure_collection("c", minilm.name, minilm.dimension)
     river, river_chunks = _chunks("river.md", ["Rivers carry sediment.", "Floods renew wetlands."])
     press, press_chunks = _chunks("press.md", ["Gutenberg built a printing press."])
-    river = Document(**{**river.__dict__, "model": minilm.name})
-    press = Document(**{**press.__dict__, "model": minilm.name})
     _add(store, minilm, river, river_chunks)
     _add(store, minilm, press, press_chunks)
     assert [h.chunk_id for h in store.lexical_search("c", "gutenberg", 5)] == [press_chunks[0].id]
 
     # Re-index the same file with other chunks: the old terms go, the new ones come.
     changed = [Chunk(**{**press_chunks[0].__dict__, "text": "Movable type spread quickly."})]
-    store.add_document("c", press, changed, minilm.encode_documents([changed[0].text]))
+    _add(store, minilm, press, changed)
     assert store.lexical_search("c", "gutenberg", 5) == []
     assert [h.chunk_id for h in store.lexical_search("c", "movable type", 5)] == [changed[0].id]
 
@@ -204,7 +204,6 @@ def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
 ):
     store.ensure_collection("c", minilm.name, minilm.dimension)
     document, chunks = _chunks("a.md", ["Sourdough rises because of wild yeast."])
-    document = Document(**{**document.__dict__, "model": minilm.name})
     _add(store, minilm, document, chunks)
     store.close()
     # A data folder from before BM25 existed: the lexical folder is missing.
@@ -232,7 +231,7 @@ def test_a_reader_searches_while_another_store_keeps_writing(
         ("bread.md", "Sourdough rises because of wild yeast.", "yeast"),
     ):
         document, chunks = _chunks(name, [text])
-        _add(writer, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
+        _add(writer, minilm, document, chunks)
         assert [hit.chunk_id for hit in store.lexical_search("c", word, 5)] == [chunks[0].id]
     writer.close()
 
@@ -259,7 +258,7 @@ def test_an_index_saved_before_languages_were_kept_tells_them_from_the_terms(
     document, chunks = _chunks(
         "a.md", ["龙井茶产于杭州西湖。", "Sourdough rises because of yeast."]
     )
-    _add(store, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
+    _add(store, minilm, document, chunks)
     ids = [chunk.id for chunk in chunks]
     assert store.languages("c", ids) == {ids[0]: "zh", ids[1]: "en"}
     store.close()
@@ -295,7 +294,7 @@ def test_an_index_whose_terms_an_older_tokeniser_made_is_made_again(
 ):
     store.ensure_collection("c", minilm.name, minilm.dimension)
     document, chunks = _chunks("gpg.txt", ["RSA 可以被用來簽署及加密。"])
-    _add(store, minilm, Document(**{**document.__dict__, "model": minilm.name}), chunks)
+    _add(store, minilm, document, chunks)
     assert [hit.chunk_id for hit in store.lexical_search("c", "签署", 5)] == [chunks[0].id]
     store.close()
     # Terms saved before traditional Chinese was read as simplified, with no version file.
@@ -317,12 +316,12 @@ def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting
     # Two stores on one data folder, as the app and a command-line ingest in two processes.
     store.ensure_collection("c", minilm.name, minilm.dimension)
     river, river_chunks = _chunks("river.md", ["Rivers carry sediment to the sea."])
-    _add(store, minilm, Document(**{**river.__dict__, "model": minilm.name}), river_chunks)
+    _add(store, minilm, river, river_chunks)
     assert [h.chunk_id for h in store.lexical_search("c", "sediment", 5)] == [river_chunks[0].id]
     other = _open(tmp_path)
     store.close()  # lets the other one write
     press, press_chunks = _chunks("press.md", ["Gutenberg built a printing press."])
-    _add(other, minilm, Document(**{**press.__dict__, "model": minilm.name}), press_chunks)
+    _add(other, minilm, press, press_chunks)
     other.delete_document("c", river.sha256)
     other.close()
     assert [h.chunk_id for h in store.lexical_search("c", "gutenberg", 5)] == [press_chunks[0].id]

@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if result.stopped:
         print(f"({result.stopped}: the answer is incomplete)")
+    if result.declined:
+        print("note: the model read the passages and found no answer in them.")
     if result.flagged:
         print("note: the answer cites none of the passages: treat it as unsupported.")
     for citation in result.citations:

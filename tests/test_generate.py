@@ -23,6 +23,7 @@ from core.retrieval.generate import (
     check_citations,
     cited_numbers,
     generate,
+    is_refusal,
     question_language,
     rewrite_question,
 )
@@ -158,7 +159,31 @@ def test_an_answer_citing_no_given_passage_is_flagged():
         server.close()
     assert result.text == "Paris is in France [8]."
     assert result.flagged and not result.grounded and result.invalid == (8,)
+    assert not result.declined
     assert result.record()["citations"] == []
+
+
+def test_a_model_that_finds_no_answer_in_the_passages_has_declined_not_gone_unsupported():
+    replies = iter(
+        [
+            ["The documents ", "do NOT answer this question [2]"],
+            ["這些文檔中沒有", "回答這個問題的內容。"],
+        ]
+    )
+    server = TinyOpenAI(lambda h, body: _stream_pieces(h, next(replies)))
+    try:
+        generator = OpenAICompatible(server.base_url, "tiny")
+        english = generate(generator, "Who baked it?", HITS, verdict(passage_floor=0.8))
+        chinese = generate(generator, "誰烤的？", HITS, verdict(passage_floor=0.8))
+    finally:
+        server.close()
+    for result in (english, chinese):
+        assert result.declined and not result.flagged and not result.refused
+        assert result.record()["declined"] is True
+    assert is_refusal("这些文档中没有回答这个问题的内容。 But yeast [1].")
+    assert not is_refusal("Yeast makes the gas [1]. The documents do not answer this question.")
+    assert not is_refusal("The documents do not answer this question directly, but [1] says so.")
+    assert not is_refusal("")
 
 
 def _stream_pieces(handler, pieces: list[str]) -> None:
@@ -176,7 +201,7 @@ def test_no_relevant_passage_means_a_refusal_without_asking_the_model():
     low = [_hit("Taxes are due in April.", 1, 0.5)]
     english = generate(closed, "Why does sourdough rise?", low, verdict(passage_floor=0.8))
     assert english.refused and english.text == REFUSAL["English"] and english.prompt is None
-    assert not english.flagged
+    assert not english.flagged and not english.declined  # not asked, so it declined nothing
     chinese = generate(closed, "龙井茶产自哪里？", low, verdict(passage_floor=0.8))
     assert chinese.text == REFUSAL["Chinese"]
     traditional = generate(closed, "龍井茶產自哪裡？", low, verdict(passage_floor=0.8))
@@ -439,6 +464,7 @@ def test_ask_json_has_the_answer_its_citations_and_the_search_records(data_dir, 
         "page": None,
     }
     assert {"answer", "generator", "citations", "passages"} <= set(record)
+    assert record["declined"] is False
 
 
 def test_ask_fails_with_exit_2_and_one_line(data_dir, capsys, monkeypatch):

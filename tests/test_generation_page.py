@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.retrieval.generate import REFUSAL
 from tests.appdata import app_on, indexed_folder
 from tests.llm import TinyOpenAI, end_stream, send_piece, start_stream
 
@@ -16,6 +17,7 @@ BREAD = "Sourdough rises because wild yeast ferments the flour and makes carbon 
 FASTTEXT = "FastText represents each word as a bag of character n-grams."
 ANSWER = ["Wild yeast ", "makes the gas [1]. ", "<b>Bold</b> ![x](http://evil/x.png) [5]"]
 REWRITTEN = "How does FastText represent words?"
+UNANSWERED = "Who baked the first sourdough loaf?"  # the model finds no answer to it
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,8 @@ def llm(data_dir, monkeypatch):
     def handle(handler, body):
         start_stream(handler)
         rewrite = body["messages"][0]["content"].startswith("Rewrite")
-        for piece in [REWRITTEN] if rewrite else ANSWER:
+        unanswered = body["messages"][-1]["content"].endswith(f"Question: {UNANSWERED}")
+        for piece in [REWRITTEN] if rewrite else [REFUSAL["English"]] if unanswered else ANSWER:
             send_piece(handler, piece)
         end_stream(handler)
 
@@ -84,3 +87,15 @@ def test_a_generated_answer_is_streamed_cited_and_escaped(llm):
         "Question: How does FastText represent words?"
         in (llm.requests[2]["messages"][1]["content"])
     )
+
+
+def test_a_model_that_finds_no_answer_is_shown_as_declining_not_as_unsupported(llm):
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.switch_page("pages/ask.py")
+    app.run()
+    next(s for s in app.slider if s.label == "Strictness").set_value(0.0).run()
+    _ask(app, UNANSWERED)
+    assert REFUSAL["English"] in _markdown(app)
+    captions = [element.value for element in app.caption]
+    assert "The model read the passages below and found no answer in them." in captions
+    assert not [w.value for w in app.warning if "cites none of the passages" in w.value]

@@ -238,6 +238,8 @@ def _show(done: GeneratedAnswer) -> tuple[str, ...]:
     if done.refused:
         st.caption("Your documents don't seem to answer this, so no model was asked.")
         return ids
+    if done.declined:
+        st.caption("The model read the passages below and found no answer in them.")
     if done.flagged:
         st.warning("This answer cites none of the passages it was given: treat it as unsupported.")
     if done.invalid:

@@ -23,7 +23,7 @@ from core.errors import GeneratorError, UserError
 from core.records import Hit
 from core.retrieval.answerability import Verdict
 from core.retrieval.encoders import Encoder
-from core.text import in_the_script_of, is_cjk
+from core.text import in_the_script_of, is_cjk, simplified, split_sentences
 
 EXTRACTIVE, OPENAI, LOCAL = "extractive", "openai", "local"
 GENERATORS = (EXTRACTIVE, OPENAI, LOCAL)
@@ -57,6 +57,21 @@ def question_language(question: str) -> str:
 
 def refusal(language: str) -> str:
     return REFUSAL.get(language, REFUSAL["English"])
+
+
+def is_refusal(text: str) -> bool:
+    """Whether a model's reply opens with the refusal it was told to give, in either language or
+    script, whatever its punctuation, spacing or case (a model may go on to say more)."""
+    sentences = split_sentences(text)
+    return bool(sentences) and _bare(sentences[0]) in _REFUSALS
+
+
+def _bare(text: str) -> str:
+    """text without citations, punctuation or spaces, in lower case and simplified characters."""
+    return simplified("".join(re.findall(r"\w+", _CITATION.sub("", text))).lower())
+
+
+_REFUSALS = frozenset(_bare(text) for text in REFUSAL.values())
 
 
 def estimate_tokens(text: str) -> int:
@@ -545,9 +560,14 @@ class GeneratedAnswer:
         return bool(self.citations)
 
     @property
+    def declined(self) -> bool:
+        """The model read the passages and replied that they do not answer the question."""
+        return not self.refused and is_refusal(self.text)
+
+    @property
     def flagged(self) -> bool:
         """The model answered but cited no passage it was given: treat the answer as unsupported."""
-        return not self.refused and not self.citations
+        return not self.refused and not self.declined and not self.citations
 
     def record(self) -> dict:
         """The JSON-ready fields of the answer (python -m core.ask --json)."""
@@ -560,6 +580,7 @@ class GeneratedAnswer:
             "invalid_citations": list(self.invalid),
             "grounded": self.grounded,
             "refused": self.refused,
+            "declined": self.declined,
             "stopped": self.stopped,
             "prompt_tokens": prompt.tokens if prompt else 0,
             "context_window": prompt.context_window if prompt else None,

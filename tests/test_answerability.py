@@ -30,6 +30,7 @@ from core.retrieval.answerability import (
     refusal_hint,
     word_rarity,
 )
+from core.retrieval.chunking import ChunkConfig
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import open_store
 from core.settings import Settings
@@ -295,6 +296,34 @@ def test_each_probe_is_read_in_both_languages_even_beyond_its_first_hits(notes, 
         second, whole = first_only.second, everything.second
         assert second.median[key] == pytest.approx(whole.median[key], abs=1e-6), key
         assert second.spread[key] == pytest.approx(whole.spread[key], abs=1e-6), key
+
+
+def test_a_bilingual_document_gives_each_probe_its_best_passage_in_each_language(
+    tmp_path, e5, monkeypatch
+):
+    store = open_store(Settings(data_dir=tmp_path))
+    paragraphs = [
+        "Sourdough rises because wild yeast ferments the flour.",
+        "Bakers feed their starter with flour and water every day.",
+        "A hot oven and steam give the loaf a crisp crust.",
+        "Longjing tea is picked by hand in early spring.",
+        "龙井茶产自浙江杭州西湖一带，以色绿、香郁、味甘、形美著称。",
+        "长江全长6300余公里，是中国第一长河，流经十一个省级行政区。",
+    ]
+    Ingestor(store, e5, "readme", ChunkConfig(tokens=32, overlap=0)).ingest(
+        "\n\n".join(paragraphs).encode(), "README.md"
+    )
+    try:
+        everything = answerability.compute_baseline(store, e5, "readme")  # every passage read
+        # Each probe reads its first passage only: its best one in the other language is
+        # looked for in the one document, whose best passage is often in the probe's language.
+        monkeypatch.setattr(answerability, "PROBE_DEPTH", 1)
+        first_only = answerability.compute_baseline(store, e5, "readme")
+    finally:
+        store.close()
+    for key in ("en>en", "en>zh", "zh>zh", "zh>en"):
+        assert first_only.median[key] == pytest.approx(everything.median[key], abs=1e-6), key
+        assert key in first_only.second.median  # (it reads fewer first passages: not equal)
 
 
 def test_questions_the_documents_cannot_answer_are_refused_in_both_languages(notes, e5, tmp_path):

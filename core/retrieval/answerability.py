@@ -56,6 +56,7 @@ LEXICAL_HITS = 3  # passages searched for the question's words
 MIN_PROBES = 10  # probes that must reach a language pair for it to have a baseline of its own
 PROBE_DEPTH = 20  # passages read per probe question, to find the best one in each language
 SECOND_DEPTH = 5  # a probe's first passages the second opinion reads, as a question's top hits
+OTHER_DEPTH = 100  # passages read, among the documents with some in a language, to find one in it
 # The most confidence a Chinese question gets when it names, in Latin letters, something no
 # passage mentions (Kubernetes, goroutine, KV cache). Of the 205 Chinese questions written for
 # the project and for outside documents (package READMEs, two real PDFs, Rust by Example's
@@ -482,7 +483,10 @@ def compute_baseline(
         top = max(best.values(), key=lambda hit: hit.score, default=None)
         for passage, shas in documents.items():
             if passage not in best:
-                found = store.search(collection, vector, 1, where_sha=sorted(shas))
+                # A document may hold passages in both languages (a bilingual README): its
+                # best passage need not be in the language looked for.
+                found = store.search(collection, vector, OTHER_DEPTH, where_sha=sorted(shas))
+                found = [hit for hit in found if language(hit.chunk.text) == passage]
                 if found:
                     best[passage] = found[0]
         read = first + list(best.values())

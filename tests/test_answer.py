@@ -36,6 +36,20 @@ def test_the_best_sentence_of_each_passage_is_cited(e5):
     )
 
 
+def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
+    # By cosine alone the opening sentence ("China's spaceflight began in the 1950s") wins; the
+    # one that names the first satellite and its launch is the answer.
+    launch = (
+        "1970年4月24日，长征一号运载火箭从酒泉卫星发射中心把中国第一颗人造地球卫星东方红一号送入"
+        "太空，卫星在轨道上播放《东方红》乐曲，中国由此成为继苏联、美国、法国和日本之后第五个"
+        "独立发射人造卫星的国家。"
+    )
+    hits = [_hit(f"中国的航天事业起步于二十世纪五十年代。{launch}", 1, 0.9)]
+    query = "When did China launch its first artificial satellite?"
+    vector = e5.encode_query(query)
+    assert answer(query, vector, hits, e5, verdict()).evidence[0].sentence == launch
+
+
 def test_a_sentence_pointing_back_brings_its_antecedent(e5):
     text = (
         "Cats sleep a lot. FastText sums the vectors of character n-grams. "

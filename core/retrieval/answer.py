@@ -14,6 +14,7 @@ from core.retrieval.answerability import (
     Verdict,
     judge,
     load_calibration,
+    sentence_coverages,
     word_rarity,
 )
 from core.retrieval.encoders import Encoder
@@ -22,6 +23,10 @@ from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vect
 from core.retrieval.store import Store
 from core.text import sentence_spans
 
+# What the share of the question's words a sentence holds adds to its cosine, when choosing the
+# sentences of an answer: on the sample corpus's 106 questions with answers, the answer's words
+# were quoted by 74 answers instead of 68 (bench/sentences.py).
+WORDS_WEIGHT = 0.06
 # Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
 _ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这此它其])")
 
@@ -33,7 +38,9 @@ class Evidence:
     hit: Hit
     start: int  # character span of the sentence in hit.chunk.text
     end: int
-    score: float  # cosine similarity of the sentence to the query
+    # How well the sentence matches the query: its cosine similarity, plus WORDS_WEIGHT times
+    # the share of the query's content words it holds.
+    score: float
 
     @property
     def sentence(self) -> str:
@@ -76,13 +83,19 @@ class Answer:
         return " ".join(f"{sentences} {citation}" for sentences, citation in self.cited())
 
 
-def best_sentences(query_vector: np.ndarray, hits: list[Hit], encoder: Encoder) -> list[Evidence]:
-    """For each hit, the sentence most similar to the query (overlapping chunks included)."""
+def best_sentences(
+    query: str, query_vector: np.ndarray, hits: list[Hit], encoder: Encoder
+) -> list[Evidence]:
+    """For each hit, the sentence that matches the query best (overlapping chunks included)."""
     spans = [sentence_spans(hit.chunk.text) or [(0, len(hit.chunk.text))] for hit in hits]
     flat = [hit.chunk.text[a:b] for hit, hit_spans in zip(hits, spans) for a, b in hit_spans]
     if not flat:
         return []
+    # A sentence close in meaning can miss what was asked ("How many grams of far-side samples
+    # did Chang'e 6 bring back?" quoted Chang'e 5's 1731 grams, beside Chang'e 6's sentence):
+    # the question's own words, found in a sentence, break near ties.
     scores = encoder.encode_documents(flat) @ query_vector
+    scores = scores + WORDS_WEIGHT * np.array(sentence_coverages(query, flat))
     evidence, offset = [], 0
     for hit, hit_spans in zip(hits, spans):
         own = scores[offset : offset + len(hit_spans)]
@@ -104,7 +117,7 @@ def answer(
     max_sentences: int = 3,
 ) -> Answer:
     """Assemble an extractive answer when the verdict says the hits answer the question."""
-    evidence = best_sentences(query_vector, hits, encoder)
+    evidence = best_sentences(query, query_vector, hits, encoder)
     relevant = [e for e in evidence if verdict.admits(e.hit)]
     chosen: list[Evidence] = []
     seen: set[str] = set()

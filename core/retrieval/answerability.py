@@ -274,12 +274,23 @@ def lexical_coverage(
 ) -> float:
     """Share of the question's content words found in the passages as they are or translated
     (core.glossary), each weighted by its rarity (1 for a word rarity does not list)."""
+    return _coverage(evidence(question), " ".join(passages), rarity)
+
+
+def sentence_coverages(question: str, sentences: Sequence[str]) -> list[float]:
+    """lexical_coverage() of each sentence on its own, every word weighing the same."""
     shown_by = evidence(question)
+    return [_coverage(shown_by, sentence) for sentence in sentences]
+
+
+def _coverage(
+    shown_by: Mapping[str, set[str]], text: str, rarity: Mapping[str, float] | None = None
+) -> float:
     weights = {word: (rarity or {}).get(word, 1.0) for word in shown_by}
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    text = simplified(" ".join(passages).lower())  # the words are in simplified characters
+    text = simplified(text.lower())  # the words are in simplified characters
     found = sum(
         weight
         for word, weight in weights.items()

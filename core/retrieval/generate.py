@@ -278,7 +278,7 @@ class Extractive(Generator):
         from core.retrieval.answer import best_sentences  # answer.py is the extractive engine
 
         vector = self.encoder.encode_query(prompt.question)
-        evidence = best_sentences(vector, list(prompt.passages), self.encoder)
+        evidence = best_sentences(prompt.question, vector, list(prompt.passages), self.encoder)
         seen: set[str] = set()
         for item in sorted(evidence, key=lambda e: e.score, reverse=True)[: self.sentences]:
             if stop.is_set() or item.sentence in seen:

@@ -58,6 +58,23 @@ def language(text: str) -> str:
     return "zh" if letters and cjk / letters >= 0.3 else "en"
 
 
+def language_of_question(question: str) -> str:
+    """The language a question is asked in: language(), unless it mixes Han characters and Latin
+    letters and only one language's function words occur in it. A Chinese question may name
+    things in more Latin letters than it has characters (OpenCC 支持 Ruby 吗？), an English one
+    a Chinese name (What is 龙井茶?): their grammar, not their letters, tells them apart."""
+    han = HAN_RUNS.findall(simplified(question))
+    latin = _LATIN_WORD.findall(question.lower())
+    if not han or not latin:
+        return language(question)
+    stop = stopwords()
+    english = any(word in stop for word in latin)
+    chinese = any(word in stop for run in han for word in chinese_segmenter().lcut(run))
+    if english != chinese:
+        return "en" if english else "zh"
+    return language(question)
+
+
 def clean_text(text: str) -> str:
     """Normalise text before it is stored or searched.
 
@@ -137,6 +154,7 @@ def split_sentences(text: str) -> list[str]:
 HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
+_LATIN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
 @lru_cache(maxsize=1)

@@ -13,11 +13,14 @@ from threadpoolctl import threadpool_info, threadpool_limits
 from core.records import Chunk, Hit
 from core.retrieval import answerability
 from core.retrieval.answerability import (
+    MISSING_NAME_CONFIDENCE,
+    NO_ANSWER,
     Baseline,
     BaselineCache,
     Calibration,
     Signals,
     closest_label,
+    confidence_cap,
     content_words,
     judge,
     lexical_coverage,
@@ -34,7 +37,7 @@ from core.retrieval.chunking import ChunkConfig
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import open_store
 from core.settings import Settings
-from core.text import language
+from core.text import language, language_of_question
 from ingest.pipeline import Ingestor
 
 BASELINE = Baseline(
@@ -61,6 +64,21 @@ def test_language_of_a_question():
     assert language("火山为什么会喷发？") == "zh"
     assert language("FastText 如何处理未登录词？") == "zh"  # Latin names inside Chinese
     assert language("1234 ?") == "en"
+
+
+def test_a_question_mixing_scripts_is_in_the_language_of_its_function_words():
+    # More Latin letters than Han characters, yet Chinese: 吗 is its grammar.
+    assert language("OpenCC 支持 Ruby 吗？") == "en"
+    assert language_of_question("OpenCC 支持 Ruby 吗？") == "zh"
+    assert language_of_question("PyTorch 和 TensorFlow 哪个好？") == "zh"
+    assert language_of_question("What is 龙井茶?") == "en"  # a third Han, yet English
+    assert language_of_question("龍井茶產自哪裡？") == "zh"
+    assert language_of_question("Why do volcanoes erupt?") == "en"
+    # Both languages' function words: the letters decide, as language() does.
+    assert language_of_question("Is OpenCC 好用吗？") == language("Is OpenCC 好用吗？")
+    # So a Chinese question naming what the documents never mention is refused in Chinese.
+    assert no_answer_message("OpenCC 支持 Ruby 吗？") == NO_ANSWER["zh"]
+    assert confidence_cap("OpenCC 支持 Ruby 吗？", ("Ruby",)) == MISSING_NAME_CONFIDENCE
 
 
 def test_content_words_drop_function_words_in_both_languages():

@@ -128,6 +128,8 @@ def test_the_answer_language_follows_the_question():
     assert question_language("龙井茶产自哪里？") == "Chinese"
     assert question_language("Why does sourdough rise?") == "English"
     assert question_language("FastText 如何处理未登录词？") == "Chinese"
+    assert question_language("OpenCC 支持 Ruby 吗？") == "Chinese"  # more letters than Han
+    assert question_language("What is 龙井茶?") == "English"
     prompt = build_prompt("龙井茶产自哪里？", HITS, words, 4096, 256)
     assert "Write the answer in Chinese" in prompt.messages[0]["content"]
     assert REFUSAL["Chinese"] in prompt.messages[0]["content"]

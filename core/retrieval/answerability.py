@@ -42,6 +42,7 @@ from core.text import (
     in_the_script_of,
     is_han_word,
     language,
+    language_of_question,
     simplified,
     stopwords,
 )
@@ -202,7 +203,7 @@ def judge(
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
     found, best = _signals(question, hits, baseline, rarity, opinion)
     confidence = min(calibration.confidence(found), confidence_cap(question, missing))
-    asked_in = language(question)
+    asked_in = language_of_question(question)
     floors = {
         passage: baseline.score_at(found.standing / 2, asked_in, passage)
         for passage in ("en", "zh")
@@ -241,7 +242,7 @@ def _signals(
     opinion: SecondOpinion | None,
 ) -> tuple[Signals, Hit]:
     """The signals, and the best-standing hit they were read at."""
-    asked_in = language(question)
+    asked_in = language_of_question(question)
     best = _best_standing(question, hits, baseline)
     answered_in = language(best.chunk.text)
     texts = [hit.chunk.text for hit in hits]
@@ -263,7 +264,7 @@ def _signals(
 def _best_standing(question: str, hits: Sequence[Hit], baseline: Baseline) -> Hit:
     """The hit that stands highest above what unrelated questions score in its language pair:
     raw cosines favour the question's own language, whatever it asks."""
-    asked_in = language(question)
+    asked_in = language_of_question(question)
     return max(
         hits, key=lambda hit: baseline.standing(hit.score, asked_in, language(hit.chunk.text))
     )
@@ -370,7 +371,7 @@ def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
 def missing_names(question: str, missing: Sequence[str]) -> tuple[str, ...]:
     """The missing words (missing_words()) that a Chinese question writes in Latin letters:
     names (Kubernetes, JavaScript's Promise, a KV cache) that its documents never mention."""
-    if language(question) != "zh":
+    if language_of_question(question) != "zh":
         return ()
     return tuple(word for word in missing if word.isascii())
 
@@ -429,7 +430,7 @@ def refusal_hint(question: str, verdict: Verdict) -> str:
 
 def missing_message(question: str, words: Sequence[str]) -> str:
     """Which of the question's words the documents never mention, in the question's language."""
-    separator = "、" if language(question) == "zh" else ", "
+    separator = "、" if language_of_question(question) == "zh" else ", "
     return _in_the_questions_language(MISSING, question).format(separator.join(words))
 
 
@@ -440,7 +441,7 @@ def closest_label(question: str) -> str:
 def _in_the_questions_language(messages: Mapping[str, str], question: str) -> str:
     """The message in the question's language, and in its script: traditional characters for a
     question written in them."""
-    return in_the_script_of(messages[language(question)], question)
+    return in_the_script_of(messages[language_of_question(question)], question)
 
 
 # -- the baseline of a collection ------------------------------------------------------------

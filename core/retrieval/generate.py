@@ -23,7 +23,13 @@ from core.errors import GeneratorError, UserError
 from core.records import Hit
 from core.retrieval.answerability import Verdict
 from core.retrieval.encoders import Encoder
-from core.text import in_the_script_of, is_cjk, simplified, split_sentences
+from core.text import (
+    in_the_script_of,
+    is_cjk,
+    language_of_question,
+    simplified,
+    split_sentences,
+)
 
 EXTRACTIVE, OPENAI, LOCAL = "extractive", "openai", "local"
 GENERATORS = (EXTRACTIVE, OPENAI, LOCAL)
@@ -49,10 +55,8 @@ _FENCE_TAG = re.compile(r"<\s*(/?)\s*passage", re.IGNORECASE)
 
 
 def question_language(question: str) -> str:
-    """'Chinese' when the question is written mostly in CJK characters, else 'English'."""
-    letters = [ch for ch in question if ch.isalpha() or is_cjk(ch)]
-    cjk = sum(1 for ch in letters if is_cjk(ch))
-    return "Chinese" if letters and cjk * 2 >= len(letters) else "English"
+    """'Chinese' or 'English': the language the question is asked in, by name, for the prompt."""
+    return "Chinese" if language_of_question(question) == "zh" else "English"
 
 
 def refusal(language: str) -> str:

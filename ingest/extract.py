@@ -143,15 +143,37 @@ def _extract_text_file(data: bytes, label: str) -> Extracted:
 
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MARKDOWN_BLOCK = re.compile(r"^ {0,3}([-*+] |\d{1,9}[.)] |> ?|```|~~~|\|)")
+_MARKDOWN_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# ![alt](target "title") and [text](target "title"): the words stay, the target goes.
+_MARKDOWN_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]" + _MARKDOWN_TARGET)
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]" + _MARKDOWN_TARGET)
+_MARKDOWN_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+")  # [id]: https://... "title"
+_HTML_TAG = re.compile(
+    r"</?(?:a|img|p|div|span|br|hr|picture|source|h[1-6]|b|i|em|strong|sub|sup|details|summary"
+    r"|table|thead|tbody|tr|td|th|center|kbd)\b[^>]*>",
+    re.IGNORECASE,
+)
 
 
 def _markdown_blocks(text: str) -> str:
-    """Markdown headings and list, quote, table and code lines as paragraphs of their own.
+    """Markdown headings and list, quote, table and code lines as paragraphs of their own, and
+    links, images and HTML tags as their words (outside code).
 
-    Otherwise unwrapping would glue a heading onto the paragraph below it; heading marks go.
+    Otherwise unwrapping would glue a heading onto the paragraph below it; heading marks go. A
+    README's badge row ([![PyPI version](https://img.shields.io/...)](https://pypi.org/...))
+    would be indexed, embedded and quoted as a wall of URLs.
     """
     lines = []
+    in_code = False
     for line in text.splitlines():
+        if _MARKDOWN_FENCE.match(line):
+            in_code = not in_code
+        elif not in_code:
+            if _MARKDOWN_REFERENCE.match(line):
+                continue
+            line = _MARKDOWN_LINK.sub(r"\1", _MARKDOWN_IMAGE.sub(r"\1", line))
+            line = _HTML_TAG.sub("", line)
         heading = _MARKDOWN_HEADING.match(line)
         if heading:
             lines += ["", heading.group(1), ""]

@@ -383,3 +383,23 @@ def test_markdown_headings_and_list_items_stay_paragraphs_of_their_own():
     )
     (plain,) = extract(text.encode(), "notes.txt").pages
     assert plain.text.startswith("# Title Intro line one line two. ## Section ## - first item")
+
+
+def test_markdown_links_images_and_html_keep_their_words_outside_code():
+    text = "\n".join(
+        [
+            "[![PyPI version](https://img.shields.io/pypi/v/opencc.svg)](https://pypi.org/p/opencc/)",
+            '<p align="center"><img src="logo.png" width="80"></p>',
+            'See [the design notes](./DESIGN.md "Design") and [![CI](b.svg)](c) (a wiki(1)).',
+            "安装见[说明](https://example.com/docs_(zh))。",
+            "[docs]: https://example.com/docs",
+            "```python",
+            "x = '[a](b)' + '<b>'",
+            "```",
+        ]
+    )
+    (page,) = extract(text.encode(), "README.md").pages
+    assert page.text == (
+        "PyPI version\n\nSee the design notes and CI (a wiki(1)). 安装见说明。\n\n"
+        "```python\n\nx = '[a](b)' + '<b>'\n\n```"
+    )

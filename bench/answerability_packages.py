@@ -17,8 +17,8 @@ hold its package, and the questions judged wrongly with their confidence.
 
 Measured 2026-12-03 (e5-small, 2 shared cores): answerable answered 17/17 English, 9/9 Chinese
 (the right package in the top five for all 26); off-topic refused 5/5 and 5/5; near-topic refused
-2/7 English and 2/5 Chinese (2/7 and 1/5 before the share of absent words joined the signals,
-0/5 Chinese before the second opinion).
+2/7 English and 3/5 Chinese (2/5 before Markdown links were read as their words, 1/5 before the
+share of absent words joined the signals, 0/5 before the second opinion).
 """
 
 from __future__ import annotations

@@ -144,6 +144,7 @@ def _extract_text_file(data: bytes, label: str) -> Extracted:
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 _MARKDOWN_BLOCK = re.compile(r"^ {0,3}([-*+] |\d{1,9}[.)] |> ?|```|~~~|\|)")
 _MARKDOWN_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_MARKDOWN_ITEM = re.compile(r"^\s*([-*+] |\d{1,9}[.)] |> ?)")  # a list item or quote, nested too
 # ![alt](target "title") and [text](target "title"): the words stay, the target goes.
 _MARKDOWN_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]" + _MARKDOWN_TARGET)
@@ -165,7 +166,7 @@ def _markdown_blocks(text: str) -> str:
     would be indexed, embedded and quoted as a wall of URLs.
     """
     lines = []
-    in_code = False
+    in_code = in_item = False
     for line in text.splitlines():
         if _MARKDOWN_FENCE.match(line):
             in_code = not in_code
@@ -174,11 +175,21 @@ def _markdown_blocks(text: str) -> str:
                 continue
             line = _MARKDOWN_LINK.sub(r"\1", _MARKDOWN_IMAGE.sub(r"\1", line))
             line = _HTML_TAG.sub("", line)
+            if (
+                in_item
+                and line.startswith("  ")
+                and line.strip()
+                and not _MARKDOWN_ITEM.match(line)
+            ):
+                lines.insert(len(lines) - 1, line)  # a wrapped item's next line: the same item
+                continue
         heading = _MARKDOWN_HEADING.match(line)
+        in_item = False
         if heading:
             lines += ["", heading.group(1), ""]
         elif _MARKDOWN_BLOCK.match(line):
             lines += ["", line, ""]
+            in_item = not in_code and _MARKDOWN_ITEM.match(line) is not None
         else:
             lines.append(line)
     return "\n".join(lines)

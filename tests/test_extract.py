@@ -403,3 +403,32 @@ def test_markdown_links_images_and_html_keep_their_words_outside_code():
         "PyPI version\n\nSee the design notes and CI (a wiki(1)). 安装见说明。\n\n"
         "```python\n\nx = '[a](b)' + '<b>'\n\n```"
     )
+
+
+def test_a_wrapped_markdown_list_item_stays_one_paragraph():
+    text = "\n".join(
+        [
+            "Notes:",
+            "- The plugin ABI may still change before the next formal release and",
+            "  should not yet be treated as stable.",
+            "- Second item.",
+            "    * nested item",
+            "      wrapped too.",
+            "```",
+            "- code",
+            "  indented code",
+            "```",
+        ]
+    )
+    (page,) = extract(text.encode(), "notes.md").pages
+    assert page.text.split("\n\n") == [
+        "Notes:",
+        "- The plugin ABI may still change before the next formal release and should not yet be "
+        "treated as stable.",
+        "- Second item.",
+        "* nested item wrapped too.",
+        "```",
+        "- code",
+        "indented code",
+        "```",
+    ]

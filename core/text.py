@@ -63,13 +63,14 @@ def language_of_question(question: str) -> str:
     letters and only one language's function words occur in it. A Chinese question may name
     things in more Latin letters than it has characters (OpenCC 支持 Ruby 吗？), an English one
     a Chinese name (What is 龙井茶?): their grammar, not their letters, tells them apart."""
-    han = HAN_RUNS.findall(simplified(question))
-    latin = _LATIN_WORD.findall(question.lower())
+    tokens = words(simplified(question))
+    han = [word for word in tokens if is_han_word(word)]
+    latin = [word for word in tokens if word.isascii()]
     if not han or not latin:
         return language(question)
     stop = stopwords()
     english = any(word in stop for word in latin)
-    chinese = any(word in stop for run in han for word in chinese_segmenter().lcut(run))
+    chinese = any(word in stop for word in han)
     if english != chinese:
         return "en" if english else "zh"
     return language(question)
@@ -154,7 +155,6 @@ def split_sentences(text: str) -> list[str]:
 HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")
-_LATIN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 
 
 @lru_cache(maxsize=1)

@@ -142,9 +142,11 @@ def _extract_text_file(data: bytes, label: str) -> Extracted:
 
 
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
-_MARKDOWN_BLOCK = re.compile(r"^ {0,3}([-*+] |\d{1,9}[.)] |> ?|```|~~~|\|)")
-_MARKDOWN_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_MARKDOWN_ITEM = re.compile(r"^\s*([-*+] |\d{1,9}[.)] |> ?)")  # a list item or quote, nested too
+_ITEM_MARK = r"[-*+] |\d{1,9}[.)] |> ?"  # a list item or a quote
+_FENCE_MARK = r"```|~~~"
+_MARKDOWN_BLOCK = re.compile(rf"^ {{0,3}}({_ITEM_MARK}|{_FENCE_MARK}|\|)")
+_MARKDOWN_FENCE = re.compile(rf"^ {{0,3}}({_FENCE_MARK})")
+_MARKDOWN_ITEM = re.compile(rf"^\s*({_ITEM_MARK})")  # nested ones too
 # ![alt](target "title") and [text](target "title"): the words stay, the target goes.
 _MARKDOWN_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]" + _MARKDOWN_TARGET)

@@ -166,7 +166,9 @@ def _open(folder: Path) -> Store:
 
 
 def _add(store: Store, encoder: Encoder, document: Document, chunks: list[Chunk]) -> None:
-    """Store the chunks in collection 'c' with the encoder's vectors, as a document of its model."""
+    """Store the chunks in collection 'c' (made for the encoder if missing) with the encoder's
+    vectors, as a document of its model."""
+    store.ensure_collection("c", encoder.name, encoder.dimension)
     vectors = encoder.encode_documents([chunk.text for chunk in chunks])
     store.add_document("c", replace(document, model=encoder.name), chunks, vectors)
 
@@ -174,7 +176,6 @@ def _add(store: Store, encoder: Encoder, document: Document, chunks: list[Chunk]
 def test_the_store_keeps_bm25_in_step_through_add_reindex_and_delete(
     store: Store, minilm: Encoder, tmp_path: Path
 ):
-    store.ensure_collection("c", minilm.name, minilm.dimension)
     river, river_chunks = _chunks("river.md", ["Rivers carry sediment.", "Floods renew wetlands."])
     press, press_chunks = _chunks("press.md", ["Gutenberg built a printing press."])
     _add(store, minilm, river, river_chunks)
@@ -202,7 +203,6 @@ def test_the_store_keeps_bm25_in_step_through_add_reindex_and_delete(
 def test_a_collection_without_a_bm25_index_gets_one_from_chroma(
     store: Store, minilm: Encoder, tmp_path: Path
 ):
-    store.ensure_collection("c", minilm.name, minilm.dimension)
     document, chunks = _chunks("a.md", ["Sourdough rises because of wild yeast."])
     _add(store, minilm, document, chunks)
     store.close()
@@ -224,7 +224,6 @@ def test_a_reader_searches_while_another_store_keeps_writing(
     # The app searching while the ingest worker holds the write lock and adds one file after
     # another: the reader cannot write the BM25 folder, so it keeps the index in memory.
     writer = _open(tmp_path)
-    writer.ensure_collection("c", minilm.name, minilm.dimension)
     for name, text, word in (
         ("river.md", "Rivers carry sediment to the sea.", "sediment"),
         ("press.md", "Gutenberg built a printing press.", "gutenberg"),
@@ -254,7 +253,6 @@ def test_the_index_keeps_each_chunks_language(tmp_path: Path):
 def test_an_index_saved_before_languages_were_kept_tells_them_from_the_terms(
     store: Store, minilm: Encoder, tmp_path: Path
 ):
-    store.ensure_collection("c", minilm.name, minilm.dimension)
     document, chunks = _chunks(
         "a.md", ["龙井茶产于杭州西湖。", "Sourdough rises because of yeast."]
     )
@@ -292,7 +290,6 @@ def test_traditional_and_simplified_chinese_find_each_other(tmp_path: Path):
 def test_an_index_whose_terms_an_older_tokeniser_made_is_made_again(
     store: Store, minilm: Encoder, tmp_path: Path
 ):
-    store.ensure_collection("c", minilm.name, minilm.dimension)
     document, chunks = _chunks("gpg.txt", ["RSA 可以被用來簽署及加密。"])
     _add(store, minilm, document, chunks)
     assert [hit.chunk_id for hit in store.lexical_search("c", "签署", 5)] == [chunks[0].id]
@@ -314,7 +311,6 @@ def test_a_store_sees_what_another_store_on_the_folder_writes_without_recounting
     store: Store, minilm: Encoder, tmp_path: Path
 ):
     # Two stores on one data folder, as the app and a command-line ingest in two processes.
-    store.ensure_collection("c", minilm.name, minilm.dimension)
     river, river_chunks = _chunks("river.md", ["Rivers carry sediment to the sea."])
     _add(store, minilm, river, river_chunks)
     assert [h.chunk_id for h in store.lexical_search("c", "sediment", 5)] == [river_chunks[0].id]

@@ -243,7 +243,7 @@ def _signals(
 ) -> tuple[Signals, Hit]:
     """The signals, and the best-standing hit they were read at."""
     asked_in = language_of_question(question)
-    best = _best_standing(question, hits, baseline)
+    best = _best_standing(asked_in, hits, baseline)
     answered_in = language(best.chunk.text)
     texts = [hit.chunk.text for hit in hits]
     where_answered = [text for text in texts if language(text) == answered_in]
@@ -261,10 +261,10 @@ def _signals(
     return found, best
 
 
-def _best_standing(question: str, hits: Sequence[Hit], baseline: Baseline) -> Hit:
-    """The hit that stands highest above what unrelated questions score in its language pair:
-    raw cosines favour the question's own language, whatever it asks."""
-    asked_in = language_of_question(question)
+def _best_standing(asked_in: str, hits: Sequence[Hit], baseline: Baseline) -> Hit:
+    """The hit that stands highest above what unrelated questions score in its language pair
+    (asked_in: the question's language): raw cosines favour the question's own language,
+    whatever it asks."""
     return max(
         hits, key=lambda hit: baseline.standing(hit.score, asked_in, language(hit.chunk.text))
     )

@@ -128,11 +128,19 @@ def _join(left: str, right: str) -> str:
 _SENTENCE_END = re.compile(r"""(?:[.!?]+["'”’)\]]*(?=\s)|[。！？；]+[”’」』）)]*|\n\s*\n)\s*""")
 
 
+# Abbreviations a sentence goes on after ("..., e.g. by running aptitude clean.").
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|cf|vs|approx|et al|Mrs?|Ms|Dr|Prof|Fig))$", re.IGNORECASE
+)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences in text, whitespace between them excluded."""
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith(".") and _ABBREVIATION.search(text, start, match.start()):
+            continue
         end = match.end()
         _append_span(text, start, end, spans)
         start = end
@@ -150,6 +158,14 @@ def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
 
 def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
+
+
+_QUESTION_END = re.compile(r"""[?？][\s"'”’」』）)\]]*$""")
+
+
+def is_question(sentence: str) -> bool:
+    """Whether a sentence asks (ends with a question mark, in either script)."""
+    return _QUESTION_END.search(sentence) is not None
 
 
 HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")

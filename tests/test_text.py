@@ -4,6 +4,7 @@ from core.text import (
     clean_text,
     content_words,
     is_cjk,
+    is_question,
     language,
     safe_display_name,
     sentence_spans,
@@ -57,6 +58,30 @@ def test_sentence_spans_point_into_the_text():
 
 def test_decimal_numbers_do_not_end_sentences():
     assert split_sentences("Pi is 3.14 roughly. Yes.") == ["Pi is 3.14 roughly.", "Yes."]
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = (
+        "Remove them, e.g. by running aptitude clean. See Fig. 3, i.e. the map. "
+        "Mikolov et al. trained it. Do I keep them? No. They go."
+    )
+    assert split_sentences(text) == [
+        "Remove them, e.g. by running aptitude clean.",
+        "See Fig. 3, i.e. the map.",
+        "Mikolov et al. trained it.",
+        "Do I keep them?",
+        "No.",
+        "They go.",
+    ]
+
+
+def test_questions_in_either_script_are_told_from_statements():
+    assert [is_question(s) for s in ("What is it?", "是什么？」", "It is.", "它是。")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_words_segments_chinese_into_words():

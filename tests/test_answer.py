@@ -64,6 +64,57 @@ def test_a_sentence_pointing_back_brings_its_antecedent(e5):
     )
 
 
+@pytest.mark.parametrize(
+    ("heading", "statement", "query"),
+    [
+        (
+            "7.8 What is a virtual package?",
+            "A virtual package names any one of a group of packages with similar functionality.",
+            "What is a virtual package?",
+        ),
+        (
+            "7.8 什么是虚拟软件包？",
+            "虚拟软件包是一个通用的名称，适合称呼一组功能相似的软件包中的任意一个。",
+            "什么是虚拟软件包？",
+        ),
+    ],
+)
+def test_an_faq_heading_is_answered_by_the_statement_after_it(e5, heading, statement, query):
+    # The heading restates the question and scores highest, but answers nothing.
+    text = f"{heading} {statement} Control files are kept in /var/lib/dpkg/info."
+    (evidence,) = answer(
+        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
+    ).evidence
+    assert evidence.sentence == statement
+
+
+def test_questions_and_dot_leaders_are_quoted_only_when_nothing_else_is(e5):
+    contents = _hit("1.1 Who founded Debian? . . . . . 1 1.2 How is Debian said? . . 2", 1, 0.9)
+    founded = _hit("The project was started by Ian Murdock in 1993.", 2, 0.86, page=5)
+    query = "Who founded Debian?"
+    vector = e5.encode_query(query)
+    assert [
+        e.sentence for e in answer(query, vector, [contents, founded], e5, verdict()).sentences
+    ] == ["The project was started by Ian Murdock in 1993."]
+    # A passage of questions alone is still shown: the verdict, not the quoting, refuses.
+    (only,) = answer(query, vector, [contents], e5, verdict()).sentences
+    assert only.sentence == "1.1 Who founded Debian?"
+
+
+def test_a_short_sentence_is_quoted_with_the_one_after_it(e5):
+    text = (
+        "Do I have to keep the downloaded .deb files? No. "
+        "After installing the packages, aptitude clean removes them from the disk."
+    )
+    query = "Can I delete downloaded .deb files after installing?"
+    (evidence,) = answer(
+        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
+    ).evidence
+    assert evidence.sentence == (
+        "No. After installing the packages, aptitude clean removes them from the disk."
+    )
+
+
 def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):
     hits = [_hit("The weather was mild.", 1, 0.95), _hit("Taxes are due in April.", 2, 0.93)]
     result = answer("q", e5.encode_query("q"), hits, e5, verdict(answerable=False))

@@ -21,13 +21,15 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.rerank import Reranker
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vector
 from core.retrieval.store import Store
-from core.text import sentence_spans
+from core.text import is_question, sentence_spans, words
 
 # What the share of the question's words a sentence holds adds to its cosine, when choosing the
 # sentences of an answer: on the sample corpus's 106 questions with answers, the answer's words
 # were quoted by 74 answers instead of 68 (bench/sentences.py).
 WORDS_WEIGHT = 0.06
 # Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
+_SHORT = 4  # words: a sentence shorter than this is quoted with the one after it
+_WORD = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
 _ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这此它其])")
 
 
@@ -87,7 +89,7 @@ def best_sentences(
     query: str, query_vector: np.ndarray, hits: list[Hit], encoder: Encoder
 ) -> list[Evidence]:
     """For each hit, the sentence that matches the query best (overlapping chunks included)."""
-    spans = [sentence_spans(hit.chunk.text) or [(0, len(hit.chunk.text))] for hit in hits]
+    spans = [_saying(hit.chunk.text) or [(0, len(hit.chunk.text))] for hit in hits]
     flat = [hit.chunk.text[a:b] for hit, hit_spans in zip(hits, spans) for a, b in hit_spans]
     if not flat:
         return []
@@ -96,16 +98,60 @@ def best_sentences(
     # the question's own words, found in a sentence, break near ties.
     scores = encoder.encode_documents(flat) @ query_vector
     scores = scores + WORDS_WEIGHT * np.array(sentence_coverages(query, flat))
+    asks = [is_question(sentence) for sentence in flat]
     evidence, offset = [], 0
     for hit, hit_spans in zip(hits, spans):
-        own = scores[offset : offset + len(hit_spans)]
-        best = int(np.argmax(own))
+        end_at = offset + len(hit_spans)
+        best, score = _answering(scores[offset:end_at], asks[offset:end_at])
         start, end = hit_spans[best]
         if best > 0 and _ANAPHORA.match(hit.chunk.text[start:end]):
             start = hit_spans[best - 1][0]  # "This is how..." needs the sentence it points back to
-        evidence.append(Evidence(hit, start, end, float(own[best])))
-        offset += len(hit_spans)
+        if best + 1 < len(hit_spans) and _says_little(hit.chunk.text[start:end]):
+            end = hit_spans[best + 1][1]  # "Yes." says little without the sentence after it
+        evidence.append(Evidence(hit, start, end, score))
+        offset = end_at
     return evidence
+
+
+def _says_little(sentence: str) -> bool:
+    """Whether a statement is too short to quote alone ("Yes.", "See below.")."""
+    return not is_question(sentence) and len(words(sentence)) < _SHORT
+
+
+def _saying(text: str) -> list[tuple[int, int]]:
+    """The spans of text's sentences that hold a word (not a contents page's dot leaders)."""
+    return [(a, b) for a, b in sentence_spans(text) if _WORD.search(text, a, b)]
+
+
+def _answering(scores: np.ndarray, asks: list[bool]) -> tuple[int, float]:
+    """The sentence of one passage that answers best, and its score.
+
+    A question in the documents (an FAQ's heading, a line of its contents) restates the
+    question asked and scores highest, but answers nothing: the statement after it does, and
+    takes its score; a passage that holds only questions gives its best one."""
+    best = int(np.argmax(scores))
+    if not asks[best]:
+        return best, float(scores[best])
+    after = next((i for i in range(best + 1, len(asks)) if not asks[i]), None)
+    if after is not None:
+        return after, float(scores[best])
+    if all(asks):
+        return best, float(scores[best])
+    stated = np.where(asks, -np.inf, scores)
+    best = int(np.argmax(stated))
+    return best, float(scores[best])
+
+
+def quoted(evidence: list[Evidence], limit: int) -> list[Evidence]:
+    """The sentences an answer quotes: the best first, each once (overlapping chunks repeat
+    them), and a passage's question only when no passage says anything else."""
+    statements = [item for item in evidence if not is_question(item.sentence)] or evidence
+    chosen: dict[str, Evidence] = {}
+    for item in sorted(statements, key=lambda e: e.score, reverse=True):
+        chosen.setdefault(item.sentence, item)
+        if len(chosen) == limit:
+            break
+    return list(chosen.values())
 
 
 def answer(
@@ -118,17 +164,7 @@ def answer(
 ) -> Answer:
     """Assemble an extractive answer when the verdict says the hits answer the question."""
     evidence = best_sentences(query, query_vector, hits, encoder)
-    relevant = [e for e in evidence if verdict.admits(e.hit)]
-    chosen: list[Evidence] = []
-    seen: set[str] = set()
-    for item in sorted(relevant, key=lambda e: e.score, reverse=True):
-        key = " ".join(item.sentence.split())
-        if key in seen:  # overlapping chunks repeat sentences
-            continue
-        seen.add(key)
-        chosen.append(item)
-        if len(chosen) == max_sentences:
-            break
+    chosen = quoted([e for e in evidence if verdict.admits(e.hit)], max_sentences)
     return Answer(
         query=query,
         query_vector=query_vector,

@@ -279,15 +279,14 @@ class Extractive(Generator):
         self.sentences = sentences
 
     def stream(self, prompt: Prompt, stop: threading.Event) -> Iterator[str]:
-        from core.retrieval.answer import best_sentences  # answer.py is the extractive engine
+        # answer.py is the extractive engine
+        from core.retrieval.answer import best_sentences, quoted
 
         vector = self.encoder.encode_query(prompt.question)
         evidence = best_sentences(prompt.question, vector, list(prompt.passages), self.encoder)
-        seen: set[str] = set()
-        for item in sorted(evidence, key=lambda e: e.score, reverse=True)[: self.sentences]:
-            if stop.is_set() or item.sentence in seen:
-                continue
-            seen.add(item.sentence)
+        for item in quoted(evidence, self.sentences):
+            if stop.is_set():
+                return
             yield f"{item.sentence} [{item.hit.rank}] "
 
     def stream_messages(self, messages, max_tokens, stop) -> Iterator[str]:

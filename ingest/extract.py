@@ -272,6 +272,7 @@ def _extract_pdf(
             missing.append(number)
 
     running = _running_lines(lines)
+    contents = _contents_pages(lines)
     pages = {n: Page(n, unwrap_lines(clean_text("\n".join(lines[n])))) for n in lines}
     if ocr and opened and missing:
         unreadable = [n for n in missing if n in errors]
@@ -299,6 +300,8 @@ def _extract_pdf(
             f"dropped {count_noun(total, 'line')} of unreadable characters on "
             f"{_pages(sorted(dropped))}"
         )
+    if contents:
+        notes.append(f"table of contents on {_pages(contents)} not indexed")
     if running:
         shown = "; ".join(
             line if line == "page numbers" else f"“{line}”" for line in running[:_SHOWN_RUNNING]
@@ -407,6 +410,30 @@ def _running_lines(pages: dict[int, list[str]]) -> list[str]:
         for shown in removed.values()
     ]
     return ["page numbers" if line == "N" else line for line in listed]
+
+
+# A line of a table of contents ends with a dot leader and a page number ("1.2 What is Debian?
+# . . . . 1", "第一章 总则……3"). A page that is mostly such lines lists the document's
+# questions and headings beside page numbers: it would outscore, and crowd out of the hits,
+# the passages that answer them.
+_CONTENTS_ENTRY = re.compile(r"(?:(?:\.\s?){3,}|[…·]{2,})\s*(?:\d+|[ivxlcdm]+)\s*$", re.IGNORECASE)
+_MIN_CONTENTS_ENTRIES = 5
+_CONTENTS_SHARE = 0.4
+
+
+def _contents_pages(pages: dict[int, list[str]]) -> list[int]:
+    """Empty, in place, the pages that are a table of contents; return their numbers."""
+    found = []
+    for number, lines in pages.items():
+        filled = [line for line in lines if line.strip()]
+        entries = sum(1 for line in filled if _CONTENTS_ENTRY.search(line))
+        if entries >= _MIN_CONTENTS_ENTRIES and entries >= _CONTENTS_SHARE * len(filled):
+            found.append(number)
+    if len(found) == sum(1 for lines in pages.values() if _has_text(lines)):
+        return []  # a file that is nothing but contents is its own text
+    for number in found:
+        pages[number] = []
+    return found
 
 
 def _ocr_pages(

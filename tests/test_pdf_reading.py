@@ -76,6 +76,31 @@ def test_a_file_repeating_one_page_keeps_its_text():
     assert result.notes == ()
 
 
+def test_a_table_of_contents_is_not_indexed_and_said_so():
+    # An FAQ's contents list its questions: indexed, they outscore the answers.
+    contents = "Contents\n1 Overview 1\n" + "\n".join(
+        f"1.{n} {question} . . . . . . . . . . . . . . {n + 1}"
+        for n, question in enumerate(
+            ["What is Debian?", "Who founded it?", "How is it said?", "Why free?", "Where?"],
+            start=1,
+        )
+    )
+    chinese = "目录\n" + "\n".join(
+        f"第{n}章 总则……………{page}" for page, n in enumerate("一二三四五")
+    )
+    bodies = ["Debian was founded by Ian Murdock in 1993.", "它的名字来自 Debra 和 Ian。"]
+    result = extract(pdfs.chinese_pdf([contents, chinese, *bodies]), "faq.pdf", ocr=False)
+    assert texts(result) == [(1, ""), (2, ""), (3, bodies[0]), (4, bodies[1])]
+    assert result.notes == ("table of contents on pages 1-2 not indexed",)
+
+
+def test_a_few_dotted_lines_in_a_page_of_text_stay():
+    page = "Prices:\ntea . . . . 3\ncoffee . . . . 4\nA long paragraph of ordinary text follows."
+    result = extract(pdfs.english_pdf([page]), "menu.pdf", ocr=False)
+    assert texts(result) == [(1, " ".join(page.split("\n")))]
+    assert result.notes == ()
+
+
 def test_layout_reads_three_columns_in_order():
     runs = [
         Run(x, 700 - 15 * row, x + 100, 710 - 15 * row, f"{name}{row}")

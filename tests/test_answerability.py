@@ -293,10 +293,16 @@ def test_the_baseline_is_cached_until_the_documents_change(notes, e5, tmp_path, 
     ingestor.ingest(b"Kingfishers nest in tunnels dug into steep river banks.", "birds.txt")
     cache.get(store, e5, "notes")
     assert calls == [1]
+    # The same file indexed again has other passages (a new extractor, another chunk size).
+    ingestor.ingest(
+        b"Kingfishers nest in tunnels dug into steep river banks.", "birds.txt", replace=True
+    )
+    cache.get(store, e5, "notes")
+    assert calls == [1, 1]
     for damaged in ("{broken", "[1]"):
         (tmp_path / "baselines" / "notes.json").write_text(damaged)
         assert cache.get(store, e5, "notes") is not None
-    assert calls == [1, 1, 1]
+    assert calls == [1, 1, 1, 1]
 
 
 def test_each_probe_is_read_in_both_languages_even_beyond_its_first_hits(notes, e5, monkeypatch):

@@ -558,8 +558,9 @@ class BaselineCache:
 
 
 def _state(store: Store, collection: str, model: str) -> str:
-    shas = sorted(document.sha256 for document in store.documents(collection))
-    return hashlib.sha256("\n".join([BASELINE_VERSION, model, *shas]).encode()).hexdigest()
+    # A file indexed again (--replace, another chunk size) keeps its hash but not its passages.
+    indexed = sorted(f"{d.sha256} {d.added_at}" for d in store.documents(collection))
+    return hashlib.sha256("\n".join([BASELINE_VERSION, model, *indexed]).encode()).hexdigest()
 
 
 # -- calibrations ----------------------------------------------------------------------------

@@ -102,11 +102,13 @@ def best_sentences(
     evidence, offset = [], 0
     for hit, hit_spans in zip(hits, spans):
         end_at = offset + len(hit_spans)
-        best, score = _answering(scores[offset:end_at], asks[offset:end_at])
+        own_asks = asks[offset:end_at]
+        best, score = _answering(scores[offset:end_at], own_asks)
         start, end = hit_spans[best]
         if best > 0 and _ANAPHORA.match(hit.chunk.text[start:end]):
             start = hit_spans[best - 1][0]  # "This is how..." needs the sentence it points back to
-        if best + 1 < len(hit_spans) and _says_little(hit.chunk.text[start:end]):
+        followed = best + 1 < len(hit_spans) and not own_asks[best + 1]
+        if followed and _says_little(hit.chunk.text[start:end]):
             end = hit_spans[best + 1][1]  # "Yes." says little without the sentence after it
         evidence.append(Evidence(hit, start, end, score))
         offset = end_at
@@ -127,19 +129,17 @@ def _answering(scores: np.ndarray, asks: list[bool]) -> tuple[int, float]:
     """The sentence of one passage that answers best, and its score.
 
     A question in the documents (an FAQ's heading, a line of its contents) restates the
-    question asked and scores highest, but answers nothing: the statement after it does, and
-    takes its score; a passage that holds only questions gives its best one."""
+    question asked and scores highest, but answers nothing: the statement right after it does,
+    and takes its score; a passage that holds only questions gives its best one."""
     best = int(np.argmax(scores))
     if not asks[best]:
         return best, float(scores[best])
-    after = next((i for i in range(best + 1, len(asks)) if not asks[i]), None)
-    if after is not None:
-        return after, float(scores[best])
+    if best + 1 < len(asks) and not asks[best + 1]:
+        return best + 1, float(scores[best])
     if all(asks):
         return best, float(scores[best])
-    stated = np.where(asks, -np.inf, scores)
-    best = int(np.argmax(stated))
-    return best, float(scores[best])
+    stated = int(np.argmax(np.where(asks, -np.inf, scores)))
+    return stated, float(scores[stated])
 
 
 def quoted(evidence: list[Evidence], limit: int) -> list[Evidence]:

@@ -27,9 +27,9 @@ from core.text import is_question, sentence_spans, words
 # sentences of an answer: on the sample corpus's 106 questions with answers, the answer's words
 # were quoted by 74 answers instead of 68 (bench/sentences.py).
 WORDS_WEIGHT = 0.06
-# Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
 _SHORT = 4  # words: a sentence shorter than this is quoted with the one after it
-_WORD = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
+_LETTER = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
+# Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
 _ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这此它其])")
 
 
@@ -122,7 +122,7 @@ def _says_little(sentence: str) -> bool:
 
 def _saying(text: str) -> list[tuple[int, int]]:
     """The spans of text's sentences that hold a word (not a contents page's dot leaders)."""
-    return [(a, b) for a, b in sentence_spans(text) if _WORD.search(text, a, b)]
+    return [(a, b) for a, b in sentence_spans(text) if _LETTER.search(text, a, b)]
 
 
 def _answering(scores: np.ndarray, asks: list[bool]) -> tuple[int, float]:

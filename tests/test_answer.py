@@ -18,6 +18,14 @@ def _hit(text: str, rank: int, score: float, page: int | None = 3, source="a.pdf
     return Hit(chunk, score, rank)
 
 
+def _sentence_of(e5, query: str, text: str) -> str:
+    """The sentence an answer takes from a passage of this text."""
+    (evidence,) = answer(
+        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
+    ).evidence
+    return evidence.sentence
+
+
 def test_the_best_sentence_of_each_passage_is_cited(e5):
     hits = [
         _hit("Bread needs flour. Sourdough rises because wild yeast makes carbon dioxide.", 1, 0.9),
@@ -50,18 +58,26 @@ def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
     assert answer(query, vector, hits, e5, verdict()).evidence[0].sentence == launch
 
 
-def test_a_sentence_pointing_back_brings_its_antecedent(e5):
-    text = (
-        "Cats sleep a lot. FastText sums the vectors of character n-grams. "
-        "This is how FastText handles unseen words."
-    )
-    query = "How does FastText handle unseen words?"
-    (evidence,) = answer(
-        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
-    ).evidence
-    assert evidence.sentence == (
-        "FastText sums the vectors of character n-grams. This is how FastText handles unseen words."
-    )
+@pytest.mark.parametrize(
+    ("text", "query", "quoted"),
+    [
+        (  # "This is how..." points back to the sentence before it
+            "Cats sleep a lot. FastText sums the vectors of character n-grams. "
+            "This is how FastText handles unseen words.",
+            "How does FastText handle unseen words?",
+            "FastText sums the vectors of character n-grams. "
+            "This is how FastText handles unseen words.",
+        ),
+        (  # "No." says little without the sentence after it
+            "Do I have to keep the downloaded .deb files? No. "
+            "After installing the packages, aptitude clean removes them from the disk.",
+            "Can I delete downloaded .deb files after installing?",
+            "No. After installing the packages, aptitude clean removes them from the disk.",
+        ),
+    ],
+)
+def test_a_sentence_that_cannot_stand_alone_is_quoted_with_its_neighbour(e5, text, query, quoted):
+    assert _sentence_of(e5, query, text) == quoted
 
 
 @pytest.mark.parametrize(
@@ -82,10 +98,7 @@ def test_a_sentence_pointing_back_brings_its_antecedent(e5):
 def test_an_faq_heading_is_answered_by_the_statement_after_it(e5, heading, statement, query):
     # The heading restates the question and scores highest, but answers nothing.
     text = f"{heading} {statement} Control files are kept in /var/lib/dpkg/info."
-    (evidence,) = answer(
-        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
-    ).evidence
-    assert evidence.sentence == statement
+    assert _sentence_of(e5, query, text) == statement
 
 
 def test_questions_and_dot_leaders_are_quoted_only_when_nothing_else_is(e5):
@@ -99,20 +112,6 @@ def test_questions_and_dot_leaders_are_quoted_only_when_nothing_else_is(e5):
     # A passage of questions alone is still shown: the verdict, not the quoting, refuses.
     (only,) = answer(query, vector, [contents], e5, verdict()).sentences
     assert only.sentence == "1.1 Who founded Debian?"
-
-
-def test_a_short_sentence_is_quoted_with_the_one_after_it(e5):
-    text = (
-        "Do I have to keep the downloaded .deb files? No. "
-        "After installing the packages, aptitude clean removes them from the disk."
-    )
-    query = "Can I delete downloaded .deb files after installing?"
-    (evidence,) = answer(
-        query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict()
-    ).evidence
-    assert evidence.sentence == (
-        "No. After installing the packages, aptitude clean removes them from the disk."
-    )
 
 
 def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):

@@ -32,6 +32,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+from collections.abc import Mapping, Sequence  # noqa: E402
 from importlib import metadata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -40,14 +41,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_note  # noqa: E402
 from core.retrieval.answerability import (  # noqa: E402
+    Baseline,
     BaselineCache,
     judge,
     load_calibration,
     word_rarity,
 )
-from core.retrieval.encoders import load_encoder  # noqa: E402
+from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.search import search  # noqa: E402
-from core.retrieval.store import open_store  # noqa: E402
+from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 
@@ -70,20 +72,43 @@ def write_descriptions(folder: Path) -> dict[str, str]:
     return versions
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def options(description: str) -> argparse.Namespace:
+    """--model, and --db: the data folder to fill once and reuse (a new temporary one without)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--model", default="e5-small")
     parser.add_argument("--db", type=Path, help="data folder to fill once and reuse")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def indexed(
+    data_dir: Path, model: str, files: Mapping[str, Sequence[Path]]
+) -> tuple[Store, Encoder, dict[str, Baseline]]:
+    """The store in data_dir with each collection's files indexed (once), the encoder, and each
+    collection's baseline."""
+    store = open_store(Settings(data_dir=data_dir))
+    encoder = load_encoder(model)
+    baselines = {}
+    for collection, paths in files.items():
+        if store.collection_model(collection) is None:
+            Ingestor(store, encoder, collection).ingest_paths(list(paths))
+        cache = BaselineCache(data_dir / "baselines")
+        baselines[collection] = cache.get(store, encoder, collection)
+    return store, encoder, baselines
+
+
+def print_list(title: str, lines: Sequence[str]) -> None:
+    """A titled list of indented lines, or 'none'."""
+    print(f"  {title}:")
+    print("\n".join(lines) if lines else "    none")
+
+
+def main() -> None:
+    args = options(__doc__.split("\n")[0])
     data_dir = args.db or Path(tempfile.mkdtemp(prefix="ee-packages-"))
     versions = write_descriptions(data_dir / "descriptions")
-    store = open_store(Settings(data_dir=data_dir))
-    encoder = load_encoder(args.model)
-    if store.collection_model(COLLECTION) is None:
-        Ingestor(store, encoder, COLLECTION).ingest_paths(
-            sorted((data_dir / "descriptions").iterdir())
-        )
-    baseline = BaselineCache(data_dir / "baselines").get(store, encoder, COLLECTION)
+    descriptions = sorted((data_dir / "descriptions").iterdir())
+    store, encoder, baselines = indexed(data_dir, args.model, {COLLECTION: descriptions})
+    baseline = baselines[COLLECTION]
     calibration = load_calibration(encoder.name)
     questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
 
@@ -111,8 +136,7 @@ def main() -> None:
         print(f"  {kind:<10} {lang}  {verb} {sum(rights)}/{len(rights)} = {share:.2f}")
     for lang, founds in sorted(found_package.items()):
         print(f"  answerable {lang}  its package in the top {K}: {sum(founds)}/{len(founds)}")
-    print("  judged wrongly (confidence, kind, question):")
-    print("\n".join(wrong) if wrong else "    none")
+    print_list("judged wrongly (confidence, kind, question)", wrong)
     if args.db is None:
         print(f"  (data folder left in {data_dir}: pass it as --db to judge again)")
 

@@ -67,7 +67,10 @@ def fetch(folder: Path) -> dict[str, list[Path]]:
         for package, inside, name in documents:
             target = folder / name
             if not target.exists():
-                _unpack(package, inside, target)
+                try:
+                    _unpack(package, inside, target)
+                except (OSError, subprocess.CalledProcessError) as error:
+                    sys.exit(f"could not fetch {package} with apt-get and dpkg-deb: {error}")
             files.setdefault(collection, []).append(target)
     return files
 
@@ -78,12 +81,14 @@ def _unpack(package: str, inside: Path, target: Path) -> None:
         (deb,) = Path(work).glob("*.deb")
         subprocess.run(["dpkg-deb", "-x", str(deb), work], check=True)
         source = Path(work) / inside
-        target.parent.mkdir(parents=True, exist_ok=True)
+        unpacked = Path(work) / target.name
         if source.suffix == ".gz":
-            with gzip.open(source) as unzipped, open(target, "wb") as out:
+            with gzip.open(source) as unzipped, open(unpacked, "wb") as out:
                 shutil.copyfileobj(unzipped, out)
         else:
-            shutil.copyfile(source, target)
+            shutil.copyfile(source, unpacked)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(unpacked, target)  # whole or not at all: a later run trusts what it finds
 
 
 def quotes(text: str, piece: str) -> bool:

@@ -102,7 +102,13 @@ def test_an_faq_heading_is_answered_by_the_statement_after_it(e5, heading, state
 
 
 def test_questions_and_dot_leaders_are_quoted_only_when_nothing_else_is(e5):
-    contents = _hit("1.1 Who founded Debian? . . . . . 1 1.2 How is Debian said? . . 2", 1, 0.9)
+    # A PDF's contents with dot leaders; a text's, where a chapter's title follows a question.
+    contents = _hit(
+        "1.1 Who founded Debian? . . . . . 1 1.2 How is Debian said? . . 2 "
+        "1.3 Who leads Debian? 2 Getting Debian. 2.1 Where do I get Debian?",
+        1,
+        0.9,
+    )
     founded = _hit("The project was started by Ian Murdock in 1993.", 2, 0.86, page=5)
     query = "Who founded Debian?"
     vector = e5.encode_query(query)

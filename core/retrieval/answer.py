@@ -130,14 +130,17 @@ def _answering(scores: np.ndarray, asks: list[bool]) -> tuple[int, float]:
 
     A question in the documents (an FAQ's heading, a line of its contents) restates the
     question asked and scores highest, but answers nothing: the statement right after it does,
-    and takes its score; a passage that holds only questions gives its best one."""
+    and takes its score. A passage that is mostly questions is a list of them (a text's
+    contents, where a chapter's title follows a question): it gives its best question, which
+    is quoted only when no passage says anything else."""
+    if 2 * sum(asks) > len(asks):
+        listed = int(np.argmax(np.where(asks, scores, -np.inf)))
+        return listed, float(scores[listed])
     best = int(np.argmax(scores))
     if not asks[best]:
         return best, float(scores[best])
     if best + 1 < len(asks) and not asks[best + 1]:
         return best + 1, float(scores[best])
-    if all(asks):
-        return best, float(scores[best])
     stated = int(np.argmax(np.where(asks, -np.inf, scores)))
     return stated, float(scores[stated])
 

@@ -58,6 +58,7 @@ def language(text: str) -> str:
     return "zh" if letters and cjk / letters >= 0.3 else "en"
 
 
+@lru_cache(maxsize=256)  # judging one question asks it several times; each runs jieba
 def language_of_question(question: str) -> str:
     """The language a question is asked in: language(), unless it mixes Han characters and Latin
     letters and only one language's function words occur in it. A Chinese question may name

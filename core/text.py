@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -266,6 +267,45 @@ def content_words(text: str) -> list[str]:
     found = (_POSSESSIVE.sub("", w) for w in words(simplified(text)))
     kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
     return list(dict.fromkeys(kept))
+
+
+# A name and the number after it: a release, a model, a mission ("Debian Edu 13", "GPT-4",
+# "Python 3.12"). The name has two letters or more, one a capital ("the 2018 cup" names
+# nothing); a digit glued to it is part of the name ("Word2Vec", "E5"), and a letter glued to
+# the number makes another name ("IL-1β").
+_NUMBERED_NAME = re.compile(
+    r"(?<![A-Za-z0-9'’])((?:[A-Z][A-Za-z0-9'’+]*\s+)*)([A-Za-z][A-Za-z0-9'’+]+)"
+    r"(?:[^\S\n]*[-–][^\S\n]*|[^\S\n]+)(\d+(?:\.\d+)*)(?![^\W\u3400-\u9fff]|[.,]\d)"
+)
+# Words that count parts of a text or of anything else, not names: "Table 3", "Step 2".
+_COUNTERS = frozenset(
+    "chapter section figure fig table page part step appendix equation article item line "  # noqa: SIM905
+    "version release no number top level grade class room unit lesson week day stage".split()
+)
+
+
+@dataclass(frozen=True)
+class NumberedName:
+    shown: str  # as the question writes it, with the names before it: "Debian Edu 13"
+    name: str  # the word just before the number: "Edu"
+    number: str  # "13"
+
+
+def numbered_names(text: str) -> list[NumberedName]:
+    """The names followed by a number in text ("Debian 14", "GPT-4", "iPhone 15")."""
+    stop = stopwords()
+    found = []
+    for match in _NUMBERED_NAME.finditer(text):
+        lead, name, number = match.groups()
+        if name.islower() or name.lower() in stop or name.lower() in _COUNTERS:
+            continue
+        shown = match.group()
+        for word in lead.split():  # "Is iPhone 15": the question's words are no name
+            if word.lower() not in stop:
+                break
+            shown = shown[len(word) :].lstrip()
+        found.append(NumberedName(shown, name, number))
+    return found
 
 
 @lru_cache(maxsize=1)

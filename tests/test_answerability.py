@@ -31,6 +31,7 @@ from core.retrieval.answerability import (
     no_answer_message,
     probe_questions,
     refusal_hint,
+    unnumbered_names,
     word_rarity,
 )
 from core.retrieval.chunking import ChunkConfig
@@ -471,6 +472,43 @@ def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_
     assert missing_names("Go 语言的 goroutine 如何调度？", ("goroutine", "调度")) == ("goroutine",)
     # English names are left to the calibration: documents often name them otherwise.
     assert missing_names("Does HMGB1 kill cells?", ("HMGB1",)) == ()
+
+
+def test_a_name_the_documents_write_only_with_other_numbers_is_missing(notes, e5):
+    store, ingestor = notes
+    ingestor.ingest(
+        b"Debian 12 is called bookworm and Debian 13 trixie. "
+        b"Debian 5 was lenny. Python 3.12 removed distutils.",
+        "releases.md",
+    )
+    assert unnumbered_names(store, "notes", "What is the codename of Debian 14?") == ("Debian 14",)
+    assert unnumbered_names(store, "notes", "Debian 14 的代号是什么？") == ("Debian 14",)
+    # The number written as the documents write it, or a part of it, is found.
+    for question in (
+        "What is the codename of Debian 13?",
+        "What was Debian 5.0 called?",
+        "What did Python 3 remove?",
+        "Which toy is Debian 13.1?",  # no "Debian 13.1", but it is of "Debian 13"
+    ):
+        assert unnumbered_names(store, "notes", question) == (), question
+    # A name never written with a number, or never written at all, says nothing of numbers.
+    assert unnumbered_names(store, "notes", "Is Sourdough 2 better?") == ()
+    assert unnumbered_names(store, "notes", "What is new in Windows 11?") == ()
+
+    baseline = answerability.compute_baseline(store, e5, "notes")
+    calibration = load_calibration(e5.name)
+
+    def verdict(question: str):
+        hits = store.search("notes", e5.encode_query(question), 2)
+        return judge(
+            question, hits, baseline, calibration, rarity=word_rarity(store, "notes", question)
+        )
+
+    assert verdict("What is Debian 13 called?").answerable
+    refused = verdict("What is Debian 14 called?")  # every word is in the documents
+    assert refused.missing == ("Debian 14",)
+    assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
+    assert missing_names("Is Debian 14 out?", ("Debian 14",)) == ("Debian 14",)
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

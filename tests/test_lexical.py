@@ -144,6 +144,18 @@ def test_document_frequencies_count_the_chunks_holding_each_term(tmp_path: Path)
     assert LexicalIndex(tmp_path / "bm25").document_frequencies(wanted)[0]["river"] == 2  # saved
 
 
+def test_holding_lists_the_chunks_with_every_term():
+    index = LexicalIndex(None)
+    texts = ["Debian 12 is bookworm.", "Debian 13 is trixie.", "Ubuntu 13 is old.", "长江 13"]
+    document, chunks = _chunks("a.md", texts)
+    index.add(document.sha256, chunks)
+    assert index.holding(["debian", "13"], 10) == [chunks[1].id]
+    assert index.holding(["13"], 10) == [chunks[1].id, chunks[2].id, chunks[3].id]
+    assert index.holding(["13"], 2) == [chunks[1].id, chunks[2].id]
+    assert index.holding(["debian", "14"], 10) == []
+    assert index.holding([], 10) == []
+
+
 def test_a_chinese_term_is_also_found_inside_the_longer_words_jieba_keeps_whole():
     index = LexicalIndex(None)
     texts = ["大熊猫每天吃掉十几千克竹子。", "熊猫吃竹子，也吃掉竹笋。", "长江是中国第一长河。"]

@@ -6,6 +6,7 @@ from core.text import (
     is_cjk,
     is_question,
     language,
+    numbered_names,
     safe_display_name,
     sentence_spans,
     simplified,
@@ -119,3 +120,27 @@ def test_language_counts_the_letters_is_cjk_accepts():
         share = sum(map(is_cjk, letters)) / len(letters) if letters else 0.0
         assert language(text) == ("zh" if share >= 0.3 else "en"), text
     assert [language(text) for text in texts[:4]] == ["zh", "en", "zh", "en"]
+
+
+def test_numbered_names_are_names_followed_by_a_number():
+    def found(text: str) -> list[tuple[str, str, str]]:
+        return [(named.shown, named.name, named.number) for named in numbered_names(text)]
+
+    assert found("When will Debian Edu 13 be released?") == [("Debian Edu 13", "Edu", "13")]
+    assert found("Debian 14 的代号是什么？") == [("Debian 14", "Debian", "14")]
+    assert found("请问Debian 5.0的代号") == [("Debian 5.0", "Debian", "5.0")]
+    assert found("Is iPhone 15 faster than GPT-4?") == [
+        ("iPhone 15", "iPhone", "15"),
+        ("GPT-4", "GPT", "4"),
+    ]
+    # No name: a year, a count, a part of the text; a digit inside a name is part of it.
+    for text in (
+        "Who won the 2018 World Cup?",
+        "In 2001, who founded it?",
+        "What does Table 3 show?",
+        "Does it need 256 MiB?",
+        "What does Word2Vec replace?",
+        "用 E5 做检索时要加什么前缀？",
+        "the python 3 api",
+    ):
+        assert found(text) == [], text

@@ -37,12 +37,14 @@ from core.retrieval.lexical import terms
 from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
 from core.text import (
+    NumberedName,
     chinese_word_frequencies,
     content_words,
     in_the_script_of,
     is_han_word,
     language,
     language_of_question,
+    numbered_names,
     simplified,
     stopwords,
 )
@@ -65,7 +67,10 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # English questions are left to the calibration: their capitalised words and acronyms are often
 # named otherwise by the documents that answer them (13 of 40 SciFact claims name a term, such
 # as HMGB1 or CRP, that their own abstract does not; capping them refused 11 more claims).
+# A question in either language gets it too when it names something with a number that its
+# documents write only with others (unnumbered_names(): "Debian 14" beside Debian 12 and 13).
 MISSING_NAME_CONFIDENCE = 0.08
+NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
 
@@ -337,6 +342,9 @@ class WordRarity:
     # Of each word's commonest form, log((N + 1) / (df + 0.5)), in the question's order.
     idf: Mapping[str, float]
     absent: frozenset[str]  # the words no chunk holds in any form
+    # The question's numbered names that the collection writes only with other numbers
+    # (unnumbered_names(): "Debian 14" beside "Debian 12" and "Debian 13").
+    other_numbers: tuple[str, ...] = ()
 
     @property
     def absent_share(self) -> float:
@@ -357,7 +365,48 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     return WordRarity(
         idf={word: math.log((chunks + 1) / (df + 0.5)) for word, df in commonest.items()},
         absent=frozenset(word for word, df in commonest.items() if df == 0),
+        other_numbers=unnumbered_names(store, collection, question),
     )
+
+
+def unnumbered_names(store: Store, collection: str, question: str) -> tuple[str, ...]:
+    """The question's names with a number ("Debian 14", "GPT-5") that the collection writes
+    only with other numbers ("Debian 12", "Debian 13"): a release, a model or a mission the
+    documents do not cover, while every word of the question is there."""
+    return tuple(
+        named.shown
+        for named in numbered_names(question)
+        if _only_other_numbers(store, collection, named)
+    )
+
+
+def _only_other_numbers(store: Store, collection: str, named: NumberedName) -> bool:
+    name = terms(named.name)
+    # The passages holding the name and the number first: where "Debian 14" would be.
+    passages = store.chunks_holding(collection, [*name, *terms(named.number)], NUMBERED_PASSAGES)
+    passages += store.chunks_holding(collection, name, NUMBERED_PASSAGES)
+    # The name as the question writes it, or in capitals: a claim opening "Roughly 55% of
+    # women..." names nothing that a document's "roughly 40%" writes with another number.
+    spelt = "|".join(map(re.escape, {named.name, named.name.upper()}))
+    after_name = re.compile(r"(?<![A-Za-z0-9])(?:" + spelt + r")\s*[-–]?\s*(\d+(?:\.\d+)*)")
+    written = {number for chunk in passages for number in after_name.findall(chunk.text)}
+    return bool(written) and not any(_same_release(named.number, n) for n in written)
+
+
+def _same_release(asked: str, written: str) -> bool:
+    """Whether a number as a document writes it is the one asked for or one of them contains the
+    other ("5.0" is "5"; "3" is "3.12", and "13.1" is of "13"): only a number that differs
+    tells that the documents cover something else."""
+    asked_parts, written_parts = _release_parts(asked), _release_parts(written)
+    shorter = min(len(asked_parts), len(written_parts))
+    return asked_parts[:shorter] == written_parts[:shorter]
+
+
+def _release_parts(number: str) -> list[str]:
+    parts = number.split(".")
+    while len(parts) > 1 and not parts[-1].strip("0"):
+        parts.pop()
+    return parts
 
 
 def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
@@ -365,15 +414,18 @@ def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
     them ('Kubernetes', not 'kubernetes'); none when rarity is unknown."""
     if rarity is None:
         return ()
-    return tuple(_as_written(word, question) for word in rarity.idf if word in rarity.absent)
+    absent = (_as_written(word, question) for word in rarity.idf if word in rarity.absent)
+    return (*absent, *rarity.other_numbers)
 
 
 def missing_names(question: str, missing: Sequence[str]) -> tuple[str, ...]:
-    """The missing words (missing_words()) that a Chinese question writes in Latin letters:
-    names (Kubernetes, JavaScript's Promise, a KV cache) that its documents never mention."""
-    if language_of_question(question) != "zh":
-        return ()
-    return tuple(word for word in missing if word.isascii())
+    """The missing words (missing_words()) that name something: those a Chinese question
+    writes in Latin letters (Kubernetes, JavaScript's Promise, a KV cache), which its
+    documents never mention, and in either language a name with a number they never write
+    with that number (unnumbered_names())."""
+    numbered = {named.shown for named in numbered_names(question)}
+    latin = language_of_question(question) == "zh"
+    return tuple(word for word in missing if word in numbered or (latin and word.isascii()))
 
 
 def confidence_cap(question: str, missing: Sequence[str]) -> float:

@@ -194,6 +194,18 @@ class _Built:
             return sum(int(starts[c + 1] - starts[c]) for c in found)
         return len(np.unique(np.concatenate([rows[starts[c] : starts[c + 1]] for c in found])))
 
+    def holding(self, wanted: Sequence[str], limit: int) -> list[str]:
+        """The ids of the first limit chunks (in index order) that hold every wanted term."""
+        if self.model is None or not wanted or any(t not in self.model.vocab_dict for t in wanted):
+            return []
+        matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
+        starts, rows = matrix["indptr"], matrix["indices"]
+        columns = [self.model.vocab_dict[term] for term in wanted]
+        found = rows[starts[columns[0]] : starts[columns[0] + 1]]
+        for c in columns[1:]:
+            found = np.intersect1d(found, rows[starts[c] : starts[c + 1]], assume_unique=True)
+        return [self.ids[i] for i in np.sort(found)[:limit].tolist()]
+
     def matched(self, query_terms: Iterable[str], ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """For each of ids the index holds: which of query_terms its chunk has, sorted."""
         rows = self.rows(ids)
@@ -353,6 +365,12 @@ class LexicalIndex:
         with self._lock:
             built = self._current()
         return {} if built is None else built.matched(query_terms(query), ids)
+
+    def holding(self, wanted: Sequence[str], limit: int) -> list[str]:
+        """The ids of up to limit chunks that hold every wanted term."""
+        with self._lock:
+            built = self._current()
+        return [] if built is None else built.holding(wanted, limit)
 
     def document_frequencies(self, wanted: Iterable[str]) -> tuple[dict[str, int], int]:
         """How many chunks hold each of the wanted terms (0 for a term none holds), and how

@@ -361,6 +361,11 @@ class Store:
         """How many chunks of the collection hold each BM25 term, and how many chunks it has."""
         return self._lexical_ready(name).document_frequencies(terms)
 
+    @_again_if_stale
+    def chunks_holding(self, name: str, wanted: Sequence[str], limit: int) -> list[Chunk]:
+        """Up to limit chunks of the collection that hold every one of the wanted BM25 terms."""
+        return self.chunks_by_id(name, self._lexical_ready(name).holding(wanted, limit))
+
     def matched_terms(self, name: str, query: str, chunks: Sequence[Chunk]) -> dict[str, tuple]:
         """The query's BM25 terms (sorted) that each chunk has: as its BM25 index knows them,
         or from its text (tokenising a Chinese passage again costs milliseconds)."""

@@ -103,18 +103,35 @@ def unwrap_lines(text: str) -> str:
     """Join hard-wrapped lines of extracted text; blank lines stay paragraph breaks.
 
     A hyphenated English word split over two lines is rejoined, lines between CJK characters
-    are joined without a space, other lines with one space.
+    are joined without a space, other lines with one space. A numbered heading ("6.2.3 BD iso
+    images", "12.2.1 升级主服务器") is a paragraph of its own: joined to its neighbours, it ran
+    into the sentence after it, and a bullet's URL ran into both. A line after it that starts in
+    lower case is the heading's own, wrapped ("1.7 How does one pronounce Debian and what does
+    this word" / "mean?").
     """
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
-        if not lines:
-            continue
-        joined = lines[0]
-        for line in lines[1:]:
-            joined = _join(joined, line)
+        joined, in_heading = "", False
+        for line in (line.strip() for line in block.split("\n")):
+            if not line:
+                continue
+            starts_heading = _HEADING.match(line) is not None
+            if starts_heading or (in_heading and not line[0].islower()):
+                paragraphs.append(joined)
+                joined, in_heading = line, starts_heading
+            else:
+                joined = _join(joined, line) if joined else line
         paragraphs.append(joined)
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+# A numbered heading on a line of its own: a section number, then a capital or a Chinese
+# character, and no full stop or comma at its end; after a number without a dot ("3
+# Architecture"), a few words only, since a line of running text may start with a number.
+_HEADING = re.compile(
+    r"(?:\d+(?:\.\d+)+\.?\s+[A-Z\u3400-\u9fff].{0,80}|\d+\.?\s+[A-Z\u3400-\u9fff]\S*(?:\s+\S+){0,4})"
+    r"(?<![.,;:，。；：])$"
+)
 
 
 def _join(left: str, right: str) -> str:
@@ -126,8 +143,15 @@ def _join(left: str, right: str) -> str:
 
 
 # A sentence ends at ., ! or ? followed by whitespace, at Chinese end punctuation (no space
-# needed), or at a paragraph break. Closing quotes and brackets stay with their sentence.
-_SENTENCE_END = re.compile(r"""(?:[.!?]+["'”’)\]]*(?=\s)|[。！？；]+[”’」』）)]*|\n\s*\n)\s*""")
+# needed), at a paragraph break, or before a bullet: a PDF's list items, once their lines are
+# joined, often end with no full stop ("• https://…/iso-cd/ • https://…"). Closing quotes and
+# brackets stay with their sentence.
+_BULLETS = "•◦‣⁃▪■●"
+_SENTENCE_END = re.compile(
+    r"""(?:[.!?]+["'”’)\]]*(?=\s)|[。！？；]+[”’」』）)]*|\n\s*\n|\s(?=["""
+    + _BULLETS
+    + r"""]\s))\s*"""
+)
 
 
 # Abbreviations a sentence goes on after ("..., e.g. by running aptitude clean.").
@@ -152,7 +176,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     piece = text[start:end]
-    stripped = piece.strip()
+    stripped = piece.strip().lstrip(_BULLETS).lstrip()
     if stripped:
         offset = start + piece.index(stripped)
         spans.append((offset, offset + len(stripped)))

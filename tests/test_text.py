@@ -40,6 +40,27 @@ def test_unwrap_keeps_hyphen_before_capital_letter():
     assert unwrap_lines("Anglo-\nSaxon") == "Anglo- Saxon"
 
 
+def test_a_numbered_heading_is_a_paragraph_of_its_own():
+    text = (
+        "Download them from:\n• https://a.org/iso-cd/\n6.2.3 BD iso images for amd64\n"
+        "These images are 7.5 GB\nlarge.\n12.2.1 升级主服务器\n升级前请\n备份。\n3 Architecture\n"
+        "1.7 How does one pronounce Debian and what does this word\nmean?\nIt is Deb'-ee-en.\n\n"
+        "It costs\n100 Euro per year, and was founded in\n2001 by him."
+    )
+    assert unwrap_lines(text).split("\n\n") == [
+        "Download them from: • https://a.org/iso-cd/",
+        "6.2.3 BD iso images for amd64",
+        "These images are 7.5 GB large.",
+        "12.2.1 升级主服务器",
+        "升级前请备份。",
+        "3 Architecture",
+        "1.7 How does one pronounce Debian and what does this word mean?",  # a heading wrapped
+        "It is Deb'-ee-en.",
+        # A line of running text that starts with a number is no heading.
+        "It costs 100 Euro per year, and was founded in 2001 by him.",
+    ]
+
+
 def test_sentences_in_english_and_chinese():
     text = "Hello world. Is it? 第一句。第二句！第三句；Last one"
     assert split_sentences(text) == [
@@ -74,6 +95,22 @@ def test_abbreviations_do_not_end_sentences():
         "No.",
         "They go.",
     ]
+
+
+def test_a_bullet_starts_a_sentence():
+    # A PDF's list, its lines joined: items without a full stop ran into the next sentence.
+    text = (
+        "Download them from: • https://a.org/iso-cd/ • https://b.org/iso-cd/ "
+        "These images are 7.5 GB large. • 瘦客户端能够仅有 256 MiB 内存 • Xfce 是默认桌面"
+    )
+    assert split_sentences(text) == [
+        "Download them from:",
+        "https://a.org/iso-cd/",
+        "https://b.org/iso-cd/ These images are 7.5 GB large.",
+        "瘦客户端能够仅有 256 MiB 内存",
+        "Xfce 是默认桌面",
+    ]
+    assert split_sentences("A•B and C") == ["A•B and C"]  # no bullet without spaces around it
 
 
 def test_questions_in_either_script_are_told_from_statements():

@@ -74,6 +74,17 @@ def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
             "Can I delete downloaded .deb files after installing?",
             "No. After installing the packages, aptitude clean removes them from the disk.",
         ),
+        (  # a sentence that announces a list says nothing without its first item
+            "Packages hold files. To find the package that installed a file, run either: "
+            "• dpkg --search filename • apt-file search filename",
+            "How do I find which package a file belongs to?",
+            "To find the package that installed a file, run either: • dpkg --search filename",
+        ),
+        (
+            "软件包里有文件。要找出某个文件属于哪个软件包，可以执行： • dpkg --search 文件名",
+            "怎样找出某个文件属于哪个软件包？",
+            "要找出某个文件属于哪个软件包，可以执行： • dpkg --search 文件名",
+        ),
     ],
 )
 def test_a_sentence_that_cannot_stand_alone_is_quoted_with_its_neighbour(e5, text, query, quoted):

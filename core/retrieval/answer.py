@@ -116,8 +116,11 @@ def best_sentences(
 
 
 def _says_little(sentence: str) -> bool:
-    """Whether a statement is too short to quote alone ("Yes.", "See below.")."""
-    return not is_question(sentence) and len(words(sentence)) < _SHORT
+    """Whether a statement is too short to quote alone ("Yes.", "See below.") or announces
+    what comes after it ("To find the package of a file, run either:")."""
+    if is_question(sentence):
+        return False
+    return len(words(sentence)) < _SHORT or sentence.endswith((":", "："))
 
 
 def _saying(text: str) -> list[tuple[int, int]]:

@@ -358,17 +358,21 @@ def _drop_junk_lines(pages: dict[int, list[str]]) -> dict[int, int]:
     return dropped
 
 
-# Running headers and footers sit among the first or last lines of a page. Digits are masked so
-# page numbers ("Page 3 of 60") repeat too; pages that are copies of one another count once, so a
-# file that repeats one page keeps its text.
+# Running headers and footers sit among the first or last lines of a page. Page numbers are
+# masked so that they repeat too ("Page 3 of 60", and a front matter's Roman "ii" or "xiv");
+# pages that are copies of one another count once, so a file that repeats one page keeps its
+# text.
 _EDGE_LINES = 3
 _MAX_RUNNING_LENGTH = 200
 _SHOWN_RUNNING = 5
-_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(
+    r"\d+|\b(?=[ivxlc]+\b)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?<=[ivxlc])\b",
+    re.IGNORECASE,
+)
 
 
 def _running_key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split())).casefold()
+    return _PAGE_NUMBER.sub("#", " ".join(line.split())).casefold()
 
 
 def _edges(lines: list[str]) -> list[int]:
@@ -406,7 +410,7 @@ def _running_lines(pages: dict[int, list[str]]) -> list[str]:
     pages.update(trimmed)
     # A line that varies only in its numbers is shown as "Page N of N", not as its first copy.
     listed = [
-        next(iter(shown)) if len(shown) == 1 else _DIGITS.sub("N", min(shown))
+        next(iter(shown)) if len(shown) == 1 else _PAGE_NUMBER.sub("N", min(shown))
         for shown in removed.values()
     ]
     return ["page numbers" if line == "N" else line for line in listed]

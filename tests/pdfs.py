@@ -272,15 +272,22 @@ def six_script_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def headed_pdf(bodies: list[str], header: str, footer: str = "Page {n} of {total}") -> bytes:
-    """Pages with a running header and a numbered footer around each body (hard-wrapped lines)."""
+def headed_pdf(
+    bodies: list[str],
+    header: str,
+    footer: str = "Page {n} of {total}",
+    numbers: list[str] | None = None,
+) -> bytes:
+    """Pages with a running header and a numbered footer around each body (hard-wrapped lines);
+    numbers: each page's number as printed (1, 2, 3... unless given)."""
     font = _cjk_font()
     buffer = BytesIO()
     pdf = canvas.Canvas(buffer, invariant=True)
     for n, body in enumerate(bodies, start=1):
         pdf.setFont(font, 9)
         pdf.drawString(72, 800, header)
-        pdf.drawString(72, 40, footer.format(n=n, total=len(bodies)))
+        printed = numbers[n - 1] if numbers else n
+        pdf.drawString(72, 40, footer.format(n=printed, total=len(bodies)))
         text = pdf.beginText(72, 760)
         text.setFont(font, 12)
         for line in body.split("\n"):

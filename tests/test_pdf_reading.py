@@ -70,6 +70,24 @@ def test_bare_page_numbers_are_listed_as_such():
     assert result.notes == ("removed lines repeated on most pages: “Report”; page numbers",)
 
 
+def test_a_front_matters_roman_page_numbers_are_page_numbers_too():
+    bodies = [
+        "前言的内容。",
+        "致谢的内容。",
+        "目的说明。",
+        "第一章正文。",
+        "第二章正文。",
+        "附录。",
+    ]
+    numbers = ["i", "ii", "iii", "1", "2", "3"]
+    footer = "Debian 新维护人员手册 {n}"
+    result = extract(pdfs.headed_pdf(bodies, "手册", footer, numbers), "guide.pdf", ocr=False)
+    assert texts(result) == [(n, body) for n, body in enumerate(bodies, start=1)]
+    assert result.notes == (
+        "removed lines repeated on most pages: “手册”; “Debian 新维护人员手册 N”",
+    )
+
+
 def test_a_file_repeating_one_page_keeps_its_text():
     result = extract(pdfs.english_pdf(["Same page.\nSecond line."] * 5), "same.pdf", ocr=False)
     assert texts(result) == [(n, "Same page. Second line.") for n in range(1, 6)]

@@ -332,6 +332,49 @@ def numbered_names(text: str) -> list[NumberedName]:
     return found
 
 
+# Capitalised words in a row, each of two letters or more: a name ("Secure Boot", "Microsoft
+# Active Directory", "Sentence-BERT").
+_CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’-])[A-Z][A-Za-z'’]+(?:(?:[^\S\n]+|[^\S\n]*[-–/][^\S\n]*)[A-Z][A-Za-z'’]+)+(?![\w'’])"
+)
+_NAME_WORD = re.compile(r"[A-Za-z'’]+")
+# Languages and peoples, written in capitals in English, qualify a name rather than make one:
+# "the Chinese BGE models" are BGE models, which a document may never call Chinese.
+_QUALIFIERS = frozenset(
+    "chinese english japanese korean french german spanish italian russian arabic indian "  # noqa: SIM905
+    "american british european asian african western eastern northern southern".split()
+)
+
+
+def name_words(text: str) -> list[str]:
+    """The Latin words of text as a name has them ("Sentence-BERT": Sentence, BERT)."""
+    return _NAME_WORD.findall(text)
+
+
+def multiword_names(text: str) -> list[str]:
+    """The names of two words or more that text writes in capitals ("Secure Boot"), function
+    words left out; an English sentence's first word is no name ("Chronic HIV stimulation..."),
+    and a text in title case ("How Do I Install Debian?") has none."""
+    stop = stopwords()
+    latin = [w for w in name_words(text) if len(w) > 2 and w.lower() not in stop]
+    if len(latin) >= 3 and all(w[0].isupper() for w in latin):
+        return []
+    opening = text.lstrip(" \t\"'“‘(")
+    first_at = len(text) - len(opening) if language_of_question(text) == "en" else -1
+    found = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        kept = [
+            word.span()
+            for word in _NAME_WORD.finditer(text, run.start(), run.end())
+            if word.start() != first_at
+            and word.group().lower() not in stop
+            and word.group().lower() not in _QUALIFIERS
+        ]
+        if len(kept) >= 2:
+            found.append(text[kept[0][0] : kept[-1][1]])
+    return found
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """English and Chinese function words (core/data/stopwords.txt)."""

@@ -31,6 +31,7 @@ from core.retrieval.answerability import (
     no_answer_message,
     probe_questions,
     refusal_hint,
+    unjoined_names,
     unnumbered_names,
     word_rarity,
 )
@@ -509,6 +510,27 @@ def test_a_name_the_documents_write_only_with_other_numbers_is_missing(notes, e5
     assert refused.missing == ("Debian 14",)
     assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
     assert missing_names("Is Debian 14 out?", ("Debian 14",)) == ("Debian 14",)
+
+
+def test_a_name_whose_words_the_documents_hold_only_apart_is_missing(notes, e5):
+    store, ingestor = notes
+    ingestor.ingest(
+        b"The Boot Loader is GRUB. It reads its menu at every boot. "
+        b"A secure password keeps the firmware settings safe.",
+        "boot.md",
+    )
+    assert unjoined_names(store, "notes", "How do I enable Secure Boot?") == ("Secure Boot",)
+    assert unjoined_names(store, "notes", "如何启用 Secure Boot？") == ("Secure Boot",)
+    assert unjoined_names(store, "notes", "Which Boot Loader reads the menu?") == ()
+    assert unjoined_names(store, "notes", "Is Secure Shell safe?") == ()  # 'shell': nowhere
+
+    baseline = answerability.compute_baseline(store, e5, "notes")
+    question = "How do I enable Secure Boot?"
+    hits = store.search("notes", e5.encode_query(question), 2)
+    rarity = word_rarity(store, "notes", question)
+    verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
+    assert verdict.missing == ("enable", "Secure Boot")
+    assert verdict.confidence == MISSING_NAME_CONFIDENCE and not verdict.answerable
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

@@ -6,6 +6,7 @@ from core.text import (
     is_cjk,
     is_question,
     language,
+    multiword_names,
     numbered_names,
     safe_display_name,
     sentence_spans,
@@ -181,3 +182,20 @@ def test_numbered_names_are_names_followed_by_a_number():
         "the python 3 api",
     ):
         assert found(text) == [], text
+
+
+def test_multiword_names_are_capitalised_words_in_a_row():
+    assert multiword_names("How do I enable Secure Boot on Debian?") == ["Secure Boot"]
+    assert multiword_names("How do I join Microsoft Active Directory?") == [
+        "Microsoft Active Directory"
+    ]
+    assert multiword_names("如何把服务器加入 Active Directory 域？") == ["Active Directory"]
+    assert multiword_names("What does Sentence-BERT use?") == ["Sentence-BERT"]
+    for text in (
+        "Who won the Bank of America prize?",  # split by a function word
+        "Chronic HIV stimulation of B cells",  # an English sentence's first word
+        "How Do I Install Debian On A Raspberry Pi?",  # title case
+        "Is Cyclin A2 destroyed?",  # a name's number is another matter (numbered_names)
+        "How large are the Chinese BGE models?",  # a language qualifies a name
+    ):
+        assert multiword_names(text) == [], text

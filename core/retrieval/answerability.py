@@ -44,6 +44,8 @@ from core.text import (
     is_han_word,
     language,
     language_of_question,
+    multiword_names,
+    name_words,
     numbered_names,
     simplified,
     stopwords,
@@ -67,10 +69,12 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # English questions are left to the calibration: their capitalised words and acronyms are often
 # named otherwise by the documents that answer them (13 of 40 SciFact claims name a term, such
 # as HMGB1 or CRP, that their own abstract does not; capping them refused 11 more claims).
-# A question in either language gets it too when it names something with a number that its
-# documents write only with others (unnumbered_names(): "Debian 14" beside Debian 12 and 13).
+# A question in either language gets it too when it names something its documents never write
+# as it does, though they hold every word of it: "Debian 14" beside Debian 12 and 13
+# (unnumbered_names()), "Secure Boot" or "Active Directory" (unjoined_names()).
 MISSING_NAME_CONFIDENCE = 0.08
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
+NAME_PASSAGES = 200  # passages read for a name of several words written together
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
 
@@ -342,9 +346,10 @@ class WordRarity:
     # Of each word's commonest form, log((N + 1) / (df + 0.5)), in the question's order.
     idf: Mapping[str, float]
     absent: frozenset[str]  # the words no chunk holds in any form
-    # The question's numbered names that the collection writes only with other numbers
-    # (unnumbered_names(): "Debian 14" beside "Debian 12" and "Debian 13").
-    other_numbers: tuple[str, ...] = ()
+    # The question's names that the collection never writes as the question does, while it
+    # holds every word of them: "Debian 14" beside Debian 12 and 13 (unnumbered_names()),
+    # "Secure Boot" where "secure" and "boot" stand apart (unjoined_names()).
+    unwritten: tuple[str, ...] = ()
 
     @property
     def absent_share(self) -> float:
@@ -365,7 +370,10 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     return WordRarity(
         idf={word: math.log((chunks + 1) / (df + 0.5)) for word, df in commonest.items()},
         absent=frozenset(word for word, df in commonest.items() if df == 0),
-        other_numbers=unnumbered_names(store, collection, question),
+        unwritten=(
+            *unnumbered_names(store, collection, question),
+            *unjoined_names(store, collection, question),
+        ),
     )
 
 
@@ -393,6 +401,31 @@ def _only_other_numbers(store: Store, collection: str, named: NumberedName) -> b
     return bool(written) and not any(_same_release(named.number, n) for n in written)
 
 
+def unjoined_names(store: Store, collection: str, question: str) -> tuple[str, ...]:
+    """The question's names of two words or more ("Secure Boot", "Active Directory") whose every
+    word the collection holds, but never together: a feature, a product or a place that its
+    documents do not cover, named in the words of its subject."""
+    return tuple(
+        name for name in multiword_names(question) if _never_together(store, collection, name)
+    )
+
+
+def _never_together(store: Store, collection: str, name: str) -> bool:
+    words = name_words(name)
+    wanted = [term for word in words for term in terms(word)]
+    frequency, _ = store.document_frequencies(collection, wanted)
+    if len(wanted) < 2 or not all(frequency.values()):
+        return False  # a word found nowhere is a missing word (missing_words()) already
+    passages = store.chunks_holding(collection, wanted, NAME_PASSAGES)
+    if len(passages) == NAME_PASSAGES:
+        return False  # too many to read them all: the name may be in one of the others
+    together = re.compile(
+        r"(?<![A-Za-z0-9])" + r"[\s\-–/'’]*".join(map(re.escape, words)) + r"(?![A-Za-z])",
+        re.IGNORECASE,
+    )
+    return not any(together.search(chunk.text) for chunk in passages)
+
+
 def _same_release(asked: str, written: str) -> bool:
     """Whether a number as a document writes it is the one asked for or one of them contains the
     other ("5.0" is "5"; "3" is "3.12", and "13.1" is of "13"): only a number that differs
@@ -415,17 +448,17 @@ def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
     if rarity is None:
         return ()
     absent = (_as_written(word, question) for word in rarity.idf if word in rarity.absent)
-    return (*absent, *rarity.other_numbers)
+    return (*absent, *rarity.unwritten)
 
 
 def missing_names(question: str, missing: Sequence[str]) -> tuple[str, ...]:
     """The missing words (missing_words()) that name something: those a Chinese question
     writes in Latin letters (Kubernetes, JavaScript's Promise, a KV cache), which its
-    documents never mention, and in either language a name with a number they never write
-    with that number (unnumbered_names())."""
-    numbered = {named.shown for named in numbered_names(question)}
+    documents never mention, and in either language a name they never write as the question
+    does (unnumbered_names(), unjoined_names())."""
+    names = {named.shown for named in numbered_names(question)} | set(multiword_names(question))
     latin = language_of_question(question) == "zh"
-    return tuple(word for word in missing if word in numbered or (latin and word.isascii()))
+    return tuple(word for word in missing if word in names or (latin and word.isascii()))
 
 
 def confidence_cap(question: str, missing: Sequence[str]) -> float:

@@ -457,17 +457,18 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
     )
 
 
+def _judged(store, e5, question: str):
+    """The decision on a question over the notes collection, as the app makes it."""
+    hits = store.search("notes", e5.encode_query(question), 2)
+    baseline = answerability.compute_baseline(store, e5, "notes")
+    rarity = word_rarity(store, "notes", question)
+    return judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
+
+
 def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_refused(notes, e5):
     store, _ = notes
-    baseline = answerability.compute_baseline(store, e5, "notes")
-
-    def verdict(question: str):
-        hits = store.search("notes", e5.encode_query(question), 2)
-        rarity = word_rarity(store, "notes", question)
-        return judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
-
-    assert verdict("龙井茶产自哪里？").answerable
-    named = verdict("Kubernetes 集群里的龙井茶产自哪里？")
+    assert _judged(store, e5, "龙井茶产自哪里？").answerable
+    named = _judged(store, e5, "Kubernetes 集群里的龙井茶产自哪里？")
     assert named.missing == ("Kubernetes", "集群")
     assert named.confidence == answerability.MISSING_NAME_CONFIDENCE and not named.answerable
     assert missing_names("Go 语言的 goroutine 如何调度？", ("goroutine", "调度")) == ("goroutine",)
@@ -475,17 +476,19 @@ def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_
     assert missing_names("Does HMGB1 kill cells?", ("HMGB1",)) == ()
 
 
-def test_a_name_the_documents_write_only_with_other_numbers_is_missing(notes, e5):
+def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes, e5):
+    # Every word of these questions is in the documents: no other signal sees what is missing.
     store, ingestor = notes
     ingestor.ingest(
-        b"Debian 12 is called bookworm and Debian 13 trixie. "
-        b"Debian 5 was lenny. Python 3.12 removed distutils.",
-        "releases.md",
+        b"Debian 12 is called bookworm and Debian 13 trixie. Debian 5 was lenny. "
+        b"Python 3.12 removed distutils. The Boot Loader is GRUB. It reads its menu at every "
+        b"boot. A secure password keeps the firmware settings safe.",
+        "debian.md",
     )
+    # A name the documents write only with other numbers.
     assert unnumbered_names(store, "notes", "What is the codename of Debian 14?") == ("Debian 14",)
     assert unnumbered_names(store, "notes", "Debian 14 的代号是什么？") == ("Debian 14",)
-    # The number written as the documents write it, or a part of it, is found.
-    for question in (
+    for question in (  # the number as the documents write it, or a part of it, is found
         "What is the codename of Debian 13?",
         "What was Debian 5.0 called?",
         "What did Python 3 remove?",
@@ -496,41 +499,21 @@ def test_a_name_the_documents_write_only_with_other_numbers_is_missing(notes, e5
     assert unnumbered_names(store, "notes", "Is Sourdough 2 better?") == ()
     assert unnumbered_names(store, "notes", "What is new in Windows 11?") == ()
 
-    baseline = answerability.compute_baseline(store, e5, "notes")
-    calibration = load_calibration(e5.name)
-
-    def verdict(question: str):
-        hits = store.search("notes", e5.encode_query(question), 2)
-        return judge(
-            question, hits, baseline, calibration, rarity=word_rarity(store, "notes", question)
-        )
-
-    assert verdict("What is Debian 13 called?").answerable
-    refused = verdict("What is Debian 14 called?")  # every word is in the documents
-    assert refused.missing == ("Debian 14",)
-    assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
-    assert missing_names("Is Debian 14 out?", ("Debian 14",)) == ("Debian 14",)
-
-
-def test_a_name_whose_words_the_documents_hold_only_apart_is_missing(notes, e5):
-    store, ingestor = notes
-    ingestor.ingest(
-        b"The Boot Loader is GRUB. It reads its menu at every boot. "
-        b"A secure password keeps the firmware settings safe.",
-        "boot.md",
-    )
+    # A name whose words the documents hold only apart.
     assert unjoined_names(store, "notes", "How do I enable Secure Boot?") == ("Secure Boot",)
     assert unjoined_names(store, "notes", "如何启用 Secure Boot？") == ("Secure Boot",)
     assert unjoined_names(store, "notes", "Which Boot Loader reads the menu?") == ()
     assert unjoined_names(store, "notes", "Is Secure Shell safe?") == ()  # 'shell': nowhere
 
-    baseline = answerability.compute_baseline(store, e5, "notes")
-    question = "How do I enable Secure Boot?"
-    hits = store.search("notes", e5.encode_query(question), 2)
-    rarity = word_rarity(store, "notes", question)
-    verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
-    assert verdict.missing == ("enable", "Secure Boot")
-    assert verdict.confidence == MISSING_NAME_CONFIDENCE and not verdict.answerable
+    assert _judged(store, e5, "What is Debian 13 called?").answerable
+    for question, missing in (
+        ("What is Debian 14 called?", ("Debian 14",)),
+        ("Does GRUB read its menu with Secure Boot?", ("Secure Boot",)),
+    ):
+        refused = _judged(store, e5, question)
+        assert refused.missing == missing
+        assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
+    assert missing_names("Is Debian 14 out?", ("Debian 14",)) == ("Debian 14",)
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

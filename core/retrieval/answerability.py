@@ -30,7 +30,7 @@ import numpy as np
 
 from core.files import write_atomically
 from core.glossary import word_translations
-from core.records import Hit
+from core.records import Chunk, Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
 from core.retrieval.lexical import terms
@@ -390,14 +390,22 @@ def unnumbered_names(store: Store, collection: str, question: str) -> tuple[str,
 
 def _only_other_numbers(store: Store, collection: str, named: NumberedName) -> bool:
     name = terms(named.name)
-    # The passages holding the name and the number first: where "Debian 14" would be.
-    passages = store.chunks_holding(collection, [*name, *terms(named.number)], NUMBERED_PASSAGES)
-    passages += store.chunks_holding(collection, name, NUMBERED_PASSAGES)
     # The name as the question writes it, or in capitals: a claim opening "Roughly 55% of
     # women..." names nothing that a document's "roughly 40%" writes with another number.
     spelt = "|".join(map(re.escape, {named.name, named.name.upper()}))
     after_name = re.compile(r"(?<![A-Za-z0-9])(?:" + spelt + r")\s*[-–]?\s*(\d+(?:\.\d+)*)")
-    written = {number for chunk in passages for number in after_name.findall(chunk.text)}
+
+    def numbers_in(passages: Sequence[Chunk]) -> set[str]:
+        return {number for chunk in passages for number in after_name.findall(chunk.text)}
+
+    # The passages holding the name and the number first, where "Debian 14" would be: when
+    # they write it, the passages holding the name alone need no reading.
+    beside = numbers_in(
+        store.chunks_holding(collection, [*name, *terms(named.number)], NUMBERED_PASSAGES)
+    )
+    if any(_same_release(named.number, number) for number in beside):
+        return False
+    written = beside | numbers_in(store.chunks_holding(collection, name, NUMBERED_PASSAGES))
     return bool(written) and not any(_same_release(named.number, n) for n in written)
 
 
@@ -413,8 +421,10 @@ def unjoined_names(store: Store, collection: str, question: str) -> tuple[str, .
 def _never_together(store: Store, collection: str, name: str) -> bool:
     words = name_words(name)
     wanted = [term for word in words for term in terms(word)]
+    if len(wanted) < 2:
+        return False
     frequency, _ = store.document_frequencies(collection, wanted)
-    if len(wanted) < 2 or not all(frequency.values()):
+    if not all(frequency.values()):
         return False  # a word found nowhere is a missing word (missing_words()) already
     passages = store.chunks_holding(collection, wanted, NAME_PASSAGES)
     if len(passages) == NAME_PASSAGES:

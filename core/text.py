@@ -194,6 +194,32 @@ def is_question(sentence: str) -> bool:
     return _QUESTION_END.search(sentence) is not None
 
 
+# Latin letters that are no base letter plus an accent, written as a reader without them would.
+_UNACCENTED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "ı": "i"}
+_UNACCENTED |= {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"}
+_LATIN_LETTERS = (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))  # Latin-1 to Extended Additional
+_COMBINING_ACCENTS = range(0x300, 0x370)
+
+
+def without_accents(text: str) -> str:
+    """Text with its Latin letters unaccented ("Zürich" -> "Zurich", "Skłodowska" ->
+    "Sklodowska"), as a question typed on an English keyboard writes them; other scripts as
+    they are."""
+    return text if text.isascii() else text.translate(_accent_table())
+
+
+@lru_cache(maxsize=1)
+def _accent_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = dict.fromkeys(_COMBINING_ACCENTS)
+    for code in _LATIN_LETTERS:
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != chr(code) and base.isascii() and base.isalpha():
+            table[code] = base
+    table.update({ord(letter): plain for letter, plain in _UNACCENTED.items()})
+    return table
+
+
 HAN_RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s$")

@@ -299,6 +299,16 @@ def test_traditional_and_simplified_chinese_find_each_other(tmp_path: Path):
     assert [text[a:b] for a, b in matched_spans(text, terms("签署"))] == ["簽署"]
 
 
+def test_a_word_typed_without_its_accents_finds_it(tmp_path: Path):
+    lake, chunks = _chunks("lake.md", ["Lake Zürich lies south-east of the city."])
+    index = LexicalIndex(tmp_path / "lex")
+    index.add(lake.sha256, chunks)
+    assert [hit.chunk_id for hit in index.search("Zurich", 5)] == [chunks[0].id]
+    assert [hit.chunk_id for hit in index.search("ZÜRICH", 5)] == [chunks[0].id]
+    text = chunks[0].text
+    assert [text[a:b] for a, b in matched_spans(text, terms("zurich"))] == ["Zürich"]
+
+
 def test_an_index_whose_terms_an_older_tokeniser_made_is_made_again(
     store: Store, minilm: Encoder, tmp_path: Path
 ):

@@ -13,6 +13,7 @@ from core.text import (
     simplified,
     split_sentences,
     unwrap_lines,
+    without_accents,
     words,
 )
 
@@ -199,3 +200,11 @@ def test_multiword_names_are_capitalised_words_in_a_row():
         "How large are the Chinese BGE models?",  # a language qualifies a name
     ):
         assert multiword_names(text) == [], text
+
+
+def test_latin_letters_lose_their_accents_and_other_scripts_stay():
+    assert without_accents("Zürich, Skłodowska, São Paulo, Nguyễn, straße") == (
+        "Zurich, Sklodowska, Sao Paulo, Nguyen, strasse"
+    )
+    assert without_accents("Zu\u0308rich") == "Zurich"  # an accent written apart
+    assert without_accents("北京 Москва Ελλάδα ×÷") == "北京 Москва Ελλάδα ×÷"

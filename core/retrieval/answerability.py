@@ -49,6 +49,7 @@ from core.text import (
     numbered_names,
     simplified,
     stopwords,
+    without_accents,
 )
 
 _DATA = Path(__file__).parent / "data"
@@ -300,7 +301,7 @@ def _coverage(
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    text = simplified(text.lower())  # the words are in simplified characters
+    text = without_accents(simplified(text.lower()))  # as the words are (evidence())
     found = sum(
         weight
         for word, weight in weights.items()
@@ -318,11 +319,13 @@ def _occurs(form: str, text: str) -> bool:
 
 
 def evidence(question: str) -> dict[str, set[str]]:
-    """What shows each of the question's content words in a passage: its stem, and its
-    translations into the other language (core.glossary.word_translations)."""
+    """What shows each of the question's content words in a passage: its stem, unaccented, and
+    its translations into the other language (core.glossary.word_translations)."""
     translated = word_translations(content_words(question))
     return {
-        word: {_stem(word), *found} if word.isascii() else {*_pieces(word), *map(_stem, found)}
+        word: {_stem(without_accents(word)), *found}
+        if word.isascii() or not is_han_word(word)
+        else {*_pieces(word), *map(_stem, found)}
         for word, found in translated.items()
     }
 
@@ -433,7 +436,7 @@ def _never_together(store: Store, collection: str, name: str) -> bool:
         r"(?<![A-Za-z0-9])" + r"[\s\-–/'’]*".join(map(re.escape, words)) + r"(?![A-Za-z])",
         re.IGNORECASE,
     )
-    return not any(together.search(chunk.text) for chunk in passages)
+    return not any(together.search(without_accents(chunk.text)) for chunk in passages)
 
 
 def _same_release(asked: str, written: str) -> bool:

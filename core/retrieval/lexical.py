@@ -44,13 +44,15 @@ from core.text import (
     language,
     simplified,
     stopwords,
+    without_accents,
 )
 
 GENERATION_FILE = "generation"
 TERMS_FILE = "terms-version"
-# Bumped when terms() changes (2: traditional Chinese read as simplified): the kept terms of an
-# index made before are made again from the store's chunks (sync()).
-TERMS_VERSION = "2"
+# Bumped when terms() changes (2: traditional Chinese read as simplified; 3: Latin letters
+# unaccented, more Chinese question words left out): the kept terms of an index made before are
+# made again from the store's chunks (sync()).
+TERMS_VERSION = "3"
 DOCS_FOLDER = "docs"
 BUILT_FOLDER = "built"
 
@@ -89,7 +91,7 @@ def term_spans(text: str) -> Iterator[tuple[str, int, int]]:
                     yield word, start_of_run + start, start_of_run + end
             continue
         for match in _TERM.finditer(run):
-            word = match.group().lower()
+            word = without_accents(match.group().lower())
             if word in stop or (len(word) == 1 and word.isascii() and word.isalpha()):
                 continue
             if _ASCII_WORD.fullmatch(word):

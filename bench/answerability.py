@@ -176,7 +176,7 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         rarity = answerability.word_rarity(where, collection, item["question"])
         found = answerability.signals(item["question"], hits, read_against, rarity)
         missing = answerability.missing_words(item["question"], rarity)
-        cap = answerability.confidence_cap(item["question"], missing)
+        cap = answerability.confidence_cap(item["question"], missing, found.answered_in)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
         cases.append(case_of(item, hits, found, collection, cap))

@@ -364,6 +364,8 @@ _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’-])[A-Z][A-Za-z'’]+(?:(?:[^\S\n]+|[^\S\n]*[-–/][^\S\n]*)[A-Z][A-Za-z'’]+)+(?![\w'’])"
 )
 _NAME_WORD = re.compile(r"[A-Za-z'’]+")
+# A word as a name writes it: "Chang'e", "iPhone", "Wi-Fi", "GPT-4".
+_WHOLE_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
 # Languages and peoples, written in capitals in English, qualify a name rather than make one:
 # "the Chinese BGE models" are BGE models, which a document may never call Chinese.
 _QUALIFIERS = frozenset(
@@ -399,6 +401,24 @@ def multiword_names(text: str) -> list[str]:
         if len(kept) >= 2:
             found.append(text[kept[0][0] : kept[-1][1]])
     return found
+
+
+def capitalised_words(text: str) -> list[str]:
+    """The words an English question writes with a capital inside it, as names are written
+    ("Kubernetes", "WireGuard"), possessives dropped: not its first word, not an acronym in
+    capitals only (a document may write it out: "CRP" is C-reactive protein), not a qualifier
+    ("Chinese"), none in a title-case text (multiword_names())."""
+    stop = stopwords()
+    latin = [w for w in name_words(text) if len(w) > 2 and w.lower() not in stop]
+    if len(latin) >= 3 and all(w[0].isupper() for w in latin):
+        return []
+    found = []
+    for i, word in enumerate(_WHOLE_WORD.findall(text)):
+        word = _POSSESSIVE.sub("", word)
+        named = word != word.lower() and not word.isupper()
+        if i and named and word.lower() not in stop | _QUALIFIERS:
+            found.append(word)
+    return list(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=1)

@@ -160,6 +160,7 @@ def test_judge_uses_the_signals_of_the_hits():
         top_score=0.90, standing=pytest.approx(6.0), lexical=1.0, rare_lexical=1.0,
         second_standing=pytest.approx((second - 0.20) / 0.05),  # English: 'en'
         absent=0.0,  # no rarity given: no word counts as absent
+        answered_in="en",
     )  # fmt: skip
     assert verdict.passage_floor == pytest.approx((0.90 + 0.78) / 2)
     assert verdict.answerable
@@ -181,6 +182,7 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
         # The second opinion of that Chinese passage, read against its own pair too.
         second_standing=pytest.approx((second - 0.10) / 0.04),
         absent=0.0,
+        answered_in="zh",
     )  # fmt: skip
     verdict = judge("How long is the Yangtze River?", hits, BASELINE, load_calibration("e5-small"))
     assert verdict.passage_floor == pytest.approx((0.83 + 0.74) / 2)  # the Chinese one is used
@@ -474,8 +476,30 @@ def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_
     assert named.missing == ("Kubernetes", "集群")
     assert named.confidence == answerability.MISSING_NAME_CONFIDENCE and not named.answerable
     assert missing_names("Go 语言的 goroutine 如何调度？", ("goroutine", "调度")) == ("goroutine",)
-    # English names are left to the calibration: documents often name them otherwise.
-    assert missing_names("Does HMGB1 kill cells?", ("HMGB1",)) == ()
+
+
+def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refused(notes, e5):
+    store, ingestor = notes
+    ingestor.ingest(
+        "OpenVPN sets up a VPN between two Debian machines. Lake Zürich lies south-east of the "
+        "city.".encode(),
+        "vpn.md",
+    )
+    assert _judged(store, e5, "How do I set up a VPN with OpenVPN on Debian?").answerable
+    named = _judged(store, e5, "How do I set up a VPN with WireGuard on Debian?")
+    assert named.missing == ("WireGuard",)
+    assert named.confidence == MISSING_NAME_CONFIDENCE and not named.answerable
+    # A name typed without its accents is the name the documents write with them.
+    assert _judged(store, e5, "Where does Lake Zurich lie?").missing == ()
+
+    question = "How do I set up WireGuard?"
+    assert missing_names(question, ("WireGuard",), answered_in="en") == ("WireGuard",)
+    # Answered from a Chinese passage, an English name may be written in Chinese (长江 for the
+    # Yangtze); a statement may name what its documents call otherwise (a SciFact claim's drug),
+    # and so may an acronym (CRP for C-reactive protein).
+    assert missing_names(question, ("WireGuard",), answered_in="zh") == ()
+    assert missing_names("WireGuard is fast.", ("WireGuard",), answered_in="en") == ()
+    assert missing_names("Does HMGB1 kill cells?", ("HMGB1",), answered_in="en") == ()
 
 
 def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes, e5):

@@ -1,6 +1,7 @@
 """Text cleaning, unwrapping, sentences and words, in English and Chinese."""
 
 from core.text import (
+    capitalised_words,
     clean_text,
     content_words,
     is_cjk,
@@ -200,6 +201,20 @@ def test_multiword_names_are_capitalised_words_in_a_row():
         "How large are the Chinese BGE models?",  # a language qualifies a name
     ):
         assert multiword_names(text) == [], text
+
+
+def test_capitalised_words_are_the_names_a_question_writes_in_capitals():
+    assert capitalised_words("How do I set up WireGuard on Debian?") == ["WireGuard", "Debian"]
+    assert capitalised_words("Which iPhone did Apple's team ship?") == ["iPhone", "Apple"]
+    assert capitalised_words("Is Chang'e 6 on the far side?") == ["Chang'e"]
+    for text in (
+        "Neptune has how many moons?",  # a sentence's first word
+        "Does HMGB1 kill cells?",  # an acronym, which a document may write out
+        "How do I install the Chinese fonts?",  # a language qualifies
+        "How Do I Install Debian On A Raspberry Pi?",  # title case
+        "Kubernetes 集群怎么搭？",
+    ):
+        assert capitalised_words(text) == [], text
 
 
 def test_latin_letters_lose_their_accents_and_other_scripts_stay():

@@ -38,10 +38,12 @@ from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
 from core.text import (
     NumberedName,
+    capitalised_words,
     chinese_word_frequencies,
     content_words,
     in_the_script_of,
     is_han_word,
+    is_question,
     language,
     language_of_question,
     multiword_names,
@@ -67,9 +69,14 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # passage mentions (Kubernetes, goroutine, KV cache). Of the 205 Chinese questions written for
 # the project and for outside documents (package READMEs, two real PDFs, Rust by Example's
 # Chinese pages), 11 did so and none was answerable: (0 + 1) / (11 + 2), Laplace's estimate.
-# English questions are left to the calibration: their capitalised words and acronyms are often
-# named otherwise by the documents that answer them (13 of 40 SciFact claims name a term, such
-# as HMGB1 or CRP, that their own abstract does not; capping them refused 11 more claims).
+# An English question gets it when it names, in capitals inside it, something no passage
+# mentions while its best passage is English too: "How do I set up WireGuard on Debian?" of the
+# Debian Reference. Acronyms are left to the calibration (a document may write CRP out as
+# C-reactive protein), and so are statements: 8 of 40 SciFact claims, written from the papers
+# that cite an abstract, name in capitals a protein or a virus (Merlin, West Nile) that their
+# abstract never does; capping them refused 5 more claims. None of the 128 English questions
+# written for the project's documents and for Debian's manuals and package READMEs that the
+# documents answer was capped.
 # A question in either language gets it too when it names something its documents never write
 # as it does, though they hold every word of it: "Debian 14" beside Debian 12 and 13
 # (unnumbered_names()), "Secure Boot" or "Active Directory" (unjoined_names()).
@@ -131,6 +138,7 @@ class Signals:
     # are or translated: a question on the documents' subject that they do not answer often
     # names something they never mention (a Kubernetes ingress beside psutil's README).
     absent: float
+    answered_in: str = ""  # the language of the best-standing passage ('en', 'zh')
 
     def features(self) -> list[float]:
         # Measured by bench/answerability.py (cross-validated on the project's questions) and
@@ -212,7 +220,8 @@ def judge(
         empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
     found, best = _signals(question, hits, baseline, rarity, opinion)
-    confidence = min(calibration.confidence(found), confidence_cap(question, missing))
+    cap = confidence_cap(question, missing, found.answered_in)
+    confidence = min(calibration.confidence(found), cap)
     asked_in = language_of_question(question)
     floors = {
         passage: baseline.score_at(found.standing / 2, asked_in, passage)
@@ -267,6 +276,7 @@ def _signals(
         rare_lexical=lexical_coverage(question, texts[:LEXICAL_HITS], rarity.idf if rarity else {}),
         second_standing=baseline.second.standing(second, asked_in, answered_in),
         absent=rarity.absent_share if rarity else 0.0,
+        answered_in=answered_in,
     )
     return found, best
 
@@ -464,20 +474,25 @@ def missing_words(question: str, rarity: WordRarity | None) -> tuple[str, ...]:
     return (*absent, *rarity.unwritten)
 
 
-def missing_names(question: str, missing: Sequence[str]) -> tuple[str, ...]:
+def missing_names(question: str, missing: Sequence[str], answered_in: str = "") -> tuple[str, ...]:
     """The missing words (missing_words()) that name something: those a Chinese question
     writes in Latin letters (Kubernetes, JavaScript's Promise, a KV cache), which its
-    documents never mention, and in either language a name they never write as the question
-    does (unnumbered_names(), unjoined_names())."""
+    documents never mention; those an English question writes in capitals inside it
+    (WireGuard, Neptune) when the passage it would be answered from is English too
+    (answered_in), which would write the name as it does; and in either language a name they
+    never write as the question does (unnumbered_names(), unjoined_names())."""
     names = {named.shown for named in numbered_names(question)} | set(multiword_names(question))
-    latin = language_of_question(question) == "zh"
+    asked_in = language_of_question(question)
+    if asked_in == answered_in == "en" and is_question(question):
+        names |= set(capitalised_words(question))
+    latin = asked_in == "zh"
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
 
 
-def confidence_cap(question: str, missing: Sequence[str]) -> float:
+def confidence_cap(question: str, missing: Sequence[str], answered_in: str = "") -> float:
     """The most confidence a question may get whatever its signals: MISSING_NAME_CONFIDENCE when
     it names what no passage mentions (missing_names()), else 1."""
-    return MISSING_NAME_CONFIDENCE if missing_names(question, missing) else 1.0
+    return MISSING_NAME_CONFIDENCE if missing_names(question, missing, answered_in) else 1.0
 
 
 def _as_written(word: str, question: str) -> str:

@@ -8,7 +8,9 @@ reachable where the app is built) and never in the repository or the calibration
   lists every question) and its simplified Chinese text (debian-faq, debian-faq-zh-cn);
 - 'maint-guide': the New Maintainers' Guide as a traditional Chinese PDF (maint-guide-zh-tw);
 - 'edu': the Debian Edu 12 (bookworm) manual as its English and simplified Chinese PDFs (101 and
-  98 pages; debian-edu-doc-en, debian-edu-doc-zh-cn), in one collection.
+  98 pages; debian-edu-doc-en, debian-edu-doc-zh-cn), in one collection;
+- 'reference': the Debian Reference (2.100) as its English and simplified Chinese PDFs (261 and
+  251 pages; debian-reference-en, debian-reference-zh-cn), in one collection.
 The questions (bench/data/debian-docs/questions.jsonl, written for the project) are English and
 Chinese: answerable ones, each with a short piece of its answer ('Ian Murdock', '玩具总动员'),
 near-topic ones (the manuals' subject, not what they say: Secure Boot, a Rust crate) and
@@ -32,6 +34,14 @@ the question does was counted as missing (answerability.unnumbered_names, unjoin
   shaped while reading their answers): answered 28/28 (28/28), off-topic refused 10/10 (10/10),
   near-topic refused 9/12 (6/12: Debian Edu 13 and Active Directory, in both languages); the
   answer's piece in the first sentence of 17 of 28 answers (16), anywhere in 25 (23).
+Session 25 (2026-12-03) added 'reference', its 50 questions written before any change, and
+measured it as the code stood (be4273e): answered 28/28, off-topic refused 10/10, near-topic
+refused 3/12 (English 0/6: WireGuard, Kubernetes, nginx, a laptop's battery, defragmenting,
+Debian 12's release date); the answer's piece in the first sentence of 22 of 28 answers,
+anywhere in 22. After an English question naming in capitals what no English passage mentions
+was capped (answerability.missing_names) and Latin letters were unaccented in BM25 terms:
+reference near-topic refused 5/12 (WireGuard, Kubernetes); faq near-topic 5/5 English (3/5:
+Raspberry Pi, Steam), edu 5/6 English (4/6: Raspberry Pi); everything else as before.
 """
 
 from __future__ import annotations
@@ -59,6 +69,7 @@ from core.text import simplified  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "debian-docs" / "questions.jsonl"
 DOC = Path("usr/share/doc")
+REFERENCE = Path("usr/share/debian-reference")
 # collection -> (Debian package, file inside it, name to index it under)
 DOCUMENTS = {
     "faq": [
@@ -79,6 +90,10 @@ DOCUMENTS = {
             DOC / "debian-edu-doc-zh-cn/debian-edu-bookworm-manual.pdf",
             "edu.zh-cn.pdf",
         ),
+    ],
+    "reference": [
+        ("debian-reference-en", REFERENCE / "debian-reference.en.pdf", "reference.en.pdf"),
+        ("debian-reference-zh-cn", REFERENCE / "debian-reference.zh-cn.pdf", "reference.zh-cn.pdf"),
     ],
 }
 

@@ -41,7 +41,10 @@ Debian 12's release date); the answer's piece in the first sentence of 22 of 28 
 anywhere in 22. After an English question naming in capitals what no English passage mentions
 was capped (answerability.missing_names) and Latin letters were unaccented in BM25 terms:
 reference near-topic refused 5/12 (WireGuard, Kubernetes); faq near-topic 5/5 English (3/5:
-Raspberry Pi, Steam), edu 5/6 English (4/6: Raspberry Pi); everything else as before.
+Raspberry Pi, Steam), edu 5/6 English (4/6: Raspberry Pi); everything else as before. Then,
+after a sentence followed by one that announces a list was quoted with the list's first item
+(answer.best_sentences): reference English answers with their piece in the first sentence 12
+of 14 (11: "→ Narrow" after "You can work around this problem:"); everything else as before.
 """
 
 from __future__ import annotations

@@ -85,6 +85,22 @@ def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
             "怎样找出某个文件属于哪个软件包？",
             "要找出某个文件属于哪个软件包，可以执行： • dpkg --search 文件名",
         ),
+        (  # nor does a sentence followed by one that announces what answers the question
+            "Under an East Asian locale, box drawing characters may be displayed too wide. "
+            "You can work around this problem: • gnome-terminal: Preferences → Compatibility → "
+            "Ambiguous-wide characters → Narrow • ncurses: export NCURSES_NO_UTF8_ACS=0",
+            "How do I stop box drawing characters from being too wide under an East Asian locale?",
+            "Under an East Asian locale, box drawing characters may be displayed too wide. "
+            "You can work around this problem: • gnome-terminal: Preferences → Compatibility → "
+            "Ambiguous-wide characters → Narrow",
+        ),
+        (
+            "在东亚语言环境下，方框绘制字符可能会显示得过宽。你可以这样解决这个问题： "
+            "• ncurses：设置环境变量 export NCURSES_NO_UTF8_ACS=0。 • vim：set ambiwidth=double",
+            "在东亚语言环境下，方框绘制字符显示过宽怎么办？",
+            "在东亚语言环境下，方框绘制字符可能会显示得过宽。你可以这样解决这个问题： "
+            "• ncurses：设置环境变量 export NCURSES_NO_UTF8_ACS=0。",
+        ),
     ],
 )
 def test_a_sentence_that_cannot_stand_alone_is_quoted_with_its_neighbour(e5, text, query, quoted):

@@ -107,9 +107,14 @@ def best_sentences(
         start, end = hit_spans[best]
         if best > 0 and _ANAPHORA.match(hit.chunk.text[start:end]):
             start = hit_spans[best - 1][0]  # "This is how..." needs the sentence it points back to
-        followed = best + 1 < len(hit_spans) and not own_asks[best + 1]
+        after = hit_spans[best + 1 : best + 3]  # the two sentences after it
+        followed = bool(after) and not own_asks[best + 1]
         if followed and _says_little(hit.chunk.text[start:end]):
-            end = hit_spans[best + 1][1]  # "Yes." says little without the sentence after it
+            end = after[0][1]  # "Yes." says little without the sentence after it
+        elif followed and len(after) == 2 and _announces(hit.chunk.text[slice(*after[0])]):
+            # "...may be displayed wider. You can work around this problem: • gnome-terminal:
+            # ...": what the sentence after it announces is what was asked.
+            end = after[1][1]
         evidence.append(Evidence(hit, start, end, score))
         offset = end_at
     return evidence
@@ -120,7 +125,12 @@ def _says_little(sentence: str) -> bool:
     what comes after it ("To find the package of a file, run either:")."""
     if is_question(sentence):
         return False
-    return len(words(sentence)) < _SHORT or sentence.endswith((":", "："))
+    return len(words(sentence)) < _SHORT or _announces(sentence)
+
+
+def _announces(sentence: str) -> bool:
+    """Whether a sentence announces what comes after it: it ends with a colon."""
+    return sentence.rstrip().endswith((":", "："))
 
 
 def _saying(text: str) -> list[tuple[int, int]]:

@@ -364,8 +364,6 @@ _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’-])[A-Z][A-Za-z'’]+(?:(?:[^\S\n]+|[^\S\n]*[-–/][^\S\n]*)[A-Z][A-Za-z'’]+)+(?![\w'’])"
 )
 _NAME_WORD = re.compile(r"[A-Za-z'’]+")
-# A word as a name writes it: "Chang'e", "iPhone", "Wi-Fi", "GPT-4".
-_WHOLE_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?", re.UNICODE)
 # Languages and peoples, written in capitals in English, qualify a name rather than make one:
 # "the Chinese BGE models" are BGE models, which a document may never call Chinese.
 _QUALIFIERS = frozenset(
@@ -383,10 +381,9 @@ def multiword_names(text: str) -> list[str]:
     """The names of two words or more that text writes in capitals ("Secure Boot"), function
     words left out; an English sentence's first word is no name ("Chronic HIV stimulation..."),
     and a text in title case ("How Do I Install Debian?") has none."""
-    stop = stopwords()
-    latin = [w for w in name_words(text) if len(w) > 2 and w.lower() not in stop]
-    if len(latin) >= 3 and all(w[0].isupper() for w in latin):
+    if _in_title_case(text):
         return []
+    stop = stopwords()
     opening = text.lstrip(" \t\"'“‘(")
     first_at = len(text) - len(opening) if language_of_question(text) == "en" else -1
     found = []
@@ -408,17 +405,24 @@ def capitalised_words(text: str) -> list[str]:
     ("Kubernetes", "WireGuard"), possessives dropped: not its first word, not an acronym in
     capitals only (a document may write it out: "CRP" is C-reactive protein), not a qualifier
     ("Chinese"), none in a title-case text (multiword_names())."""
-    stop = stopwords()
-    latin = [w for w in name_words(text) if len(w) > 2 and w.lower() not in stop]
-    if len(latin) >= 3 and all(w[0].isupper() for w in latin):
+    if _in_title_case(text):
         return []
+    plain = stopwords() | _QUALIFIERS
     found = []
-    for i, word in enumerate(_WHOLE_WORD.findall(text)):
+    for i, word in enumerate(_WORD.findall(text)):  # "Chang'e", "iPhone", "Wi-Fi" whole
         word = _POSSESSIVE.sub("", word)
         named = word != word.lower() and not word.isupper()
-        if i and named and word.lower() not in stop | _QUALIFIERS:
+        if i and named and word.lower() not in plain:
             found.append(word)
     return list(dict.fromkeys(found))
+
+
+def _in_title_case(text: str) -> bool:
+    """Whether text writes its every word of three letters or more in capitals, function words
+    aside ("How Do I Install Debian On A Raspberry Pi?"): its capitals name nothing."""
+    stop = stopwords()
+    latin = [w for w in name_words(text) if len(w) > 2 and w.lower() not in stop]
+    return len(latin) >= 3 and all(w[0].isupper() for w in latin)
 
 
 @lru_cache(maxsize=1)

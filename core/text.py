@@ -383,7 +383,7 @@ def multiword_names(text: str) -> list[str]:
     and a text in title case ("How Do I Install Debian?") has none."""
     if _in_title_case(text):
         return []
-    stop = stopwords()
+    plain = stopwords() | _QUALIFIERS
     opening = text.lstrip(" \t\"'“‘(")
     first_at = len(text) - len(opening) if language_of_question(text) == "en" else -1
     found = []
@@ -391,9 +391,7 @@ def multiword_names(text: str) -> list[str]:
         kept = [
             word.span()
             for word in _NAME_WORD.finditer(text, run.start(), run.end())
-            if word.start() != first_at
-            and word.group().lower() not in stop
-            and word.group().lower() not in _QUALIFIERS
+            if word.start() != first_at and word.group().lower() not in plain
         ]
         if len(kept) >= 2:
             found.append(text[kept[0][0] : kept[-1][1]])

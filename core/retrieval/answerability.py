@@ -219,16 +219,15 @@ def judge(
     if not hits:
         empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
-    found, best = _signals(question, hits, baseline, rarity, opinion)
-    cap = confidence_cap(question, missing, found.answered_in)
-    confidence = min(calibration.confidence(found), cap)
+    found = signals(question, hits, baseline, rarity, opinion)
+    answered_in = found.answered_in
+    confidence = min(calibration.confidence(found), confidence_cap(question, missing, answered_in))
     asked_in = language_of_question(question)
     floors = {
         passage: baseline.score_at(found.standing / 2, asked_in, passage)
         for passage in ("en", "zh")
     }
     # Halfway from what unrelated questions score in the best passage's language pair to it.
-    answered_in = language(best.chunk.text)
     floor = floors[answered_in]
     answerable = confidence >= strictness
     # An answer from the other language's passages claims no word of the question's language
@@ -248,19 +247,8 @@ def signals(
     rarity: WordRarity | None = None,
     opinion: SecondOpinion | None = None,
 ) -> Signals:
-    """The signals of dense hits (cosine scores, in the order the search ranked them); without
-    rarity every word weighs the same and none counts as absent."""
-    return _signals(question, hits, baseline, rarity, opinion)[0]
-
-
-def _signals(
-    question: str,
-    hits: Sequence[Hit],
-    baseline: Baseline,
-    rarity: WordRarity | None,
-    opinion: SecondOpinion | None,
-) -> tuple[Signals, Hit]:
-    """The signals, and the best-standing hit they were read at."""
+    """The signals of dense hits (cosine scores, in the order the search ranked them), read at
+    the best-standing hit; without rarity every word weighs the same and none counts as absent."""
     asked_in = language_of_question(question)
     best = _best_standing(asked_in, hits, baseline)
     answered_in = language(best.chunk.text)
@@ -269,7 +257,7 @@ def _signals(
     if baseline.second is None:
         raise ValueError("the baseline has no second opinion: compute it again")
     second = float((opinion or second_opinion()).similarity(question, [best.chunk.text])[0])
-    found = Signals(
+    return Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
         lexical=lexical_coverage(question, where_answered[:LEXICAL_HITS]),
@@ -278,7 +266,6 @@ def _signals(
         absent=rarity.absent_share if rarity else 0.0,
         answered_in=answered_in,
     )
-    return found, best
 
 
 def _best_standing(asked_in: str, hits: Sequence[Hit], baseline: Baseline) -> Hit:

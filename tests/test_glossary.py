@@ -25,6 +25,14 @@ def test_names_in_glosses_translate_when_no_plain_gloss_does():
     assert glossary().translations("chang'e") == ("嫦娥",)
 
 
+def test_headwords_are_read_as_questions_and_passages_are():
+    # CC-CEDICT writes Bi Sheng 毕昇; OpenCC, which questions and passages are read through,
+    # writes 毕升.
+    assert glossary().translations("毕升") == ("sheng",)
+    assert glossary().translations("畢昇") == ("sheng",)  # in traditional characters
+    assert "毕升" in glossary().names["sheng"]
+
+
 def test_single_characters_count_only_for_words_with_few_translations():
     assert set(glossary().translations("tea")) == {"茶", "茶叶"}
     kill = glossary().translations("kill")

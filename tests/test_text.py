@@ -136,6 +136,10 @@ def test_traditional_chinese_is_read_as_simplified_character_for_character():
     assert simplified("GnuPG 的說明：這把金鑰") == "GnuPG 的说明：这把金钥"
     assert simplified("乾隆年間很乾燥") == "乾隆年间很干燥"  # by the phrase, not the character
     assert simplified("naïve 大熊猫") == "naïve 大熊猫"
+    # One spelling for both scripts, though OpenCC's phrase gives 毕昇 and its characters 毕升.
+    assert simplified("畢昇發明活字") == simplified("毕昇发明活字") == "毕升发明活字"
+    assert content_words("畢昇用什麼材料？") == content_words("毕昇用什么材料？")
+    assert content_words("毕昇用什么材料？") == ["毕升", "材料"]
     # A traditional question loses the same stop-words as a simplified one.
     assert content_words("RSA 可以被用來做什麼？") == content_words("RSA 可以被用来做什么？")
     assert content_words("RSA 可以被用來做什麼？") == ["rsa", "用来"]

@@ -101,6 +101,20 @@ def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
             "在东亚语言环境下，方框绘制字符可能会显示得过宽。你可以这样解决这个问题： "
             "• ncurses：设置环境变量 export NCURSES_NO_UTF8_ACS=0。",
         ),
+        (  # a heading names what its section says, and answers nothing
+            "Lunar missions\n\nChang'e 5 was China's first lunar sample return.\n\n"
+            "Bringing the Moon samples back to Earth\n\n"
+            "The return capsule landed in Inner Mongolia on 17 December 2020.",
+            "How did the Moon samples come back to Earth?",
+            "Bringing the Moon samples back to Earth "
+            "The return capsule landed in Inner Mongolia on 17 December 2020.",
+        ),
+        (
+            "探月任务\n\n嫦娥五号是中国第一个月球采样返回任务。\n\n"
+            "嫦娥五号带回月球样品\n\n嫦娥五号带回了1731克月球样品，包括月壤和岩石碎块。",
+            "嫦娥五号带回了什么样品？",
+            "嫦娥五号带回月球样品 嫦娥五号带回了1731克月球样品，包括月壤和岩石碎块。",
+        ),
     ],
 )
 def test_a_sentence_that_cannot_stand_alone_is_quoted_with_its_neighbour(e5, text, query, quoted):

@@ -29,6 +29,8 @@ from core.text import is_question, sentence_spans, words
 WORDS_WEIGHT = 0.06
 _SHORT = 4  # words: a sentence shorter than this is quoted with the one after it
 _LETTER = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
+_PUNCTUATED = re.compile(r"""[.!?。！？；:：…]["'”’」』）)\]]*$""")  # a sentence's last characters
+_PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*\n")
 # Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
 _ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这此它其])")
 
@@ -109,8 +111,8 @@ def best_sentences(
             start = hit_spans[best - 1][0]  # "This is how..." needs the sentence it points back to
         after = hit_spans[best + 1 : best + 3]  # the two sentences after it
         followed = bool(after) and not own_asks[best + 1]
-        if followed and _says_little(hit.chunk.text[start:end]):
-            end = after[0][1]  # "Yes." says little without the sentence after it
+        if followed and (_says_little(hit.chunk.text[start:end]) or _heads(hit.chunk.text, end)):
+            end = after[0][1]  # "Yes." or a heading says little without the sentence after it
         elif followed and len(after) == 2 and _announces(hit.chunk.text[slice(*after[0])]):
             # "...may be displayed wider. You can work around this problem: • gnome-terminal:
             # ...": what the sentence after it announces is what was asked.
@@ -131,6 +133,12 @@ def _says_little(sentence: str) -> bool:
 def _announces(sentence: str) -> bool:
     """Whether a sentence announces what comes after it: it ends with a colon."""
     return sentence.rstrip().endswith((":", "："))
+
+
+def _heads(text: str, end: int) -> bool:
+    """Whether the sentence ending at end heads a section: it ends with no punctuation and a
+    paragraph follows ("嫦娥五号带回月球样品" quoted alone answers no question about it)."""
+    return not _PUNCTUATED.search(text, 0, end) and _PARAGRAPH_BREAK.match(text, end) is not None
 
 
 def _saying(text: str) -> list[tuple[int, int]]:

@@ -48,6 +48,7 @@ from bench.machine import cpu_note  # noqa: E402
 from core.glossary import glossary  # noqa: E402
 from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
+from core.retrieval.answer import answer  # noqa: E402
 from core.retrieval.encoders import Encoder, load_encoder  # noqa: E402
 from core.retrieval.search import search_with_vector  # noqa: E402
 from core.retrieval.second_opinion import second_opinion  # noqa: E402
@@ -171,7 +172,7 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
     asked += [(embeddings, EMBEDDINGS.name, other, item) for item in embeddings_questions()]
     for where, collection, read_against, item in asked:
         start = time.perf_counter()
-        _, hits = search_with_vector(where, encoder, collection, item["question"], K)
+        vector, hits = search_with_vector(where, encoder, collection, item["question"], K)
         middle = time.perf_counter()
         rarity = answerability.word_rarity(where, collection, item["question"])
         found = answerability.signals(item["question"], hits, read_against, rarity)
@@ -179,6 +180,8 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         cap = answerability.confidence_cap(item["question"], missing, found.answered_in)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
+        # The sentences the answer would quote, which the app chooses anyway (not timed).
+        cap = min(cap, dated_cap(item["question"], vector, hits, encoder, read_against))
         cases.append(case_of(item, hits, found, collection, cap))
     timing = {
         "baseline_s": baseline_s,
@@ -187,6 +190,23 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         "floor": encoder.relevance_floor,
     }
     return cases, timing
+
+
+def dated_cap(
+    question: str,
+    vector: np.ndarray,
+    hits: list[Hit],
+    encoder: Encoder,
+    baseline: answerability.Baseline,
+) -> float:
+    """The cap answer() puts on the confidence of a question asking when whose quoted sentences
+    name no time (answerability.undated()), else 1."""
+    everything = answerability.judge(
+        question, hits, baseline, answerability.load_calibration(encoder.name), strictness=0.0
+    )
+    quoted = [e.sentence for e in answer(question, vector, hits, encoder, everything).sentences]
+    undated = answerability.undated(question, quoted)
+    return answerability.UNDATED_CONFIDENCE if undated else 1.0
 
 
 def fit(cases: list[Case]):

@@ -13,13 +13,8 @@ import json
 import sys
 
 from core.errors import UserError
-from core.retrieval.answerability import (
-    BaselineCache,
-    judge,
-    load_calibration,
-    missing_message,
-    word_rarity,
-)
+from core.retrieval.answer import ask
+from core.retrieval.answerability import BaselineCache, missing_message, undated_message
 from core.retrieval.cli import (
     add_store_arguments,
     configure_logging,
@@ -27,7 +22,7 @@ from core.retrieval.cli import (
     settings_from,
 )
 from core.retrieval.generate import GENERATORS, Generation, open_generator
-from core.retrieval.search import hit_record, search
+from core.retrieval.search import hit_record
 from core.retrieval.store import open_store
 
 
@@ -63,14 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         if store.collection_model(args.collection) is None:
             store.check_model(args.collection, args.model or settings.model)  # names what exists
         encoder = encoder_for(store, args.collection, args.model, settings)
-        hits = search(store, encoder, args.collection, args.question, args.k)
         baseline = BaselineCache(settings.data_dir / "baselines").get(
             store, encoder, args.collection
         )
-        rarity = word_rarity(store, args.collection, args.question)
-        verdict = judge(
-            args.question, hits, baseline, load_calibration(encoder.name), rarity=rarity
-        )
+        # The verdict the app's extractive answer reaches, whichever generator writes it.
+        answered = ask(store, encoder, args.collection, args.question, baseline, args.k)
+        hits, verdict = list(answered.hits), answered.verdict
         generator = open_generator(
             args.generator or settings.llm_generator,
             encoder=encoder,
@@ -105,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         record["passage_floor"] = round(verdict.passage_floor, 4)  # the score a passage needs
         record["passage_floors"] = {key: round(value, 4) for key, value in verdict.floors.items()}
         record["missing_words"] = list(verdict.missing)  # found nowhere in the collection
+        record["undated"] = verdict.undated  # asked when; no sentence found says when
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
         record["passages"] = [hit_record(hit) for hit in hits]
@@ -119,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         print("note: the answer cites none of the passages: treat it as unsupported.")
     for citation in result.citations:
         print(f"[{citation.n}] {citation.hit.chunk.where}")
+    if verdict.undated:
+        print(undated_message(args.question))
     if verdict.missing:
         print(missing_message(args.question, verdict.missing))
     return 0

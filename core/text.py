@@ -438,3 +438,33 @@ def stopwords() -> frozenset[str]:
     """English and Chinese function words (core/data/stopwords.txt)."""
     text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
     return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
+
+
+# A question asking for a date ("When did...", "In what year...", 哪一年, 是什么时候...的).
+# "When should I use HNSW?" and 什么时候该用 ask for a condition, and are left out.
+_ASKS_FOR_A_DATE = re.compile(
+    r"^\W*(?:when\s+(?:did|was|were|will)|(?:in|on)?\s*(?:what|which)\s+(?:year|date|month))\b"
+    r"|哪一?年|哪一?天|哪个月|几月|是什么时候|从什么时候",
+    re.IGNORECASE,
+)
+_MONTHS = "january february march april june july august september october november december"
+# Words and forms that place something in time. Generous on purpose: a sentence that only seems
+# to name a time keeps its answer, as every answer did before this test.
+_NAMES_A_TIME = re.compile(
+    r"\d{3,4}s?\b|\b(?:" + "|".join(_MONTHS.split()) + r"|may\s+\d|\d+\s+may"
+    r"|spring|summer|autumn|winter|century|centuries|decades?|years?|months?|weeks?|days?|ago"
+    r"|today|yesterday|tomorrow|recently|dynasty|era|reign|bce?|ad)\b"
+    r"|[\d一二三四五六七八九十百千〇零两]+\s*(?:年|月|日|世纪)|[今去明同当早近]年|年[底初中末代间]"
+    r"|世纪|朝|代|时期|春|夏|秋|冬|星期|今天|昨天|明天|最近|如今|目前",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_date(question: str) -> bool:
+    """Whether a question asks when something happened or will ("When did...?", 哪一年...？)."""
+    return _ASKS_FOR_A_DATE.search(simplified(question)) is not None
+
+
+def names_a_time(text: str) -> bool:
+    """Whether text says when: a year, a date, a month, a season, a century, a dynasty."""
+    return _NAMES_A_TIME.search(simplified(text)) is not None

@@ -12,6 +12,7 @@ from core.retrieval.answerability import (
     missing_message,
     no_answer_message,
     refusal_hint,
+    undated_message,
 )
 from core.retrieval.search import hit_record
 from ui import generation, pictures, resources, why
@@ -75,6 +76,8 @@ with answer_column:
     else:
         st.warning(no_answer_message(result.query))
         st.caption(refusal_hint(result.query, result.verdict))
+    if result.verdict.undated:
+        st.caption(undated_message(result.query))
     if result.verdict.missing:
         st.caption(md_escape(missing_message(result.query, result.verdict.missing)))
 

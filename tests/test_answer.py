@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from core.records import Chunk, Hit
 from core.retrieval.answer import answer, ask
-from core.retrieval.answerability import BaselineCache
+from core.retrieval.answerability import UNDATED_CONFIDENCE, BaselineCache
 from core.retrieval.store import open_store
 from core.settings import Settings
 from ingest.pipeline import Ingestor
@@ -168,6 +170,36 @@ def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):
     assert result.sentences == ()
     assert not any(result.used(hit) for hit in hits)
     assert len(result.evidence) == 2  # the passages are still shown, as the closest ones
+
+
+@pytest.mark.parametrize(
+    ("query", "undated", "dated"),
+    [
+        (
+            "When did Chang'e 5 bring back its lunar samples?",
+            "Chang'e 5 brought back lunar soil and rock fragments.",
+            "Chang'e 5 brought back lunar soil and rock fragments in December 2020.",
+        ),
+        (
+            "嫦娥五号是哪一年带回月球样品的？",
+            "嫦娥五号带回了月球样品，包括月壤和岩石碎块。",
+            "嫦娥五号在2020年带回了月球样品，包括月壤和岩石碎块。",
+        ),
+    ],
+)
+def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(
+    e5, query, undated, dated
+):
+    vector = e5.encode_query(query)
+    refused = answer(query, vector, [_hit(undated, 1, 0.9)], e5, verdict())
+    assert not refused.relevant
+    assert not refused.verdict.answerable
+    assert refused.verdict.confidence == UNDATED_CONFIDENCE and refused.verdict.undated
+    dated_answer = answer(query, vector, [_hit(dated, 1, 0.9)], e5, verdict())
+    assert dated_answer.relevant and not dated_answer.verdict.undated
+    # A strictness under the cap lets the undated sentence through, as the sidebar says.
+    lenient = replace(verdict(), strictness=0.2)
+    assert answer(query, vector, [_hit(undated, 1, 0.9)], e5, lenient).relevant
 
 
 def test_only_passages_near_the_best_one_add_to_an_answer(e5):

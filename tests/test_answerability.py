@@ -15,6 +15,7 @@ from core.retrieval import answerability
 from core.retrieval.answerability import (
     MISSING_NAME_CONFIDENCE,
     NO_ANSWER,
+    UNDATED_CONFIDENCE,
     Baseline,
     BaselineCache,
     Calibration,
@@ -572,6 +573,14 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     assert volcano["answer"] == "" and volcano["citations"] == []
     assert len(volcano["passages"]) == 2  # both chunks, still shown as the closest ones
     assert volcano["missing_words"] == ["火山", "喷发"] and tea["missing_words"] == []
+    # The passage speaks of 龙井茶, not of when: the extractive answer's verdict is the CLI's.
+    since = asked("龙井茶是从哪一年开始种植的？")
+    assert since["answerable"] is False and since["answer"] == ""
+    assert since["confidence"] == UNDATED_CONFIDENCE
+    assert since["undated"] is True and tea["undated"] is False
+    argv = ["龙井茶是从哪一年开始种植的？", "--collection", "notes", "--db", str(tmp_path)]
+    assert ask_main(argv) == 0
+    assert "你问的是时间，但找到的句子都没有说明时间。" in capsys.readouterr().out.splitlines()
     argv = ["Why does Sourdough rise in Pompeii?", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Missing from your documents: Pompeii"

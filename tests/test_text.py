@@ -1,6 +1,7 @@
 """Text cleaning, unwrapping, sentences and words, in English and Chinese."""
 
 from core.text import (
+    asks_for_a_date,
     capitalised_words,
     clean_text,
     content_words,
@@ -8,6 +9,7 @@ from core.text import (
     is_question,
     language,
     multiword_names,
+    names_a_time,
     numbered_names,
     safe_display_name,
     sentence_spans,
@@ -227,3 +229,33 @@ def test_latin_letters_lose_their_accents_and_other_scripts_stay():
     )
     assert without_accents("Zu\u0308rich") == "Zurich"  # an accent written apart
     assert without_accents("北京 Москва Ελλάδα ×÷") == "北京 Москва Ελλάδα ×÷"
+
+
+def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
+    assert asks_for_a_date("When did Debian 12 come out?")
+    assert asks_for_a_date("In what year was the Skolelinux project founded?")
+    assert asks_for_a_date("Debian 12 是哪一天发布的？")
+    assert asks_for_a_date("Skolelinux 項目是什麼時候成立的？")  # in traditional characters
+    assert not asks_for_a_date("When should I use HNSW instead of a flat index?")
+    assert not asks_for_a_date("什么时候该用 HNSW？")
+    assert not asks_for_a_date("What did Debian 12 change?")
+
+
+def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language():
+    for said in (
+        "Released on 10 June 2023.",
+        "It opened in the 1450s.",
+        "Prune it in late summer.",
+        "During the Song dynasty, Bi Sheng made type from clay.",
+        "Debian Edu 3.0r0 Terra was released 2007-07-22.",
+        "嫦娥五号于十二月一日着陆。",
+        "第一代 iPhone 于2007年6月29日上市。",
+        "宋朝的毕昇发明了活字印刷。",
+    ):
+        assert names_a_time(said), said
+    for said in (
+        "You may install it with apt.",  # 'may', the verb
+        "嫦娥五号带回了月球样品。",  # 号 of a name, 月 of the Moon
+        "The project was founded in Norway.",
+    ):
+        assert not names_a_time(said), said

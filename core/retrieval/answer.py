@@ -15,6 +15,7 @@ from core.retrieval.answerability import (
     judge,
     load_calibration,
     sentence_coverages,
+    undated,
     word_rarity,
 )
 from core.retrieval.encoders import Encoder
@@ -186,9 +187,13 @@ def answer(
     verdict: Verdict,
     max_sentences: int = 3,
 ) -> Answer:
-    """Assemble an extractive answer when the verdict says the hits answer the question."""
+    """Assemble an extractive answer when the verdict says the hits answer the question; a
+    question asking when, whose sentences name no time, is answered less surely (undated())."""
     evidence = best_sentences(query, query_vector, hits, encoder)
     chosen = quoted([e for e in evidence if verdict.admits(e.hit)], max_sentences)
+    if chosen and undated(query, [e.sentence for e in chosen]):
+        verdict = verdict.undated_answer()
+        chosen = chosen if verdict.answerable else []
     return Answer(
         query=query,
         query_vector=query_vector,

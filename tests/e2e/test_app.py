@@ -348,6 +348,13 @@ def test_deleting_a_document_removes_it_from_library_and_answers(
     ask(page, "Why do volcanoes erupt?")
     expect(passage(page, 1, "volcanoes.txt")).to_be_visible()
     expect(citation(page, "[volcanoes.txt]")).to_be_visible()
+    # The passage speaks of eruptions, not of when one happened.
+    ask(page, "When did the volcanoes erupt?")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Your documents don't seem to answer this")).to_be_visible()
+    expect(
+        main.get_by_text("You asked when, and none of the sentences found says when.")
+    ).to_be_visible()
 
     go_to(page, "Library")
     expect_documents(page, ["glaciers.txt", "volcanoes.txt"])

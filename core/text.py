@@ -319,12 +319,22 @@ def count_noun(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
+# How a question asks what a short name stands for: a document that spells ITP out writes
+# "Intent To Package", never "stand for", so these words are not looked for.
+_ASKS_WHAT_IT_STANDS_FOR = re.compile(
+    r"\b(?:stands?\s+for|short\s+for|an?\s+(?:abbreviation|acronym)\s+(?:of|for))\b"
+    r"|\bmean\s*[?？]\s*$|是什么的缩写|的缩写是什么|代表什么|是什么意思",
+    re.IGNORECASE,
+)
+
+
 def content_words(text: str) -> list[str]:
     """The words that carry a question's meaning, once each: no stop-words, no Latin words
     under three letters, possessives dropped ("China's" is "china", which a dictionary knows),
     Chinese in simplified characters (simplified())."""
     stop = stopwords()
-    found = (_POSSESSIVE.sub("", w) for w in words(simplified(text)))
+    text = _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text))
+    found = (_POSSESSIVE.sub("", w) for w in words(text))
     kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
     return list(dict.fromkeys(kept))
 

@@ -92,6 +92,12 @@ def test_content_words_drop_function_words_in_both_languages():
     assert content_words("How many moons does Neptune have?") == ["moons", "neptune"]
     assert content_words("Debian 12 是哪一天发布的？") == ["debian", "发布"]
     assert content_words("哪一位科学家几岁发现了青霉素？") == ["科学家", "发现", "青霉素"]
+    # Asking what a short name stands for: its spelt-out form never says "stand for".
+    for asked in ("What does ITP stand for?", "What is ITP short for?", "What does ITP mean?"):
+        assert content_words(asked) == ["itp"], asked
+    for asked in ("ITP 是什么的缩写？", "ITP 代表什么？", "ITP 是什麼意思？"):
+        assert content_words(asked) == ["itp"], asked
+    assert content_words("What does the mean of a sample measure?") == ["mean", "sample", "measure"]
     # Possessives are dropped, so "China's" is found as 中国 and "Mikolov's" as "Mikolov".
     assert content_words("Is China's lake in Mikolov’s set? It's not.") == [
         "china",

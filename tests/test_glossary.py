@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import glossary as glossary_module
 from core.glossary import english_forms, glossary, translated_words, word_translations
+from core.text import content_words
 
 
 def test_chinese_words_translate_to_the_english_words_of_their_glosses():
@@ -78,3 +79,7 @@ def test_two_neighbouring_words_take_the_translation_of_the_phrase_they_make():
     assert "大熊猫" not in found["bamboo"]
     assert word_translations(["national", "parks"])["parks"][0] == "国家公园"  # inflected
     assert "大熊猫" in translated_words(["giant", "panda"])  # the search's translated query
+    # Chinese words that jieba cut apart: 树莓派 is the Raspberry Pi, which 树莓 alone is not.
+    found = word_translations(content_words("如何在树莓派上安装 Debian？"))
+    assert found["树莓"][0] == found["派"][0] == "raspberry"
+    assert "raspberry" not in glossary().translations("派")

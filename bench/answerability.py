@@ -170,19 +170,24 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
     asked = [(store, COLLECTION, baseline, item) for item in questions]
     other = answerability.compute_baseline(embeddings, encoder, EMBEDDINGS.name)
     asked += [(embeddings, EMBEDDINGS.name, other, item) for item in embeddings_questions()]
+    calibration = answerability.load_calibration(encoder.name)
     for where, collection, read_against, item in asked:
+        question = item["question"]
         start = time.perf_counter()
-        vector, hits = search_with_vector(where, encoder, collection, item["question"], K)
+        vector, hits = search_with_vector(where, encoder, collection, question, K)
         middle = time.perf_counter()
-        rarity = answerability.word_rarity(where, collection, item["question"])
-        found = answerability.signals(item["question"], hits, read_against, rarity)
-        missing = answerability.missing_words(item["question"], rarity)
-        cap = answerability.confidence_cap(item["question"], missing, found.answered_in)
+        rarity = answerability.word_rarity(where, collection, question)
+        # With no strictness every passage near the best one is admitted: the answer's sentences.
+        verdict = answerability.judge(question, hits, read_against, calibration, 0.0, rarity)
+        missing = answerability.missing_words(question, rarity)
+        cap = answerability.confidence_cap(question, missing, verdict.signals.answered_in)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
         # The sentences the answer would quote, which the app chooses anyway (not timed).
-        cap = min(cap, dated_cap(item["question"], vector, hits, encoder, read_against))
-        cases.append(case_of(item, hits, found, collection, cap))
+        quoted = [e.sentence for e in answer(question, vector, hits, encoder, verdict).sentences]
+        if answerability.undated(question, quoted):
+            cap = min(cap, answerability.UNDATED_CONFIDENCE)
+        cases.append(case_of(item, hits, verdict.signals, collection, cap))
     timing = {
         "baseline_s": baseline_s,
         "judge_ms": 1000 * judge_s / len(asked),
@@ -190,23 +195,6 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         "floor": encoder.relevance_floor,
     }
     return cases, timing
-
-
-def dated_cap(
-    question: str,
-    vector: np.ndarray,
-    hits: list[Hit],
-    encoder: Encoder,
-    baseline: answerability.Baseline,
-) -> float:
-    """The cap answer() puts on the confidence of a question asking when whose quoted sentences
-    name no time (answerability.undated()), else 1."""
-    everything = answerability.judge(
-        question, hits, baseline, answerability.load_calibration(encoder.name), strictness=0.0
-    )
-    quoted = [e.sentence for e in answer(question, vector, hits, encoder, everything).sentences]
-    undated = answerability.undated(question, quoted)
-    return answerability.UNDATED_CONFIDENCE if undated else 1.0
 
 
 def fit(cases: list[Case]):

@@ -478,3 +478,44 @@ def asks_for_a_date(question: str) -> bool:
 def names_a_time(text: str) -> bool:
     """Whether text says when: a year, a date, a month, a season, a century, a dynasty."""
     return _NAMES_A_TIME.search(simplified(text)) is not None
+
+
+# A question asking for an amount ("How many...", "How much...", 多少, 几个, 多大). 几乎 (almost)
+# and 几何 (geometry) are not 几 (how many).
+_ASKS_FOR_AN_AMOUNT = re.compile(
+    r"\bhow\s+(?:many|much|long|large|big|old|far|tall|high|heavy|fast|often)\b"
+    r"|\bwhat\s+(?:percentage|proportion|fraction|share)\b"
+    r"|多少|几(?![乎何])|多[大长久高重远快宽深]",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+    "|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?"
+    "|half|twice|double|triple|once|percent|single"
+)
+# Digits, number words and Chinese numerals. A lone 一 is left out: it is more often "a" or
+# part of a word (一种, 统一) than a count; generous otherwise, as names_a_time() is.
+_NAMES_AN_AMOUNT = re.compile(
+    r"\d|\b(?:"
+    + _NUMBER_WORDS
+    + r")\b|[两二三四五六七八九十百千万亿零〇半%]|一(?=[一二三四五六七八九十百千万亿点])",
+    re.IGNORECASE,
+)
+
+
+def asks_for_an_amount(question: str) -> bool:
+    """Whether a question asks how many, how much or how large ("How many...?", 多少...？)."""
+    return _ASKS_FOR_AN_AMOUNT.search(simplified(question)) is not None
+
+
+def names_an_amount(text: str) -> bool:
+    """Whether text holds a number: digits, a number word, a Chinese numeral."""
+    return _NAMES_AN_AMOUNT.search(simplified(text)) is not None
+
+
+def holds_what_is_asked(question: str, text: str) -> bool:
+    """Whether text holds the kind of thing a question asks for: a time for a question asking
+    when, a number for one asking how many; False for any other question."""
+    if asks_for_a_date(question):
+        return names_a_time(text)
+    return asks_for_an_amount(question) and names_an_amount(text)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from core.records import Chunk, Hit
+from core.retrieval import answer as answer_module
 from core.retrieval.answer import answer, ask
 from core.retrieval.answerability import UNDATED_CONFIDENCE, BaselineCache
 from core.retrieval.store import open_store
@@ -170,6 +171,32 @@ def test_no_answer_when_the_verdict_says_the_documents_do_not_hold_one(e5):
     assert result.sentences == ()
     assert not any(result.used(hit) for hit in hits)
     assert len(result.evidence) == 2  # the passages are still shown, as the closest ones
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "asked_for"),
+    [
+        (
+            "When was the Gutenberg Bible printed?",
+            "The Gutenberg Bible was printed with movable metal type in Mainz. "
+            "Gutenberg finished printing it around 1455.",
+            "Gutenberg finished printing it around 1455.",
+        ),
+        (
+            "FastText 默认把词切成多长的字符片段？",
+            "FastText：把词拆成字符n-gram。"
+            "在FastText中，每个词被拆成若干个字符n-gram，默认设置下n的取值范围是3到6。",
+            "在FastText中，每个词被拆成若干个字符n-gram，默认设置下n的取值范围是3到6。",
+        ),
+    ],
+)
+def test_a_sentence_holding_the_kind_of_thing_asked_for_wins_a_near_tie(
+    e5, monkeypatch, query, text, asked_for
+):
+    assert _sentence_of(e5, query, text) == asked_for
+    # Without the weight the other sentence, closer by cosine, would be quoted.
+    monkeypatch.setattr(answer_module, "KIND_WEIGHT", 0.0)
+    assert _sentence_of(e5, query, text) != asked_for
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,17 @@
 
 from core.text import (
     asks_for_a_date,
+    asks_for_an_amount,
     capitalised_words,
     clean_text,
     content_words,
+    holds_what_is_asked,
     is_cjk,
     is_question,
     language,
     multiword_names,
     names_a_time,
+    names_an_amount,
     numbered_names,
     safe_display_name,
     sentence_spans,
@@ -259,3 +262,33 @@ def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language():
         "The project was founded in Norway.",
     ):
         assert not names_a_time(said), said
+
+
+def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_language():
+    for asked in (
+        "How many copies of the Gutenberg Bible were printed?",
+        "How much RAM does a thin client need?",
+        "What percentage of the population must be immune?",
+        "瘦客户机至少需要多少内存？",
+        "负采样时一个正样本配几个负样本？",
+        "BD iso 镜像有多大？",
+    ):
+        assert asks_for_an_amount(asked), asked
+    for asked in (
+        "How does FastText handle unseen words?",
+        "几乎所有模型都这样吗？",
+        "什么是几何平均？",
+    ):
+        assert not asks_for_an_amount(asked), asked
+    for said in ("About 180 copies.", "three to six months", "内存节省4倍", "约三成", "一万亿美元"):
+        assert names_an_amount(said), said
+    for said in ("It is a modular server.", "这是一种模型。", "FastText 统一处理。"):
+        assert not names_an_amount(said), said
+
+
+def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how_many():
+    assert holds_what_is_asked("When was Debian founded?", "It was founded in 1993.")
+    assert not holds_what_is_asked("When was Debian founded?", "Ian Murdock founded it.")
+    assert holds_what_is_asked("How many moons has Jupiter?", "It has 95 known moons.")
+    assert not holds_what_is_asked("How many moons has Jupiter?", "Io and Europa are its moons.")
+    assert not holds_what_is_asked("Why does sourdough rise?", "It rises in 1 day.")

@@ -22,12 +22,15 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.rerank import Reranker
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vector
 from core.retrieval.store import Store
-from core.text import is_question, sentence_spans, words
+from core.text import holds_what_is_asked, is_question, sentence_spans, words
 
 # What the share of the question's words a sentence holds adds to its cosine, when choosing the
 # sentences of an answer: on the sample corpus's 106 questions with answers, the answer's words
 # were quoted by 74 answers instead of 68 (bench/sentences.py).
 WORDS_WEIGHT = 0.06
+# What a sentence holding the kind of thing asked for (a time for "When...?", a number for "How
+# many...?") adds to its score.
+KIND_WEIGHT = 0.05
 _SHORT = 4  # words: a sentence shorter than this is quoted with the one after it
 _LETTER = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
 _PUNCTUATED = re.compile(r"""[.!?。！？；:：…]["'”’」』）)\]]*$""")  # a sentence's last characters
@@ -101,6 +104,7 @@ def best_sentences(
     # the question's own words, found in a sentence, break near ties.
     scores = encoder.encode_documents(flat) @ query_vector
     scores = scores + WORDS_WEIGHT * np.array(sentence_coverages(query, flat))
+    scores = scores + KIND_WEIGHT * np.array([holds_what_is_asked(query, s) for s in flat])
     asks = [is_question(sentence) for sentence in flat]
     evidence, offset = [], 0
     for hit, hit_spans in zip(hits, spans):

@@ -395,6 +395,10 @@ def test_word_rarity_is_the_inverse_document_frequency_of_a_words_commonest_form
     assert rarity.absent_share == 1 / 4
     # Looked up as BM25 terms: 'rises' is the index's 'rise', not the substring stem 'ris'.
     assert word_rarity(store, "notes", "When sourdough rises?").idf["rises"] == math.log(3 / 1.5)
+    # A word the index cuts in two (mod_rewrite: mod, rewrit) is found only where both parts are.
+    asked = "Does a yeast_starter ferment the flour?"
+    assert word_rarity(store, "notes", asked).absent == {"yeast_starter"}
+    assert word_rarity(store, "notes", "Is wild_yeast in sourdough?").absent == set()
     # A Chinese word is found through its English translation too, and absent in neither form.
     assert word_rarity(store, "notes", "面粉里有酵母吗？火山呢？").absent == {"火山"}
 

@@ -376,12 +376,15 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     """Each content word's inverse document frequency in the collection: that of the most
     common of its forms (as written or translated), and the words found in none."""
     translated = word_translations(content_words(question))
-    forms = {word: _terms_of({*_pieces(word), *found}) for word, found in translated.items()}
+    forms = {word: _term_groups({*_pieces(word), *found}) for word, found in translated.items()}
     frequency, chunks = store.document_frequencies(
-        collection, {term for found in forms.values() for term in found}
+        collection, {term for groups in forms.values() for group in groups for term in group}
     )
+    # A form the index cuts into several terms (mod_rewrite: mod, rewrit) is as common as its
+    # rarest term: a passage holding 'mod' alone does not write mod_rewrite.
     commonest = {
-        word: max((frequency[term] for term in found), default=0) for word, found in forms.items()
+        word: max((min(frequency[term] for term in group) for group in groups), default=0)
+        for word, groups in forms.items()
     }
     return WordRarity(
         idf={word: math.log((chunks + 1) / (df + 0.5)) for word, df in commonest.items()},
@@ -511,11 +514,13 @@ def _as_written(word: str, question: str) -> str:
     return question[found.start() : found.end()] if found else word
 
 
-def _terms_of(forms: Iterable[str]) -> set[str]:
-    """The forms as the BM25 index knows them: English stemmed as the index does (evidence()'s
-    cruder stems would be stemmed twice: 'glove' -> 'glov'), Chinese whole, since the index
-    finds it inside longer words and its sub-words would find 熊猫 for 小熊猫 (a red panda)."""
-    return {term for form in forms for term in ([form] if is_han_word(form) else terms(form))}
+def _term_groups(forms: Iterable[str]) -> set[tuple[str, ...]]:
+    """Each form as the BM25 index knows it: English stemmed as the index does (evidence()'s
+    cruder stems would be stemmed twice: 'glove' -> 'glov') and cut where the index cuts it
+    (mod_rewrite: mod, rewrit), Chinese whole, since the index finds it inside longer words and
+    its sub-words would find 熊猫 for 小熊猫 (a red panda)."""
+    groups = {(form,) if is_han_word(form) else tuple(terms(form)) for form in forms}
+    return {group for group in groups if group}
 
 
 def _stem(word: str) -> str:

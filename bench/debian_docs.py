@@ -50,6 +50,10 @@ Session 26 (2026-12-04), after "stand for" stopped counting as a word to look fo
 though its answer quotes a sentence naming ITP, not the one spelling it out); the question asking
 when (answerability.undated) and the headings quoted with their next sentence changed nothing
 here; everything else as before.
+Session 28 (2026-12-04), after a lower-case word that is no English word was counted as a name
+(answerability.missing_names, core.glossary.is_english_word) and a sentence holding the kind of
+thing asked for won near ties (answer.KIND_WEIGHT): reference near-topic refused 6/12 (5/12:
+"How do I configure nginx as a reverse proxy?"); everything else as before.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import importlib.metadata
 import importlib.util
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +22,18 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
 _PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
 _NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a proper name
+_GLOSS_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
+# Read before a word when it is not listed as written ('unsafe', 'recompiling', 'misconfigured').
+_PREFIXES = ("un", "in", "im", "non", "re", "mis", "dis", "de", "pre", "post", "over", "under")
+_PREFIXES += ("sub", "super", "co", "anti", "auto", "inter", "multi", "micro")
+# British spellings, read the American way the dictionary writes ('colour', 'analyse', 'centre').
+_BRITISH = (("our", "or"), ("is", "iz"), ("ys", "yz"), ("tre", "ter"), ("ence", "ense"))
+_BRITISH += (("ogue", "og"), ("ll", "l"))
+# Endings that make a word from another ('utilization' <- 'utilize', 'convolutional' <-
+# 'convolution', 'latency' <- 'latent').
+_DERIVED = (("ation", "e"), ("ation", ""), ("ive", ""), ("ive", "e"), ("ness", ""), ("ment", ""))
+_DERIVED += (("ity", ""), ("ly", ""), ("er", ""), ("able", ""), ("ism", ""), ("ist", ""))
+_DERIVED += (("al", ""), ("izer", "ize"), ("ency", "ent"), ("ancy", "ant"))
 # Glosses that point elsewhere or describe the entry instead of translating it.
 _NOT_TRANSLATIONS = ("variant of", "old variant", "see ", "surname", "CL:", "used in", "abbr.")
 # English endings tried when a word is not listed as written ("samples" -> "sample").
@@ -33,7 +45,7 @@ FEW = 3  # a word with this many translations or fewer keeps its single characte
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "3"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "4"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -44,6 +56,7 @@ class Glossary:
     # include it first, then the commoner words first (jieba's word frequencies)
     chinese: Mapping[str, Sequence[str]]
     names: Mapping[str, Sequence[str]]  # a capitalised name in a gloss -> Chinese words
+    vocabulary: Set[str] = frozenset()  # every English word the glosses use, lower-case
 
     def translations(self, word: str) -> tuple[str, ...]:
         """The word in the other language: English words for a Chinese word, Chinese words
@@ -99,6 +112,32 @@ def english_forms(word: str) -> list[str]:
     return forms
 
 
+def is_english_word(word: str) -> bool:
+    """Whether a word is English as the dictionary's glosses write it: listed, inflected, derived
+    ('utilization'), with a prefix ('unsafe'), spelt the British way ('colour') or two listed
+    words run together ('downside'). A name of software ('nginx', 'fail2ban') is not."""
+    vocabulary = glossary().vocabulary
+
+    def listed(part: str) -> bool:
+        made_from = (part[: -len(end)] + base for end, base in _DERIVED if part.endswith(end))
+        stems = (part, *(stem for stem in made_from if len(stem) >= 3))
+        return any(form in vocabulary for stem in stems for form in english_forms(stem))
+
+    word = word.lower().replace("’", "'")
+    if any(char.isdigit() for char in word):
+        return False
+    spellings = {word, *(word.replace(british, us) for british, us in _BRITISH)}
+    return any(
+        listed(spelt)
+        or any(
+            spelt.startswith(p) and len(spelt) - len(p) > 3 and listed(spelt[len(p) :])
+            for p in _PREFIXES
+        )
+        or any(listed(spelt[:cut]) and listed(spelt[cut:]) for cut in range(3, len(spelt) - 2))
+        for spelt in spellings
+    )
+
+
 @lru_cache(maxsize=1)
 def glossary() -> Glossary:
     """The dictionary: parsed once per machine (2-3 s with jieba's word counts) and kept as JSON
@@ -106,9 +145,12 @@ def glossary() -> Glossary:
     name = f"glossary-{GLOSSARY_VERSION}-{_versions()}.json"
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError, ValueError, TypeError):
-            return Glossary(*json.loads((folder / name).read_text(encoding="utf-8")))
+            english, chinese, names, vocabulary = json.loads(
+                (folder / name).read_text(encoding="utf-8")
+            )
+            return Glossary(english, chinese, names, frozenset(vocabulary))
     parsed = _parsed()
-    tables = [parsed.english, parsed.chinese, parsed.names]
+    tables = [parsed.english, parsed.chinese, parsed.names, sorted(parsed.vocabulary)]
     data = json.dumps(tables, ensure_ascii=False).encode("utf-8")
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError):
@@ -127,6 +169,7 @@ def _parsed() -> Glossary:
     english: dict[str, set[str]] = {}
     chinese: dict[str, dict[str, bool]] = {}  # English word -> {Chinese word: a main sense}
     names: dict[str, dict[str, bool]] = {}
+    vocabulary: set[str] = set()
     with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
         for line in file:
             head, _, rest = line.partition(" [")
@@ -136,6 +179,8 @@ def _parsed() -> Glossary:
             # The headword as questions and passages are read (core.text.simplified()): OpenCC
             # writes some of CC-CEDICT's simplified headwords otherwise (毕昇 -> 毕升).
             headword = simplified(parts[1])
+            glossed = _GLOSS_WORD.findall(rest.lower())
+            vocabulary.update(glossed, (word.replace("-", "") for word in glossed))  # 'warmup'
             for position, gloss in enumerate(rest.split("/")[1:-1]):
                 if gloss.startswith(_NOT_TRANSLATIONS):
                     continue
@@ -154,6 +199,7 @@ def _parsed() -> Glossary:
         {key: tuple(sorted(values)) for key, values in english.items() if values},
         _likeliest_first(chinese, frequency),
         _likeliest_first(names, frequency),
+        frozenset(vocabulary),
     )
 
 

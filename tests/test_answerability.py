@@ -511,6 +511,14 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names(question, ("WireGuard",), answered_in="zh") == ()
     assert missing_names("WireGuard is fast.", ("WireGuard",), answered_in="en") == ()
     assert missing_names("Does HMGB1 kill cells?", ("HMGB1",), answered_in="en") == ()
+    # A name of software written in lower case is no English word; a missing word that is one
+    # may be said otherwise in the passages.
+    asked = "How do I configure nginx as a reverse proxy for my bread site?"
+    assert missing_names(asked, ("nginx", "reverse"), answered_in="en") == ("nginx",)
+    assert missing_names(asked, ("nginx",), answered_in="zh") == ()
+    refused = _judged(store, e5, asked)
+    assert "nginx" in refused.missing
+    assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
 
 
 def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes, e5):

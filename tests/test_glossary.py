@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from core import glossary as glossary_module
-from core.glossary import english_forms, glossary, translated_words, word_translations
+from core.glossary import (
+    english_forms,
+    glossary,
+    is_english_word,
+    translated_words,
+    word_translations,
+)
 from core.text import content_words
 
 
@@ -11,6 +17,15 @@ def test_chinese_words_translate_to_the_english_words_of_their_glosses():
     assert glossary().translations("抗生素") == ("antibiotic",)
     assert set(glossary().translations("长江")) == {"river", "yangtze"}  # 'Yangtze River'
     assert glossary().translations("不是一个词") == ()
+
+
+def test_a_word_is_english_when_the_dictionary_glosses_it_in_some_form():
+    english = ("proxy", "Battery", "recompiling", "utilization", "convolutional", "unsafe")
+    english += ("colour", "downside")
+    for word in english:
+        assert is_english_word(word), word  # listed, inflected, derived, prefixed, British, two
+    for word in ("nginx", "fail2ban", "localmodconfig", "kubectl", "zzzz"):
+        assert not is_english_word(word), word
 
 
 def test_english_words_translate_in_any_inflection():

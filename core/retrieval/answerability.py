@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from core.files import write_atomically
-from core.glossary import word_translations
+from core.glossary import is_english_word, word_translations
 from core.records import Chunk, Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
@@ -484,13 +484,15 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     """The missing words (missing_words()) that name something: those a Chinese question
     writes in Latin letters (Kubernetes, JavaScript's Promise, a KV cache), which its
     documents never mention; those an English question writes in capitals inside it
-    (WireGuard, Neptune) when the passage it would be answered from is English too
+    (WireGuard, Neptune) or in lower case when it is no English word (nginx, fail2ban:
+    is_english_word()), when the passage it would be answered from is English too
     (answered_in), which would write the name as it does; and in either language a name they
     never write as the question does (unnumbered_names(), unjoined_names())."""
     names = {named.shown for named in numbered_names(question)} | set(multiword_names(question))
     asked_in = language_of_question(question)
     if asked_in == answered_in == "en" and is_question(question):
         names |= set(capitalised_words(question))
+        names |= {w for w in missing if w.islower() and not is_english_word(w)}
     latin = asked_in == "zh"
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
 

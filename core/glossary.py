@@ -123,19 +123,18 @@ def is_english_word(word: str) -> bool:
         stems = (part, *(stem for stem in made_from if len(stem) >= 3))
         return any(form in vocabulary for stem in stems for form in english_forms(stem))
 
+    def prefixed(spelt: str) -> bool:
+        rests = (spelt[len(prefix) :] for prefix in _PREFIXES if spelt.startswith(prefix))
+        return any(len(rest) > 3 and listed(rest) for rest in rests)
+
+    def two_words(spelt: str) -> bool:
+        return any(listed(spelt[:cut]) and listed(spelt[cut:]) for cut in range(3, len(spelt) - 2))
+
     word = word.lower().replace("’", "'")
     if any(char.isdigit() for char in word):
         return False
     spellings = {word, *(word.replace(british, us) for british, us in _BRITISH)}
-    return any(
-        listed(spelt)
-        or any(
-            spelt.startswith(p) and len(spelt) - len(p) > 3 and listed(spelt[len(p) :])
-            for p in _PREFIXES
-        )
-        or any(listed(spelt[:cut]) and listed(spelt[cut:]) for cut in range(3, len(spelt) - 2))
-        for spelt in spellings
-    )
+    return any(listed(s) or prefixed(s) or two_words(s) for s in spellings)
 
 
 @lru_cache(maxsize=1)

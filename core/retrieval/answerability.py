@@ -492,7 +492,7 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     asked_in = language_of_question(question)
     if asked_in == answered_in == "en" and is_question(question):
         names |= set(capitalised_words(question))
-        names |= {w for w in missing if w.islower() and not is_english_word(w)}
+        names |= {word for word in missing if word.islower() and not is_english_word(word)}
     latin = asked_in == "zh"
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
 

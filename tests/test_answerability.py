@@ -516,6 +516,11 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     asked = "How do I configure nginx as a reverse proxy for my bread site?"
     assert missing_names(asked, ("nginx", "reverse"), answered_in="en") == ("nginx",)
     assert missing_names(asked, ("nginx",), answered_in="zh") == ()
+    # So is a rare English word that the dictionary translates: it was looked for in Chinese
+    # too. A commoner one, or one it cannot translate, may be said otherwise.
+    assert missing_names("How do antibiotics work?", ("antibiotics",), "en") == ("antibiotics",)
+    assert missing_names("How do I read hardware sensors?", ("hardware",), "en") == ()
+    assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
     refused = _judged(store, e5, asked)
     assert "nginx" in refused.missing
     assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable

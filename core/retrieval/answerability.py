@@ -79,10 +79,18 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # abstract never does; capping them refused 5 more claims. None of the 128 English questions
 # written for the project's documents and for Debian's manuals and package READMEs that the
 # documents answer was capped.
+# So does one naming in lower case what no English passage holds in any form, with a word that
+# is no English word (nginx, fail2ban) or a rare one that the dictionary translates, so that
+# Chinese passages were searched for it too (antibiotics, firewall, perplexity): rarer than
+# RARE_ZIPF. Of those 128 questions, the ones whose best passage is English miss common words
+# ('play', 'built', 'hardware'), said otherwise there, or one the dictionary lacks ('kiwifruit'
+# beside a Chinese text's 猕猴桃); answered from Chinese passages, they miss rare words its
+# translations do not find ('porpoises', 'lunar'), so those are left to the calibration.
 # A question in either language gets it too when it names something its documents never write
 # as it does, though they hold every word of it: "Debian 14" beside Debian 12 and 13
 # (unnumbered_names()), "Secure Boot" or "Active Directory" (unjoined_names()).
 MISSING_NAME_CONFIDENCE = 0.08
+RARE_ZIPF = 4.0  # wordfreq's Zipf scale: a word rarer than 10 in a million English words
 # The most confidence a question asking when ("When did...?", 哪一年) gets when the sentences its
 # answer would quote name no time at all. Of the 24 such questions written for the project and
 # for Debian's manuals, 14 were answered: the 11 that their documents answer all quoted a time;
@@ -484,17 +492,29 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     """The missing words (missing_words()) that name something: those a Chinese question
     writes in Latin letters (Kubernetes, JavaScript's Promise, a KV cache), which its
     documents never mention; those an English question writes in capitals inside it
-    (WireGuard, Neptune) or in lower case when it is no English word (nginx, fail2ban:
-    is_english_word()), when the passage it would be answered from is English too
+    (WireGuard, Neptune) or in lower case when it is no English word or a rare one (nginx,
+    antibiotics: _names_a_thing()), when the passage it would be answered from is English too
     (answered_in), which would write the name as it does; and in either language a name they
     never write as the question does (unnumbered_names(), unjoined_names())."""
     names = {named.shown for named in numbered_names(question)} | set(multiword_names(question))
     asked_in = language_of_question(question)
     if asked_in == answered_in == "en" and is_question(question):
         names |= set(capitalised_words(question))
-        names |= {word for word in missing if word.islower() and not is_english_word(word)}
+        names |= {word for word in missing if word.islower() and _names_a_thing(word)}
     latin = asked_in == "zh"
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
+
+
+def _names_a_thing(word: str) -> bool:
+    """Whether a lower-case English word that no passage holds names something the documents
+    would write as it is: no English word at all (nginx), or a rare one that the dictionary
+    translates, so that it was looked for in Chinese too (antibiotics, firewall, caffeine); a
+    commoner word ('hardware', 'play') may stand for one the documents use instead."""
+    if not is_english_word(word):
+        return True
+    from wordfreq import zipf_frequency  # 0.3 s to load its English table: on first use
+
+    return zipf_frequency(word, "en") < RARE_ZIPF and bool(word_translations([word])[word])
 
 
 def undated(question: str, sentences: Sequence[str]) -> bool:

@@ -179,7 +179,8 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         rarity = answerability.word_rarity(where, collection, question)
         # With no strictness every passage near the best one is admitted: the answer's sentences.
         verdict = answerability.judge(question, hits, read_against, calibration, 0.0, rarity)
-        missing = answerability.missing_words(question, rarity)
+        top = [hit.chunk.text for hit in hits[: answerability.LEXICAL_HITS]]
+        missing = answerability.missing_words(question, rarity, top)
         cap = answerability.confidence_cap(question, missing, verdict.signals.answered_in)
         judge_s += time.perf_counter() - middle
         search_s += middle - start

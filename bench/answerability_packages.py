@@ -20,7 +20,8 @@ Measured 2026-12-03 (e5-small, 2 shared cores): answerable answered 17/17 Englis
 2/7 English and 3/5 Chinese (2/5 before Markdown links were read as their words, 1/5 before the
 share of absent words joined the signals, 0/5 before the second opinion).
 Session 29 (2026-12-04), after a rare English word that no passage holds in either language was
-counted as a name (answerability._names_a_thing): near-topic refused 5/7 English (2/7:
+counted as a name (answerability._names_a_thing), and so was a rare Chinese word in a question
+answered from English passages: near-topic refused 5/7 English (2/7:
 perplexity, encrypt, the browser); everything else as before.
 """
 

@@ -55,8 +55,10 @@ Session 28 (2026-12-04), after a lower-case word that is no English word was cou
 thing asked for won near ties (answer.KIND_WEIGHT): reference near-topic refused 6/12 (5/12:
 "How do I configure nginx as a reverse proxy?"); everything else as before.
 Session 29 (2026-12-04), after a rare English word that no passage holds in either language was
-counted as a name (answerability._names_a_thing): everything as before ('battery', 4.5 on
-wordfreq's Zipf scale, is too common to count; 'defragment' has no Chinese translation).
+counted as a name (answerability._names_a_thing), and so was a rare Chinese word in a question
+answered from English passages: reference near-topic refused 7/12 (6/12: 如何在树莓派上安装
+Debian？); everything else as before ('battery', 4.5 on wordfreq's Zipf scale, is too common to
+count; 'defragment' has no Chinese translation).
 """
 
 from __future__ import annotations

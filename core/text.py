@@ -279,6 +279,21 @@ def chinese_word_frequencies() -> Mapping[str, int]:
     return tokenizer.FREQ
 
 
+@lru_cache(maxsize=1)
+def chinese_word_tags() -> Mapping[str, str]:
+    """The part of speech jieba's dictionary gives each Chinese word ('v' a verb, 'n' a noun;
+    read on first use, about a second)."""
+    import jieba.posseg
+
+    chinese_segmenter()  # quiet first
+    return jieba.posseg.dt.word_tag_tab
+
+
+def is_chinese_verb(word: str) -> bool:
+    """Whether jieba's dictionary lists a Chinese word as a verb (遮住, 'to cover')."""
+    return chinese_word_tags().get(simplified(word), "").startswith("v")
+
+
 def is_han_word(text: str) -> bool:
     """True when text is Chinese characters only, as jieba's words are (no kana or digits)."""
     return HAN_RUNS.fullmatch(text) is not None

@@ -20,6 +20,7 @@ from core.retrieval.answerability import (
     BaselineCache,
     Calibration,
     Signals,
+    WordRarity,
     closest_label,
     confidence_cap,
     content_words,
@@ -445,6 +446,11 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
     hits = store.search("notes", e5.encode_query(question), 2)
     verdict = judge(question, hits, baseline, load_calibration(e5.name), rarity=rarity)
     assert verdict.missing == ("Pompeii", "volcanoes")
+    # The index stems 'Himalayas' and 'Himalayan' apart; the passages found show the word.
+    asked = "Why do the Himalayas spread?"
+    far = WordRarity(idf={"himalayas": 5.0, "spread": 1.0}, absent=frozenset({"himalayas"}))
+    assert missing_words(asked, far) == ("Himalayas",)
+    assert missing_words(asked, far, ["Himalayan balsam spreads along rivers."]) == ()
     assert judge(question, [], baseline, load_calibration(e5.name), rarity=rarity).missing == (
         "Pompeii",
         "volcanoes",
@@ -487,6 +493,14 @@ def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_
     assert named.missing == ("Kubernetes", "集群")
     assert named.confidence == answerability.MISSING_NAME_CONFIDENCE and not named.answerable
     assert missing_names("Go 语言的 goroutine 如何调度？", ("goroutine", "调度")) == ("goroutine",)
+    # So does a rare word the dictionary translates into the English its answer would be
+    # quoted from, which holds neither; Chinese passages may write it otherwise.
+    asked = "抗生素是如何杀死细菌的？"
+    assert missing_names(asked, ("抗生素",), answered_in="en") == ("抗生素",)
+    assert missing_names(asked, ("抗生素",), answered_in="zh") == ()
+    # A verb's translations need not be the passages' verb: 遮住 is 'cover', BERT 'masks'.
+    assert missing_names("BERT 训练时遮住多少词？", ("遮住",), answered_in="en") == ()
+    assert missing_names("细菌一共有几种？", ("一共",), answered_in="en") == ()  # a common word
 
 
 def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refused(notes, e5):

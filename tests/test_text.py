@@ -7,6 +7,7 @@ from core.text import (
     clean_text,
     content_words,
     holds_what_is_asked,
+    is_chinese_verb,
     is_cjk,
     is_question,
     language,
@@ -292,3 +293,8 @@ def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how
     assert holds_what_is_asked("How many moons has Jupiter?", "It has 95 known moons.")
     assert not holds_what_is_asked("How many moons has Jupiter?", "Io and Europa are its moons.")
     assert not holds_what_is_asked("Why does sourdough rise?", "It rises in 1 day.")
+
+
+def test_jiebas_dictionary_tells_a_chinese_verb():
+    assert is_chinese_verb("遮住") and is_chinese_verb("遮蓋")  # traditional read as simplified
+    assert not is_chinese_verb("抗生素") and not is_chinese_verb("不是一个词")

@@ -412,6 +412,19 @@ def name_words(text: str) -> list[str]:
     return _NAME_WORD.findall(text)
 
 
+def is_acronym(word: str) -> bool:
+    """Whether a word is written in capitals only, two letters or more ("GPS", "NVIDIA")."""
+    return word.isupper() and sum(char.isalpha() for char in word) >= 2
+
+
+def spells_out(acronym: str, text: str) -> bool:
+    """Whether text writes an acronym out as words in a row whose first letters spell it
+    ("C-reactive protein" for CRP, "Global Positioning System" for GPS)."""
+    letters = [char for char in acronym.lower() if char.isalpha()]
+    written = r"[a-z]*(?:[^\S\n]+|[^\S\n]*[-–][^\S\n]*)".join(map(re.escape, letters))
+    return re.search(r"(?<![a-z])" + written + r"[a-z]*", text, re.IGNORECASE) is not None
+
+
 def multiword_names(text: str) -> list[str]:
     """The names of two words or more that text writes in capitals ("Secure Boot"), function
     words left out; an English sentence's first word is no name ("Chronic HIV stimulation..."),

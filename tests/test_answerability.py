@@ -520,11 +520,15 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     question = "How do I set up WireGuard?"
     assert missing_names(question, ("WireGuard",), answered_in="en") == ("WireGuard",)
     # Answered from a Chinese passage, an English name may be written in Chinese (长江 for the
-    # Yangtze); a statement may name what its documents call otherwise (a SciFact claim's drug),
-    # and so may an acronym (CRP for C-reactive protein).
+    # Yangtze); a statement may name what its documents call otherwise (a SciFact claim's drug).
     assert missing_names(question, ("WireGuard",), answered_in="zh") == ()
     assert missing_names("WireGuard is fast.", ("WireGuard",), answered_in="en") == ()
-    assert missing_names("Does HMGB1 kill cells?", ("HMGB1",), answered_in="en") == ()
+    # An acronym names something too, unless the passages found write it out (missing_words()).
+    assert missing_names("Does HMGB1 kill cells?", ("HMGB1",), answered_in="en") == ("HMGB1",)
+    asked = "What does CRP measure?"
+    far = WordRarity(idf={"crp": 5.0, "measure": 1.0}, absent=frozenset({"crp"}))
+    assert missing_words(asked, far, ["Its C-reactive protein level rose."]) == ()
+    assert missing_words(asked, far, ["Its blood pressure rose."]) == ("CRP",)
     # A name of software written in lower case is no English word; a missing word that is one
     # may be said otherwise in the passages.
     asked = "How do I configure nginx as a reverse proxy for my bread site?"

@@ -7,6 +7,7 @@ from core.text import (
     clean_text,
     content_words,
     holds_what_is_asked,
+    is_acronym,
     is_chinese_verb,
     is_cjk,
     is_question,
@@ -18,6 +19,7 @@ from core.text import (
     safe_display_name,
     sentence_spans,
     simplified,
+    spells_out,
     split_sentences,
     unwrap_lines,
     without_accents,
@@ -298,3 +300,12 @@ def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how
 def test_jiebas_dictionary_tells_a_chinese_verb():
     assert is_chinese_verb("遮住") and is_chinese_verb("遮蓋")  # traditional read as simplified
     assert not is_chinese_verb("抗生素") and not is_chinese_verb("不是一个词")
+
+
+def test_an_acronym_is_written_out_as_words_in_a_row_whose_first_letters_spell_it():
+    assert is_acronym("GPS") and is_acronym("GPT-4") and not is_acronym("A")
+    assert not is_acronym("WireGuard")
+    assert spells_out("CRP", "the C-reactive protein level")
+    assert spells_out("GPS", "a Global Positioning System receiver")
+    assert not spells_out("GPS", "its global position")  # the letters inside one word
+    assert not spells_out("GPS", "GPS")  # the acronym itself is not written out

@@ -43,6 +43,7 @@ from core.text import (
     chinese_word_frequencies,
     content_words,
     in_the_script_of,
+    is_acronym,
     is_chinese_verb,
     is_han_word,
     is_question,
@@ -53,6 +54,7 @@ from core.text import (
     names_a_time,
     numbered_names,
     simplified,
+    spells_out,
     stopwords,
     without_accents,
 )
@@ -74,12 +76,13 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # Chinese pages), 11 did so and none was answerable: (0 + 1) / (11 + 2), Laplace's estimate.
 # An English question gets it when it names, in capitals inside it, something no passage
 # mentions while its best passage is English too: "How do I set up WireGuard on Debian?" of the
-# Debian Reference. Acronyms are left to the calibration (a document may write CRP out as
-# C-reactive protein), and so are statements: 8 of 40 SciFact claims, written from the papers
-# that cite an abstract, name in capitals a protein or a virus (Merlin, West Nile) that their
-# abstract never does; capping them refused 5 more claims. None of the 128 English questions
-# written for the project's documents and for Debian's manuals and package READMEs that the
-# documents answer was capped.
+# Debian Reference; so does an acronym, unless the passages found write it out (CRP:
+# C-reactive protein; "How many satellites make up the GPS system?" beside Tycho Brahe's
+# observatory). Statements are left to the calibration: 8 of 40 SciFact claims, written from
+# the papers that cite an abstract, name in capitals a protein or a virus (Merlin, West Nile)
+# that their abstract never does; capping them refused 5 more claims. None of the 128 English
+# questions written for the project's documents and for Debian's manuals and package READMEs
+# that the documents answer was capped.
 # So does one naming in lower case what no English passage holds in any form, with a word that
 # is no English word (nginx, fail2ban) or a rare one that the dictionary translates, so that
 # Chinese passages were searched for it too (antibiotics, firewall, perplexity): rarer than
@@ -498,11 +501,13 @@ def missing_words(
         return ()
     shown_by = evidence(question)
     text = without_accents(simplified(" ".join(passages).lower()))  # as evidence() reads
-    absent = (
-        _as_written(word, question)
-        for word in rarity.idf
-        if word in rarity.absent and not any(_occurs(f, text) for f in shown_by.get(word, ()))
-    )
+
+    def shown(word: str) -> bool:
+        written = _as_written(word, question)
+        spelt = is_acronym(written) and spells_out(written, text)  # CRP: C-reactive protein
+        return spelt or any(_occurs(form, text) for form in shown_by.get(word, ()))
+
+    absent = (_as_written(w, question) for w in rarity.idf if w in rarity.absent and not shown(w))
     return (*absent, *rarity.unwritten)
 
 
@@ -510,7 +515,8 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     """The missing words (missing_words()) that name something: those a Chinese question
     writes in Latin letters (Kubernetes, JavaScript's Promise, a KV cache), which its
     documents never mention; those an English question writes in capitals inside it
-    (WireGuard, Neptune) or in lower case when it is no English word or a rare one (nginx,
+    (WireGuard, Neptune), in capitals only (GPS: missing_words() keeps no acronym that the
+    passages found write out) or in lower case when it is no English word or a rare one (nginx,
     antibiotics: _names_a_thing()), when the passage it would be answered from is English too
     (answered_in), which would write the name as it does; a rare Chinese word the dictionary
     translates, when that passage is English (抗生素); and in either language a name they
@@ -518,7 +524,7 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     names = {named.shown for named in numbered_names(question)} | set(multiword_names(question))
     asked_in = language_of_question(question)
     if asked_in == answered_in == "en" and is_question(question):
-        names |= set(capitalised_words(question))
+        names |= set(capitalised_words(question)) | set(filter(is_acronym, missing))
         names |= {word for word in missing if word.islower() and _names_a_thing(word)}
     if asked_in == "zh" and answered_in == "en" and is_question(question):
         # Not a verb: its translations may not be the passages' verb (遮住, 'cover', for 'mask').

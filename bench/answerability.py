@@ -45,7 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_note  # noqa: E402
-from core.glossary import glossary  # noqa: E402
 from core.records import Hit  # noqa: E402
 from core.retrieval import answerability  # noqa: E402
 from core.retrieval.answer import answer  # noqa: E402
@@ -164,7 +163,8 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
     start = time.perf_counter()
     baseline = answerability.compute_baseline(store, encoder, COLLECTION)
     baseline_s = time.perf_counter() - start
-    glossary()  # read once per process (the app does it at start), not timed per question
+    # Read once per process (the app does it at start), not timed per question.
+    answerability.read_word_lists()
     cases, judge_s, search_s = [], 0.0, 0.0
     embeddings = index_embeddings(encoder, folder)
     asked = [(store, COLLECTION, baseline, item) for item in questions]

@@ -625,3 +625,11 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     argv = ["Why does Sourdough rise in Pompeii?", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Missing from your documents: Pompeii"
+
+
+def test_reading_the_word_lists_at_start_leaves_none_for_the_first_question():
+    answerability.glossary.cache_clear()
+    answerability.chinese_word_tags.cache_clear()
+    answerability.read_word_lists()
+    assert answerability.glossary.cache_info().currsize == 1
+    assert answerability.chinese_word_tags.cache_info().currsize == 1

@@ -15,11 +15,10 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import UserError
-from core.glossary import glossary
 from core.map.atlas import CollectionMap, MapConfig, collection_map
 from core.map.projection import ProjectionCache
 from core.map.projection import warm_up as warm_up_maps
-from core.retrieval.answerability import Baseline, BaselineCache
+from core.retrieval.answerability import Baseline, BaselineCache, read_word_lists
 from core.retrieval.embedding_cache import EmbeddingCache
 from core.retrieval.encoders import Encoder, load_encoder
 from core.retrieval.generate import Generator, open_generator
@@ -95,15 +94,15 @@ def reranker(name: str) -> Reranker | None:
 @st.cache_resource
 def warm_up() -> threading.Thread:
     """Once per server, in the background: compile UMAP's numba code before the first map, and
-    read the dictionary (core.glossary: 0.3-0.6 s from its cached file) and load the second
-    opinion on answers (core.retrieval.second_opinion: 1.5 s) before the first answer."""
+    read the word lists (answerability.read_word_lists: about 2 s) and load the second opinion
+    on answers (core.retrieval.second_opinion: 1.5 s) before the first answer."""
     thread = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
     thread.start()
     return thread
 
 
 def _warm_up() -> None:
-    glossary()
+    read_word_lists()
     second_opinion()
     warm_up_maps()
 

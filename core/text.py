@@ -550,6 +550,16 @@ def names_an_amount(text: str) -> bool:
     return _NAMES_AN_AMOUNT.search(simplified(text)) is not None
 
 
+def asks_for_a_kind(question: str, word: str) -> bool:
+    """Whether a question asks for something of the kind a word names ("What exponent...?",
+    "Which port...?", 用什么算法, 哪种语言): its answer is a value or a name of that kind, which a
+    passage may give without the word ("h(x) = (x/c)^α, with α = 0.75")."""
+    kind = re.escape(word)
+    english = rf"\b(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?{kind}\b"
+    chinese = rf"(?<!为)什么(?:样的)?{kind}|哪[一个种些类位家款项]?{kind}"
+    return re.search(f"{english}|{chinese}", simplified(question), re.IGNORECASE) is not None
+
+
 def holds_what_is_asked(question: str, text: str) -> bool:
     """Whether text holds the kind of thing a question asks for: a time for a question asking
     when, a number for one asking how many; False for any other question."""

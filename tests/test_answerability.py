@@ -540,6 +540,12 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("How do antibiotics work?", ("antibiotics",), "en") == ("antibiotics",)
     assert missing_names("How do I read hardware sensors?", ("hardware",), "en") == ()
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
+    # A word naming the kind of thing asked for is answered by a value or a name of that kind,
+    # which a passage may give without the word ("α = 0.75"); the subject of a question is not.
+    valued = "What exponent alpha is suggested for GloVe's weighting function?"
+    assert missing_names(valued, ("exponent",), "en") == ()
+    assert missing_names("How is the exponent chosen?", ("exponent",), "en") == ("exponent",)
+    assert missing_names("这种细菌对什么抗生素耐药？", ("抗生素",), answered_in="en") == ()
     refused = _judged(store, e5, asked)
     assert "nginx" in refused.missing
     assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable

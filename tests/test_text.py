@@ -2,6 +2,7 @@
 
 from core.text import (
     asks_for_a_date,
+    asks_for_a_kind,
     asks_for_an_amount,
     capitalised_words,
     clean_text,
@@ -245,6 +246,15 @@ def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
     assert not asks_for_a_date("When should I use HNSW instead of a flat index?")
     assert not asks_for_a_date("什么时候该用 HNSW？")
     assert not asks_for_a_date("What did Debian 12 change?")
+
+
+def test_a_question_asking_for_a_thing_of_a_kind_in_either_language():
+    assert asks_for_a_kind("What exponent alpha does GloVe suggest?", "exponent")
+    assert asks_for_a_kind("Which kind of index does Chroma build?", "index")
+    assert asks_for_a_kind("Debian Etch 的 OpenSSL 用了什么熵源？", "熵源")
+    assert asks_for_a_kind("Word2Vec 用哪种損失函數？", "损失函数")  # traditional characters
+    assert not asks_for_a_kind("How is the exponent chosen?", "exponent")
+    assert not asks_for_a_kind("冥王星为什么被降级为矮行星？", "降级")  # 为什么 asks why
 
 
 def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language_not_a_length():

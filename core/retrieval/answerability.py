@@ -39,6 +39,7 @@ from core.retrieval.store import Store
 from core.text import (
     NumberedName,
     asks_for_a_date,
+    asks_for_a_kind,
     capitalised_words,
     chinese_word_frequencies,
     chinese_word_tags,
@@ -528,28 +529,30 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     asked_in = language_of_question(question)
     if asked_in == answered_in == "en" and is_question(question):
         names |= set(capitalised_words(question)) | set(filter(is_acronym, missing))
-        names |= {word for word in missing if word.islower() and _names_a_thing(word)}
+        names |= {word for word in missing if word.islower() and _names_a_thing(word, question)}
     if asked_in == "zh" and answered_in == "en" and is_question(question):
         # Not a verb: its translations may not be the passages' verb (遮住, 'cover', for 'mask').
         things = (word for word in missing if is_han_word(word) and not is_chinese_verb(word))
-        names |= {word for word in things if _rare_and_translated(word)}
+        names |= {word for word in things if _rare_thing(word, question)}
     latin = asked_in == "zh"
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
 
 
-def _names_a_thing(word: str) -> bool:
+def _names_a_thing(word: str, question: str) -> bool:
     """Whether a lower-case English word that no passage holds names something the documents
-    would write as it is: no English word at all (nginx), or a rare one that the dictionary
-    translates, so that it was looked for in Chinese too (antibiotics, firewall, caffeine); a
+    would write as it is: no English word at all (nginx), or a rare one (_rare_thing()); a
     commoner word ('hardware', 'play') may stand for one the documents use instead."""
-    return not is_english_word(word) or _rare_and_translated(word)
+    return not is_english_word(word) or _rare_thing(word, question)
 
 
-def _rare_and_translated(word: str) -> bool:
-    """Whether a word is rarer than RARE_ZIPF in its language and the dictionary translates it:
-    a passage in either language about what it names would hold it."""
+def _rare_thing(word: str, question: str) -> bool:
+    """Whether a word is rarer than RARE_ZIPF in its language and the dictionary translates it,
+    so that a passage in either language about what it names would hold it (antibiotics,
+    firewall, 抗生素), and the question does not ask for a thing of that kind: "What exponent
+    ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
     rare = _zipf_frequency(word, language(word)) < RARE_ZIPF
-    return rare and bool(word_translations([word])[word])
+    translated = rare and bool(word_translations([word])[word])
+    return translated and not asks_for_a_kind(question, word)
 
 
 def _zipf_frequency(word: str, in_language: str) -> float:

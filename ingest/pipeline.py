@@ -261,7 +261,9 @@ class Preparer:
             pages=pages,
             chunks=chunks,
             model=self.encoder.name,
-            added_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            # To the microsecond: a file indexed again within the second is a new state of the
+            # collection (answerability.BaselineCache keys its baseline on it).
+            added_at=datetime.now(UTC).isoformat(timespec="microseconds"),
             notes="",
         )
 

@@ -76,7 +76,7 @@ table = pd.DataFrame(
             "Pages": d.pages,
             "Chunks": d.chunks,
             "Model": d.model,
-            "Added (UTC)": d.added_at.replace("T", " ").replace("+00:00", ""),
+            "Added (UTC)": d.added_at[:19].replace("T", " "),
             "Notes": d.notes,
         }
         for d in documents

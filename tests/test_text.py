@@ -328,3 +328,9 @@ def test_an_acronym_is_written_out_as_words_in_a_row_whose_first_letters_spell_i
     assert spells_out("GPS", "a Global Positioning System receiver")
     assert not spells_out("GPS", "its global position")  # the letters inside one word
     assert not spells_out("GPS", "GPS")  # the acronym itself is not written out
+
+
+def test_spoken_question_words_are_no_content_words():
+    spoken, written = "这门学问叫啥？", "这门学问叫什么？"
+    assert content_words(spoken) == content_words(written)
+    assert "为啥" not in content_words("为啥词表大的时候 softmax 很慢？")

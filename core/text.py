@@ -425,6 +425,17 @@ def spells_out(acronym: str, text: str) -> bool:
     return re.search(r"(?<![a-z])" + written + r"[a-z]*", text, re.IGNORECASE) is not None
 
 
+def shortens(short: str, text: str) -> bool:
+    """Whether text holds a word that a short form with digits abbreviates, each of its runs of
+    letters the start of the word's run at the same place: w2v for word2vec, d2v for doc2vec."""
+    parts = re.split(r"(\d+)", short.lower())
+    if len(parts) < 3:
+        return False  # no digit: "pkg" or "vim" could be found in too many words
+    letters = (re.escape(part) + r"[a-z]*" if part else "" for part in parts[::2])
+    pattern = "".join(a + re.escape(b) for a, b in zip(letters, [*parts[1::2], ""]))
+    return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", text, re.IGNORECASE) is not None
+
+
 def multiword_names(text: str) -> list[str]:
     """The names of two words or more that text writes in capitals ("Secure Boot"), function
     words left out; an English sentence's first word is no name ("Chronic HIV stimulation..."),

@@ -530,6 +530,10 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     far = WordRarity(idf={"crp": 5.0, "measure": 1.0}, absent=frozenset({"crp"}))
     assert missing_words(asked, far, ["Its C-reactive protein level rose."]) == ()
     assert missing_words(asked, far, ["Its blood pressure rose."]) == ("CRP",)
+    # So is a short form with digits: w2v for word2vec.
+    short = WordRarity(idf={"w2v": 5.0, "train": 1.0}, absent=frozenset({"w2v"}))
+    assert missing_words("How is w2v trained?", short, ["The word2vec tool trains..."]) == ()
+    assert missing_words("How is w2v trained?", short, ["GloVe fits counts."]) == ("w2v",)
     # A name of software written in lower case is no English word; a missing word that is one
     # may be said otherwise in the passages.
     asked = "How do I configure nginx as a reverse proxy for my bread site?"

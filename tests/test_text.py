@@ -19,6 +19,7 @@ from core.text import (
     numbered_names,
     safe_display_name,
     sentence_spans,
+    shortens,
     simplified,
     spells_out,
     split_sentences,
@@ -328,6 +329,14 @@ def test_an_acronym_is_written_out_as_words_in_a_row_whose_first_letters_spell_i
     assert spells_out("GPS", "a Global Positioning System receiver")
     assert not spells_out("GPS", "its global position")  # the letters inside one word
     assert not spells_out("GPS", "GPS")  # the acronym itself is not written out
+
+
+def test_a_short_form_with_digits_abbreviates_each_run_of_letters_of_a_word():
+    assert shortens("w2v", "the word2vec tool") and shortens("D2V", "a Doc2Vec model")
+    assert shortens("s2s", "seq2seq models")
+    assert not shortens("w2v", "GloVe and fastText")
+    assert not shortens("gpt-5", "GPT-4 has more parameters")  # another number
+    assert not shortens("pkg", "the package")  # no digit: too many words would hold it
 
 
 def test_spoken_question_words_are_no_content_words():

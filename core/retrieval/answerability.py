@@ -55,6 +55,7 @@ from core.text import (
     name_words,
     names_a_time,
     numbered_names,
+    shortens,
     simplified,
     spells_out,
     stopwords,
@@ -254,7 +255,7 @@ def judge(
     """Whether the dense hits answer the question, with a calibrated confidence (rarity: the
     question's words' rarity in the collection, word_rarity(); opinion: the process's second
     opinion unless given)."""
-    missing = missing_words(question, rarity, [hit.chunk.text for hit in hits[:LEXICAL_HITS]])
+    missing = missing_words(question, rarity, [hit.chunk.text for hit in hits])
     if not hits:
         empty = Signals(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         return Verdict(False, 0.0, strictness, empty, passage_floor=1.0, missing=missing)
@@ -499,9 +500,10 @@ def missing_words(
     question: str, rarity: WordRarity | None, passages: Sequence[str] = ()
 ) -> tuple[str, ...]:
     """The question's content words found nowhere in the collection, as the question writes
-    them ('Kubernetes', not 'kubernetes'); none when rarity is unknown. A word that the index
-    stems otherwise than the passages found (its top hits) write it is not missing: 喜马拉雅,
-    translated 'Himalayas', beside "Himalayan balsam"."""
+    them ('Kubernetes', not 'kubernetes'); none when rarity is unknown. A word that the passages
+    found write otherwise is not missing: in a form the index stems apart (喜马拉雅, translated
+    'Himalayas', beside "Himalayan balsam"), an acronym written out (CRP: C-reactive protein),
+    a short form (w2v: word2vec)."""
     if rarity is None:
         return ()
     shown_by = evidence(question)
@@ -509,8 +511,9 @@ def missing_words(
     written = {word: _as_written(word, question) for word in rarity.idf if word in rarity.absent}
 
     def shown(word: str) -> bool:
-        spelt = is_acronym(written[word]) and spells_out(written[word], text)  # CRP
-        return spelt or any(_occurs(form, text) for form in shown_by.get(word, ()))
+        if shortens(word, text) or (is_acronym(written[word]) and spells_out(written[word], text)):
+            return True  # w2v: word2vec; CRP: C-reactive protein
+        return any(_occurs(form, text) for form in shown_by.get(word, ()))
 
     return (*(written[word] for word in written if not shown(word)), *rarity.unwritten)
 

@@ -237,6 +237,31 @@ def test_only_passages_near_the_best_one_add_to_an_answer(e5):
     assert [result.used(hit) for hit in hits] == [True, False]
 
 
+def test_a_passage_gives_a_second_sentence_only_when_it_matches_nearly_as_well(e5):
+    rises = _hit(
+        "Sourdough bread rises because wild yeast ferments the flour. The yeast releases "
+        "carbon dioxide, which makes sourdough dough rise. Ovens are hot.",
+        1,
+        0.9,
+    )
+    flour = _hit("Rye flour holds less gluten than wheat flour.", 2, 0.85, page=4)
+    query = "Why does sourdough bread rise?"
+    result = answer(query, e5.encode_query(query), [rises, flour], e5, verdict())
+    assert [e.sentence for e in result.sentences][:2] == [
+        "Sourdough bread rises because wild yeast ferments the flour.",
+        "The yeast releases carbon dioxide, which makes sourdough dough rise.",
+    ]
+    assert "Ovens are hot." not in result.text  # far below the passage's best
+    assert [e.sentence for e in result.evidence] == [
+        "Sourdough bread rises because wild yeast ferments the flour.",
+        "Rye flour holds less gluten than wheat flour.",
+    ]  # each passage still shows its best sentence alone
+    tea = _hit("龙井茶产自浙江杭州。龙井茶的产地是西湖一带的山区。普洱茶产自云南。", 1, 0.9)
+    query = "龙井茶产自哪里？"
+    quoted_tea = answer(query, e5.encode_query(query), [tea], e5, verdict()).text
+    assert quoted_tea == "龙井茶产自浙江杭州。 龙井茶的产地是西湖一带的山区。 [a.pdf, p. 3]"
+
+
 def test_repeated_sentences_from_overlapping_chunks_appear_once(e5):
     shared = "Negative sampling draws noise words from the unigram distribution."
     hits = [_hit(shared + " More.", 1, 0.9), _hit("Other. " + shared, 2, 0.88)]

@@ -280,11 +280,13 @@ class Extractive(Generator):
 
     def stream(self, prompt: Prompt, stop: threading.Event) -> Iterator[str]:
         # answer.py is the extractive engine
-        from core.retrieval.answer import best_sentences, quoted
+        from core.retrieval.answer import quoted, sentences_to_quote
 
         vector = self.encoder.encode_query(prompt.question)
-        evidence = best_sentences(prompt.question, vector, list(prompt.passages), self.encoder)
-        for item in quoted(evidence, self.sentences):
+        candidates = sentences_to_quote(
+            prompt.question, vector, list(prompt.passages), self.encoder
+        )
+        for item in quoted(candidates, self.sentences):
             if stop.is_set():
                 return
             yield f"{item.sentence} [{item.hit.rank}] "

@@ -237,7 +237,7 @@ def test_only_passages_near_the_best_one_add_to_an_answer(e5):
     assert [result.used(hit) for hit in hits] == [True, False]
 
 
-def test_a_passage_gives_a_second_sentence_only_when_it_matches_nearly_as_well(e5):
+def test_a_passage_gives_a_second_sentence_after_its_best_when_it_matches_nearly_as_well(e5):
     rises = _hit(
         "Sourdough bread rises because wild yeast ferments the flour. The yeast releases "
         "carbon dioxide, which makes sourdough dough rise. Ovens are hot.",

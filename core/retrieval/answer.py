@@ -126,12 +126,7 @@ def ranked_sentences(
         end_at = offset + len(hit_spans)
         own_scores, own_asks = scores[offset:end_at], asks[offset:end_at]
         best, best_score = _answering(own_scores, own_asks)
-        picks = [(best, best_score)]
-        listing = 2 * sum(own_asks) > len(own_asks)  # a contents page gives its best line alone
-        for other in [] if listing else np.argsort(-own_scores):  # then a statement after it
-            close = own_scores[other] >= best_score - RUNNER_UP_MARGIN
-            if len(picks) < per_hit and other > best and not own_asks[other] and close:
-                picks.append((int(other), float(own_scores[other])))
+        picks = [(best, best_score), *_followers(own_scores, own_asks, best, best_score, per_hit)]
         own: list[Evidence] = []
         for index, score in picks:
             start, end = _quoted_span(hit.chunk.text, hit_spans, own_asks, index)
@@ -141,6 +136,22 @@ def ranked_sentences(
         ranked.append(own)
         offset = end_at
     return ranked
+
+
+def _followers(
+    scores: np.ndarray, asks: list[bool], best: int, best_score: float, per_hit: int
+) -> list[tuple[int, float]]:
+    """The statements after a passage's best sentence that score within RUNNER_UP_MARGIN of it,
+    best first, to make per_hit sentences in all; none from a passage that is mostly questions
+    (a contents page gives its best line alone)."""
+    if 2 * sum(asks) > len(asks):
+        return []
+    close = [
+        (int(i), float(scores[i]))
+        for i in np.argsort(-scores)
+        if i > best and not asks[i] and scores[i] >= best_score - RUNNER_UP_MARGIN
+    ]
+    return close[: per_hit - 1]
 
 
 def _quoted_span(

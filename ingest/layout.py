@@ -79,11 +79,16 @@ def _bands(runs: list[Run]) -> list[list[Run]]:
 def _gaps(band: list[Run]) -> list[tuple[float, float]]:
     """Horizontal gaps between the runs of a band that are wide enough to be a gutter."""
     gaps = []
-    reach = None
+    reach: Run | None = None  # the run reaching furthest right so far
     for run in sorted(band, key=lambda r: r.left):
-        if reach is not None and run.left - reach >= _MIN_GUTTER:
-            gaps.append((reach, run.left))
-        reach = run.right if reach is None else max(reach, run.right)
+        if reach is not None:
+            # Wider than a line is high, too: PDFium boxes a glyph by its ink, and a full-width
+            # comma (、，) leaves most of its em blank, 8 points of 11-point text.
+            needed = max(_MIN_GUTTER, run.top - run.bottom, reach.top - reach.bottom)
+            if run.left - reach.right >= needed:
+                gaps.append((reach.right, run.left))
+        if reach is None or run.right > reach.right:
+            reach = run
     return gaps
 
 
@@ -131,13 +136,16 @@ def _both_sides(bands: list[list[Run]], low: float, high: float) -> bool:
 def _band_lines(band: list[Run]) -> list[list[Run]]:
     """A band's runs as lines: usually one; runs stacked within a band each get their own."""
     lines: list[list[Run]] = []
-    for run in sorted(band, key=lambda r: -r.middle):
+    # The tallest runs first: PDFium boxes a glyph by its ink, and a thin one drawn alone (一,
+    # a dash) would hold no other run's middle, making a line of its own.
+    for run in sorted(band, key=lambda r: r.bottom - r.top):
         for line in lines:
             if line[0].bottom < run.middle < line[0].top:
                 line.append(run)
                 break
         else:
             lines.append([run])
+    lines.sort(key=lambda line: -line[0].middle)
     return [sorted(line, key=lambda r: r.left) for line in lines]
 
 

@@ -7,7 +7,7 @@ call into it holds _LOCK.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,10 +19,13 @@ from ingest.layout import Run, page_lines
 _LOCK = threading.RLock()
 MAX_RENDER_SIDE = 2500  # pixels; a 20000-point page is rendered at this size, not at 300 dpi
 RENDER_DPI = 200
+_EDGE = 0.5  # points: a space's box is flat, on the baseline, which may be a rectangle's edge
 
 # PDFium marks a hyphen it judged to be a line-end hyphenation with U+0002 (U+FFFE in some
 # calls) and then leaves out the line break.
 _SOFT_HYPHENS = ("\x02", "\ufffe")
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top, in PDF points
 
 
 class PdfiumFailed(Exception):
@@ -46,17 +49,44 @@ def opened(data: bytes, password: str | None = None) -> Iterator[pdfium.PdfDocum
 def page_text(document: pdfium.PdfDocument, index: int) -> str:
     """One page's text (0-based index), lines in reading order, separated by newlines."""
     try:
-        page = document[index]
-        textpage = page.get_textpage()
-        runs = []
-        for i in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(i)
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            runs.append(Run(left, bottom, right, top, text.replace("\r", "").replace("\n", " ")))
+        textpage = document[index].get_textpage()
+        rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+        text, boxes = _characters(textpage)
     except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
         raise PdfiumFailed(_reason(error)) from error
-    lines = page_lines(runs)
-    return "\n".join(_soft_hyphen(line) for line in lines)
+    runs = [Run(*rect, piece) for rect, piece in zip(rects, rect_texts(rects, text, boxes))]
+    return "\n".join(_soft_hyphen(line) for line in page_lines(runs))
+
+
+def rect_texts(rects: Sequence[Box], text: str, boxes: Sequence[Box]) -> list[str]:
+    """Each text rectangle's characters (text and boxes: one per character index), those whose
+    box's centre lies in it, each character read once. PDFium's own reading of a rectangle takes
+    every character whose box touches it, and neighbours' boxes may overlap by a fraction of a
+    point (其他情 and 他情形 for 其他情形). A space outside every rectangle (PDFium's generated
+    spaces between runs) goes with the character before it; line breaks are left out."""
+    pieces: list[list[str]] = [[] for _ in rects]
+    last: int | None = None  # the rectangle of the character before
+    for char, box in zip(text, boxes, strict=True):
+        inside = None if char in "\r\n" else _rect_at(rects, box, last)
+        if inside is not None:
+            pieces[inside].append(char)
+        elif char == " " and last is not None:
+            pieces[last].append(char)
+        last = inside
+    return ["".join(piece) for piece in pieces]
+
+
+def _rect_at(rects: Sequence[Box], box: Box, near: int | None) -> int | None:
+    """The index of the rectangle holding the box's centre (within _EDGE), trying near and the
+    one after it first: a page's characters come mostly in the order of its rectangles."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    tried = () if near is None else (near, near + 1)
+    for i in (*tried, *range(len(rects))):
+        if i < len(rects):
+            left, bottom, right, top = rects[i]
+            if left - _EDGE <= x <= right + _EDGE and bottom - _EDGE <= y <= top + _EDGE:
+                return i
+    return None
 
 
 def _soft_hyphen(line: str) -> str:
@@ -94,8 +124,8 @@ class PageChars:
     """Every character PDFium found on a page, with its box in PDF points."""
 
     text: str  # one entry per character index; PDFium's generated line breaks included
-    boxes: tuple[tuple[float, float, float, float], ...]  # left, bottom, right, top
-    page_box: tuple[float, float, float, float]  # the crop box: left, bottom, right, top
+    boxes: tuple[Box, ...]
+    page_box: Box  # the crop box
     rotation: int  # degrees clockwise the page is shown turned (its /Rotate)
 
     def pixel_rect(
@@ -122,14 +152,20 @@ def page_chars(document: pdfium.PdfDocument, index: int) -> PageChars:
     try:
         page = document[index]
         textpage = page.get_textpage()
-        count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count else ""
-        boxes = tuple(textpage.get_charbox(i) for i in range(count))
-        if len(text) != count:  # never seen, but the boxes would then not line up with the text
-            text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
+        text, boxes = _characters(textpage)
         return PageChars(text, boxes, tuple(page.get_cropbox()), page.get_rotation() % 360)
     except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
         raise PdfiumFailed(_reason(error)) from error
+
+
+def _characters(textpage: pdfium.PdfTextPage) -> tuple[str, tuple[Box, ...]]:
+    """The page's characters and their boxes, one per character index."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    boxes = tuple(textpage.get_charbox(i) for i in range(count))
+    if len(text) != count:  # never seen, but the boxes would then not line up with the text
+        text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
+    return text, boxes
 
 
 def _reason(error: Exception) -> str:

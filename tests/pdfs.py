@@ -245,6 +245,23 @@ def two_column_pdf(left: list[str], right: list[str], *, title: str = "") -> byt
     return buffer.getvalue()
 
 
+def pieced_lines_pdf(lines: list[list[str]]) -> bytes:
+    """Lines of CJK text, each drawn piece by piece, every piece its own text object, as writers
+    do at each font change (reportlab at each 256-glyph subset, word processors at each style)."""
+    font = _cjk_font()
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    for row, pieces in enumerate(lines):
+        x = 72.0
+        for piece in pieces:
+            pdf.setFont(font, 11)
+            pdf.drawString(x, 700 - 16 * row, piece)
+            x += pdf.stringWidth(piece, font, 11)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 # "Hello World" in six scripts. Arabic is drawn in visual order (right to left), as PDF writers do.
 HELLO_WORLD = (
     ("en", "Hello World"),

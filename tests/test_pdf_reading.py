@@ -7,6 +7,7 @@ import pytest
 from core.errors import IngestError
 from ingest.extract import extract
 from ingest.layout import Run, page_lines
+from ingest.pdfium import rect_texts
 from tests import pdfs
 
 LEFT = [
@@ -35,6 +36,39 @@ def test_full_width_title_comes_before_the_columns():
 def test_a_short_column_keeps_its_place():
     result = extract(pdfs.two_column_pdf(LEFT, RIGHT[:1]), "survey.pdf", ocr=False)
     assert texts(result) == [(1, "".join(LEFT) + RIGHT[0])]
+
+
+def test_a_thin_glyph_drawn_on_its_own_stays_in_its_line():
+    # PDFium boxes 一 drawn alone by its ink: a sliver above the middle of the line's other
+    # boxes, which must not make it a line of its own.
+    pieces = ["我在18年8月1日，入职了", "一", "家北京的公司，职位是测试工程师。"]
+    result = extract(pdfs.pieced_lines_pdf([pieces]), "case.pdf", ocr=False)
+    assert texts(result) == [(1, "".join(pieces))]
+
+
+def test_the_blank_half_of_a_full_width_comma_is_no_column_gutter():
+    lines = [
+        [
+            "第十二条 劳动合同分为固定期限劳动合同、",
+            "无固定期限劳动合同和以完成一定工作任务为期限的",
+        ],
+        ["劳动合同。"],
+        ["第十三条 固定期限劳动合同，是指用人单位与劳动者约定合同终止时间的劳动合同。"],
+    ]
+    result = extract(pdfs.pieced_lines_pdf(lines), "law.pdf", ocr=False)
+    assert texts(result) == [(1, "".join(piece for line in lines for piece in line))]
+
+
+def test_characters_whose_boxes_overlap_a_neighbouring_run_are_read_once():
+    # 其他情 | 形 drawn as two runs; 情's ink box reaches 0.1 points into the second rectangle,
+    # which PDFium's own reading by rectangle would put in both runs.
+    boxes = [(10.0, 0.0, 20.0, 10.0), (20.5, 0.0, 30.6, 10.0), (30.5, 0.0, 40.6, 10.0)]
+    boxes += [(40.5, 0.0, 50.0, 10.0), (50.0, 0.0, 50.0, 0.0), (50.0, 0.0, 50.0, 0.0)]
+    rects = [(10.0, 0.0, 40.0, 10.0), (40.5, 0.0, 50.0, 10.0)]
+    assert rect_texts(rects, "其他情形\r\n", boxes) == ["其他情", "形"]
+    # A space between two runs, outside both, goes with the word before it.
+    boxes = [(0.0, 0.0, 5.0, 8.0), (5.5, 0.0, 8.0, 0.0), (8.5, 0.0, 13.0, 8.0)]
+    assert rect_texts([(0.0, 0.0, 5.0, 8.0), (8.5, 0.0, 13.0, 8.0)], "a b", boxes) == ["a ", "b"]
 
 
 def test_six_scripts_on_one_page():

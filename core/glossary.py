@@ -23,6 +23,11 @@ _BRACKETS = re.compile(r"\([^)]*\)|" + _PINYIN.pattern)
 _ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
 _PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
 _NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a proper name
+# A gloss that is a name and its acronym: "gross domestic product (GDP)", "WTO (World Trade
+# Organization)". Chinese writers use such acronyms as English ones do: a question may ask about
+# GDP of a text that writes 国内生产总值.
+_SPELT_OUT = re.compile(r"(?P<full>[A-Za-z][A-Za-z' -]+) \((?P<short>[A-Z][A-Z0-9]{2,})\)")
+_SPELT_OUT_AFTER = re.compile(r"(?P<short>[A-Z][A-Z0-9]{2,}) \((?P<full>[A-Za-z][A-Za-z' -]+)\)")
 _GLOSS_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 # Read before a word when it is not listed as written ('unsafe', 'recompiling', 'misconfigured').
 _PREFIXES = ("un", "in", "im", "non", "re", "mis", "dis", "de", "pre", "post", "over", "under")
@@ -46,7 +51,7 @@ FEW = 3  # a word with this many translations or fewer keeps its single characte
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "6"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "7"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -186,6 +191,10 @@ def _parsed() -> Glossary:
             for position, gloss in enumerate(rest.split("/")[1:-1]):
                 if gloss.startswith(_NOT_TRANSLATIONS):
                     continue
+                acronym = _acronym(gloss)
+                if acronym:
+                    english.setdefault(headword, set()).add(acronym)
+                    _note(chinese, acronym, headword, position < LEADING)
                 for piece in re.split(r"[;,]", _BRACKETS.sub("", gloss)):
                     if len(piece.split()) <= 3:
                         for name in _NAME.findall(piece):
@@ -203,6 +212,19 @@ def _parsed() -> Glossary:
         _likeliest_first(names, frequency),
         frozenset(vocabulary),
     )
+
+
+def _acronym(gloss: str) -> str:
+    """The acronym, lower-case, when a gloss is a name and its acronym, whose letters the name
+    holds in order from its first ('ribonucleic acid (RNA)'); else ''. An acronym beside other
+    words only qualifies them: "State Council (PRC)", "meridian (TCM)"."""
+    found = _SPELT_OUT.fullmatch(gloss) or _SPELT_OUT_AFTER.fullmatch(gloss)
+    if not found:
+        return ""
+    full, short = found["full"].lower(), found["short"].lower()
+    letters = iter(full)
+    in_order = full[0] == short[0] and all(letter in letters for letter in short)
+    return short if in_order else ""
 
 
 def _note(table: dict[str, dict[str, bool]], english: str, chinese: str, first: bool) -> None:

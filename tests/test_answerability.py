@@ -503,6 +503,16 @@ def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_
     assert missing_names("细菌一共有几种？", ("一共",), answered_in="en") == ()  # a common word
 
 
+def test_an_acronym_in_a_chinese_question_is_found_written_out_in_chinese(notes, e5):
+    store, ingestor = notes
+    ingestor.ingest(
+        "国内生产总值是一国一定时期内生产的最终产品和服务的市场价值，可用支出法计算。".encode(),
+        "gdp.md",
+    )
+    verdict = _judged(store, e5, "GDP 是怎么计算的？")
+    assert verdict.missing == () and verdict.cap == 1.0
+
+
 def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refused(notes, e5):
     store, ingestor = notes
     ingestor.ingest(

@@ -41,6 +41,14 @@ def test_names_in_glosses_translate_when_no_plain_gloss_does():
     assert glossary().translations("chang'e") == ("嫦娥",)
 
 
+def test_acronyms_translate_as_the_names_they_stand_for():
+    assert "国内生产总值" in glossary().translations("gdp")  # gross domestic product (GDP)
+    assert "世界贸易组织" in glossary().translations("wto")  # WTO (World Trade Organization)
+    assert glossary().translations("国内生产总值") == ("gdp",)
+    assert "国务院" not in glossary().translations("prc")  # State Council (PRC): a qualifier
+    assert glossary().translations("iii") == ()  # a Roman numeral
+
+
 def test_headwords_are_read_as_questions_and_passages_are():
     # CC-CEDICT writes Bi Sheng 毕昇; OpenCC, which questions and passages are read through,
     # writes 毕升.

@@ -15,6 +15,8 @@ from core.text import is_cjk
 _MIN_GUTTER = 8.0  # points; wider than a space between words, narrower than a column gap
 _MIN_COLUMN_WIDTH = 40.0  # points: a narrower "column" is bullets, numbers or labels
 _MIN_COLUMN_SHARE = 0.1  # of the block's width
+_GAP = 0.25  # of the line's height: a wider gap between two runs is a space
+_CJK_GAP = 0.5  # the same after a Chinese character
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,11 @@ def _line_text(line: list[Run]) -> str:
         if not piece.strip():
             continue
         if text and previous is not None and not text[-1].isspace() and not piece[0].isspace():
-            # PDFium splits runs at font changes too: only a visible gap is a space.
+            # PDFium splits runs at font changes too: only a visible gap is a space. A digit or
+            # a Latin letter after a Chinese character sits in blank of its own (8月1日).
             height = max(run.top - run.bottom, 1.0)
-            if run.left - previous.right > 0.25 * height and not is_cjk(piece[0]):
+            gap = (_CJK_GAP if is_cjk(text[-1]) else _GAP) * height
+            if run.left - previous.right > gap and not is_cjk(piece[0]):
                 text += " "
         text += piece
         previous = run

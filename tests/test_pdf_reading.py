@@ -41,7 +41,7 @@ def test_a_short_column_keeps_its_place():
 def test_a_thin_glyph_drawn_on_its_own_stays_in_its_line():
     # PDFium boxes 一 drawn alone by its ink: a sliver above the middle of the line's other
     # boxes, which must not make it a line of its own.
-    pieces = ["我在18年8月1日，入职了", "一", "家北京的公司，职位是测试工程师。"]
+    pieces = ["我在18年8月", "1日，入职了", "一", "家北京的公司，职位是测试工程师。"]
     result = extract(pdfs.pieced_lines_pdf([pieces]), "case.pdf", ocr=False)
     assert texts(result) == [(1, "".join(pieces))]
 

@@ -71,7 +71,10 @@ class Glossary:
         unrelated words to be evidence ('kill': 干)."""
         if any(is_cjk(char) for char in word):
             return tuple(self.english.get(simplified(word), ()))
-        for form in english_forms(word):
+        # As written first, then spelt the American way the glosses are ('labour': 'labor').
+        american = (word.replace(british, us) for british, us in _BRITISH)
+        spellings = dict.fromkeys((word, *american))
+        for form in (form for spelling in spellings for form in english_forms(spelling)):
             listed = tuple(self.chinese.get(form, ()))
             longer = tuple(chinese for chinese in listed if len(chinese) > 1)
             if longer:

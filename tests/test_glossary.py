@@ -32,6 +32,7 @@ def test_english_words_translate_in_any_inflection():
     assert "抗生素" in glossary().translations("antibiotics")  # antibiotics -> antibiotic
     assert "样品" in glossary().translations("samples")
     assert "嫁接" in glossary().translations("grafting")
+    assert glossary().translations("labour") == glossary().translations("labor")  # British
     assert glossary().translations("zzzz") == ()
 
 

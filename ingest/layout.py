@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import median
 
 from core.text import is_cjk
 
@@ -16,7 +17,7 @@ _MIN_GUTTER = 8.0  # points; wider than a space between words, narrower than a c
 _MIN_COLUMN_WIDTH = 40.0  # points: a narrower "column" is bullets, numbers or labels
 _MIN_COLUMN_SHARE = 0.1  # of the block's width
 _GAP = 0.25  # of the line's height: a wider gap between two runs is a space
-_CJK_GAP = 0.5  # the same after a Chinese character
+_CJK_GAP = 1.0  # the same after a Chinese character or mark, whose em may be half blank
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,15 @@ def _bands(runs: list[Run]) -> list[list[Run]]:
 
 def _gaps(band: list[Run]) -> list[tuple[float, float]]:
     """Horizontal gaps between the runs of a band that are wide enough to be a gutter."""
+    # Wider than a line is high, too (the band's median run, and the two runs beside the gap):
+    # PDFium boxes a glyph by its ink, and a full-width comma (、，) leaves most of its em
+    # blank, 8 points of 11-point text, and more before a digit, whose ink is smaller still.
+    line = max(_MIN_GUTTER, median(run.top - run.bottom for run in band))
     gaps = []
     reach: Run | None = None  # the run reaching furthest right so far
     for run in sorted(band, key=lambda r: r.left):
         if reach is not None:
-            # Wider than a line is high, too: PDFium boxes a glyph by its ink, and a full-width
-            # comma (、，) leaves most of its em blank, 8 points of 11-point text.
-            needed = max(_MIN_GUTTER, run.top - run.bottom, reach.top - reach.bottom)
+            needed = max(line, run.top - run.bottom, reach.top - reach.bottom)
             if run.left - reach.right >= needed:
                 gaps.append((reach.right, run.left))
         if reach is None or run.right > reach.right:
@@ -160,7 +163,8 @@ def _line_text(line: list[Run]) -> str:
             continue
         if text and previous is not None and not text[-1].isspace() and not piece[0].isspace():
             # PDFium splits runs at font changes too: only a visible gap is a space. A digit or
-            # a Latin letter after a Chinese character sits in blank of its own (8月1日).
+            # a Latin letter after a Chinese character or mark sits in blank of its own (8月1日,
+            # 9%、12%).
             height = max(run.top - run.bottom, 1.0)
             gap = (_CJK_GAP if is_cjk(text[-1]) else _GAP) * height
             if run.left - previous.right > gap and not is_cjk(piece[0]):

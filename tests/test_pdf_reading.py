@@ -54,6 +54,8 @@ def test_the_blank_half_of_a_full_width_comma_is_no_column_gutter():
         ],
         ["劳动合同。"],
         ["第十三条 固定期限劳动合同，是指用人单位与劳动者约定合同终止时间的劳动合同。"],
+        ["经常不刷牙的人：癌症、慢性阻塞性肺病及肝硬化风险分别增加了9%、", "12%和25%，过早死"],
+        ["亡风险增加25%。"],
     ]
     result = extract(pdfs.pieced_lines_pdf(lines), "law.pdf", ocr=False)
     assert texts(result) == [(1, "".join(piece for line in lines for piece in line))]

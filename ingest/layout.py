@@ -104,13 +104,16 @@ def _column_block(bands: list[list[Run]], start: int) -> tuple[tuple[float, floa
         low, high = gap
         end = start + 1
         while end < len(bands):
-            crossing = [run for run in bands[end] if run.left < high and run.right > low]
-            if crossing:
-                break
-            # A band on one side only keeps the gutter as it is; one with a gap narrows it.
+            # A band on one side only keeps the gutter as it is; one with a gap across it
+            # narrows it (ragged lines end short of the gutter, each at its own place); a run
+            # across it where the band has no such gap ends the block.
             narrowed = [g for g in _gaps(bands[end]) if g[0] < high and g[1] > low]
             if narrowed:
                 low, high = max(low, narrowed[0][0]), min(high, narrowed[0][1])
+            elif any(run.left < high and run.right > low for run in bands[end]):
+                break
+            if high - low < _MIN_GUTTER / 2:
+                break
             end += 1
         if end >= best[1] and _both_sides(bands[start:end], low, high):
             best = ((low, high), end)

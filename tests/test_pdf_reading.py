@@ -33,6 +33,13 @@ def test_full_width_title_comes_before_the_columns():
     assert texts(result) == [(1, "大模型综述" + "".join(LEFT) + "".join(RIGHT))]
 
 
+def test_a_short_heading_atop_a_column_and_ragged_lines_keep_the_columns_apart():
+    # The heading is narrower than a column and shares its line with the right column's
+    # first; the left column's lines then end further right, each at its own place.
+    result = extract(pdfs.two_column_pdf(["摘要", *LEFT], RIGHT), "survey.pdf", ocr=False)
+    assert texts(result) == [(1, "摘要" + "".join(LEFT) + "".join(RIGHT))]
+
+
 def test_a_short_column_keeps_its_place():
     result = extract(pdfs.two_column_pdf(LEFT, RIGHT[:1]), "survey.pdf", ocr=False)
     assert texts(result) == [(1, "".join(LEFT) + RIGHT[0])]

@@ -561,6 +561,60 @@ def names_an_amount(text: str) -> bool:
     return _NAMES_AN_AMOUNT.search(simplified(text)) is not None
 
 
+def counted_word(question: str) -> str | None:
+    """What a question asking how many or how much counts: its first content word after the
+    question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪); else
+    None."""
+    tokens = words(question)
+    content = set(content_words(question))
+    for i, token in enumerate(tokens):
+        english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])
+        if english or token == "多少" or (token.startswith("几") and token not in ("几乎", "几何")):
+            return next((word for word in tokens[i + 1 :] if word in content), None)
+    return None
+
+
+# Units as texts write them after a number (digits or Chinese numerals), abbreviated or
+# otherwise, by the words a question counts them in: "多少公里" is answered by "6300 km" or
+# "6300千米" as well as by 6300公里.
+_NUMBER = r"[\d两半一二三四五六七八九十百千万亿]"
+
+
+def _after_a_number(units: str) -> str:
+    return rf"{_NUMBER}\s*(?:{units})(?![a-z])"
+
+
+_UNITS = (
+    ("公里 千米 kilometre kilometres kilometer kilometers", _after_a_number("km|公里|千米")),
+    ("米 metre metres meter meters", _after_a_number("m|米")),
+    ("厘米 centimetre centimetres centimeter centimeters", _after_a_number("cm|厘米")),
+    ("毫米 millimetre millimetres millimeter millimeters", _after_a_number("mm|毫米")),
+    ("千克 公斤 kilogram kilograms kilo kilos", _after_a_number("kg|千克|公斤")),
+    ("克 gram grams", _after_a_number("g|克")),
+    ("毫克 milligram milligrams", _after_a_number("mg|毫克")),
+    ("毫升 millilitre millilitres milliliter milliliters", _after_a_number("ml|毫升")),
+    ("升 litre litres liter liters", _after_a_number("l|升")),
+    # Money is often given as a share or a multiple: 三倍, 80%, 百分之八十.
+    (
+        "钱 元 块 money dollar dollars",
+        _after_a_number(r"元|块|美元|\$|¥|usd|rmb|dollars?|yuan|倍|%|％") + "|百分之",
+    ),
+    ("小时 hour hours", _after_a_number("h|hrs?|小时")),
+    ("分钟 minute minutes", _after_a_number("min|分钟")),
+    ("卡路里 千卡 calorie calories", _after_a_number("kcal|cal|千卡|卡路里")),
+)
+_WRITTEN_UNITS = {
+    name: re.compile(written, re.IGNORECASE) for names, written in _UNITS for name in names.split()
+}
+
+
+def writes_amount_of(unit: str, text: str) -> bool:
+    """Whether text gives a number in the unit a question counts in (counted_word()), as
+    written or abbreviated ('kilometres': "6,300 km"); False for a word that is no unit."""
+    written = _WRITTEN_UNITS.get(unit.lower())
+    return written is not None and written.search(simplified(text)) is not None
+
+
 def asks_for_a_kind(question: str, word: str) -> bool:
     """Whether a question asks for something of the kind a word names ("What exponent...?",
     "Which port...?", 用什么算法, 哪种语言): its answer is a value or a name of that kind, which a

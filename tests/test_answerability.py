@@ -513,6 +513,16 @@ def test_an_acronym_in_a_chinese_question_is_found_written_out_in_chinese(notes,
     assert verdict.missing == () and verdict.cap == 1.0
 
 
+def test_a_question_counting_in_what_no_passage_holds_is_refused(notes, e5):
+    store, ingestor = notes
+    ingestor.ingest("成年人每天应当喝足够的水，少喝含糖饮料。".encode(), "water.md")
+    assert _judged(store, e5, "长江全长多少公里？").answerable
+    counted = _judged(store, e5, "成年人每天应该喝多少毫升水？")
+    assert "毫升" in counted.missing and counted.cap == MISSING_NAME_CONFIDENCE
+    # A unit is found as texts write it after a number: kilometres as 公里 (and km).
+    assert _judged(store, e5, "How many kilometres long is the Yangtze?").cap == 1.0
+
+
 def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refused(notes, e5):
     store, ingestor = notes
     ingestor.ingest(

@@ -7,6 +7,7 @@ from core.text import (
     capitalised_words,
     clean_text,
     content_words,
+    counted_word,
     holds_what_is_asked,
     is_acronym,
     is_chinese_verb,
@@ -26,6 +27,7 @@ from core.text import (
     unwrap_lines,
     without_accents,
     words,
+    writes_amount_of,
 )
 
 
@@ -343,3 +345,21 @@ def test_spoken_question_words_are_no_content_words():
     spoken, written = "这门学问叫啥？", "这门学问叫什么？"
     assert content_words(spoken) == content_words(written)
     assert "为啥" not in content_words("为啥词表大的时候 softmax 很慢？")
+
+
+def test_what_a_question_asking_how_many_counts():
+    assert counted_word("How many grams of samples did Chang'e 6 bring back?") == "grams"
+    assert counted_word("每天应该喝多少毫升水才有利于长寿？") == "毫升"
+    assert counted_word("每年有几天带薪年休假？") == "带薪"  # 几天: what the days are of
+    assert counted_word("试用期工资最少能给多少？") is None
+    assert counted_word("几乎所有人都知道吗？") is None and counted_word("What is BM25?") is None
+
+
+def test_amounts_are_found_as_texts_write_their_units():
+    assert writes_amount_of("kilometres", "全长6300千米") and writes_amount_of("公里", "6,300 km")
+    assert writes_amount_of("grams", "1,731 g of samples")
+    assert not writes_amount_of("grams", "1731 games") and not writes_amount_of("毫升", "喝水")
+    assert writes_amount_of("钱", "支付价款三倍的赔偿") and writes_amount_of(
+        "钱", "工资的百分之八十"
+    )
+    assert not writes_amount_of("参数", "1亿参数")  # no unit

@@ -44,6 +44,7 @@ from core.text import (
     chinese_word_frequencies,
     chinese_word_tags,
     content_words,
+    counted_word,
     in_the_script_of,
     is_acronym,
     is_chinese_verb,
@@ -60,6 +61,7 @@ from core.text import (
     spells_out,
     stopwords,
     without_accents,
+    writes_amount_of,
 )
 
 _DATA = Path(__file__).parent / "data"
@@ -503,7 +505,7 @@ def missing_words(
     them ('Kubernetes', not 'kubernetes'); none when rarity is unknown. A word that the passages
     found write otherwise is not missing: in a form the index stems apart (喜马拉雅, translated
     'Himalayas', beside "Himalayan balsam"), an acronym written out (CRP: C-reactive protein),
-    a short form (w2v: word2vec)."""
+    a short form (w2v: word2vec), a unit abbreviated after a number (kilometres: 6,300 km)."""
     if rarity is None:
         return ()
     shown_by = evidence(question)
@@ -513,6 +515,8 @@ def missing_words(
     def shown(word: str) -> bool:
         if shortens(word, text) or (is_acronym(written[word]) and spells_out(written[word], text)):
             return True  # w2v: word2vec; CRP: C-reactive protein
+        if writes_amount_of(word, text):
+            return True  # kilometres: 6,300 km
         return any(_occurs(form, text) for form in shown_by.get(word, ()))
 
     return (*(written[word] for word in written if not shown(word)), *rarity.unwritten)
@@ -527,9 +531,16 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
     antibiotics: _names_a_thing()), when the passage it would be answered from is English too
     (answered_in), which would write the name as it does; a rare Chinese word the dictionary
     translates, when that passage is English (抗生素); and in either language a name they
-    never write as the question does (unnumbered_names(), unjoined_names())."""
+    never write as the question does (unnumbered_names(), unjoined_names()), and what a
+    question asking how many counts (core.text.counted_word(): 多少毫升, "how many calories")."""
     names = {named.shown for named in numbered_names(question)} | set(multiword_names(question))
     asked_in = language_of_question(question)
+    if asked_in == answered_in:
+        # Documents that never write what a question counts give no amount of it ("每天应该喝
+        # 多少毫升水？" of a text with no millilitres). Across languages the dictionary may
+        # lack the word ('dietary' for 膳食).
+        counted = counted_word(question)
+        names |= {word for word in missing if word.lower() == counted}
     if asked_in == answered_in == "en" and is_question(question):
         names |= set(capitalised_words(question)) | set(filter(is_acronym, missing))
         names |= {word for word in missing if word.islower() and _names_a_thing(word, question)}

@@ -298,6 +298,7 @@ def one_document_at_a_time(model: str, questions: list[dict], folder: Path) -> N
     calibration = answerability.load_calibration(model)
     refusable = [item for item in questions if not item["answerable"]]
     tally = {(lang, kind): [0, 0] for lang in ("en", "zh") for kind in ("own", "none")}
+    mistakes: list[str] = []
     documents = sorted(path for corpus in CORPUS for path in corpus.glob("*.md"))
     for path in documents:
         store = open_store(Settings(data_dir=folder / model / "one" / path.stem))
@@ -312,6 +313,8 @@ def one_document_at_a_time(model: str, questions: list[dict], folder: Path) -> N
             right = tally[(item["lang"], "own" if item["answerable"] else "none")]
             right[0] += verdict.answerable == item["answerable"]
             right[1] += 1
+            if verdict.answerable != item["answerable"]:
+                mistakes.append(f"{question} ({path.name}, {verdict.confidence:.2f})")
         store.close()
     print(f"\n### {model}: one document per collection ({len(documents)} documents, shipped fit)\n")
     print("| language | own questions answered | unanswerable questions refused |")
@@ -319,6 +322,7 @@ def one_document_at_a_time(model: str, questions: list[dict], folder: Path) -> N
     for lang in ("en", "zh"):
         cells = [f"{a}/{b} = {a / b:.2f}" for a, b in (tally[(lang, "own")], tally[(lang, "none")])]
         print(f"| {lang} | {' | '.join(cells)} |")
+    print(f"\nmistakes (question, document, confidence): {'; '.join(mistakes) or 'none'}")
 
 
 def calibration_entry(cases: list[Case]) -> dict:

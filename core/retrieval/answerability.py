@@ -105,6 +105,10 @@ OTHER_DEPTH = 100  # passages read, among the documents with some in a language,
 # A question in either language gets it too when it names something its documents never write
 # as it does, though they hold every word of it: "Debian 14" beside Debian 12 and 13
 # (unnumbered_names()), "Secure Boot" or "Active Directory" (unjoined_names()).
+# So does one asking how many, answered in its own language, whose counted word no passage
+# holds in any form (每天应该喝多少毫升水？ of a health guide): of the 830 questions written for
+# the project and five held-out sets, it refused 3 near-topic ones that had been answered and no
+# answerable one; across languages it refused answerable ones the dictionary fails ('dietary').
 MISSING_NAME_CONFIDENCE = 0.08
 RARE_ZIPF = 4.0  # wordfreq's Zipf scale: rarer than 10 in a million words of its language
 # The most confidence a question asking when ("When did...?", 哪一年) gets when the sentences its

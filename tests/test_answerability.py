@@ -33,6 +33,7 @@ from core.retrieval.answerability import (
     no_answer_message,
     probe_questions,
     refusal_hint,
+    signals,
     unjoined_names,
     unnumbered_names,
     word_rarity,
@@ -501,6 +502,22 @@ def test_a_chinese_question_naming_in_latin_letters_what_no_passage_mentions_is_
     # A verb's translations need not be the passages' verb: 遮住 is 'cover', BERT 'masks'.
     assert missing_names("BERT 训练时遮住多少词？", ("遮住",), answered_in="en") == ()
     assert missing_names("细菌一共有几种？", ("一共",), answered_in="en") == ()  # a common word
+
+
+def test_a_chinese_name_the_dictionary_lacks_is_not_looked_for_in_english_only_passages(
+    tmp_path, e5
+):
+    store = open_store(Settings(data_dir=tmp_path))
+    text = "Krakatoa is a volcano in the Sunda Strait. Its 1883 eruption was heard in Australia."
+    Ingestor(store=store, encoder=e5, collection="volcano").ingest(text.encode(), "k.md")
+    question = "喀拉喀托火山的喷发在哪里能听到？"  # 喀拉喀托: Krakatoa, in no dictionary
+    hits = store.search("volcano", e5.encode_query(question), 2)
+    baseline = answerability.compute_baseline(store, e5, "volcano")
+    assert not baseline.holds("zh")
+    found = signals(question, hits, baseline, word_rarity(store, "volcano", question))
+    assert found.lexical == 1.0  # 火山: volcano, 喷发: eruption, 听到: heard
+    assert found.absent > 0  # the collection holds no 喀拉喀托 all the same
+    store.close()
 
 
 def test_an_acronym_in_a_chinese_question_is_found_written_out_in_chinese(notes, e5):

@@ -140,6 +140,11 @@ class Baseline:
         second = saved.get("second")
         return cls(saved["median"], saved["spread"], cls.from_dict(second) if second else None)
 
+    def holds(self, passage_language: str) -> bool:
+        """Whether unrelated questions found enough passages in that language for a baseline of
+        their own: the collection holds text in it."""
+        return any(key.endswith(f">{passage_language}") for key in self.median)
+
     def key(self, question_language: str, passage_language: str) -> str:
         for key in (f"{question_language}>{passage_language}", question_language):
             if key in self.median:
@@ -304,15 +309,26 @@ def signals(
     if baseline.second is None:
         raise ValueError("the baseline has no second opinion: compute it again")
     second = float((opinion or second_opinion()).similarity(question, [best.chunk.text])[0])
+    shown_by = evidence(question)
+    if not baseline.holds("zh"):
+        # A Chinese word the dictionary lacks (喀拉喀托, Krakatoa) is not looked for in passages
+        # of a collection with no Chinese; whether the collection holds it still counts (absent).
+        shown_by = {word: forms for word, forms in shown_by.items() if _in_latin(forms)}
     return Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
-        lexical=lexical_coverage(question, where_answered[:LEXICAL_HITS]),
-        rare_lexical=lexical_coverage(question, texts[:LEXICAL_HITS], rarity.idf if rarity else {}),
+        lexical=_coverage(shown_by, " ".join(where_answered[:LEXICAL_HITS])),
+        rare_lexical=_coverage(
+            shown_by, " ".join(texts[:LEXICAL_HITS]), rarity.idf if rarity else {}
+        ),
         second_standing=baseline.second.standing(second, asked_in, answered_in),
         absent=rarity.absent_share if rarity else 0.0,
         answered_in=answered_in,
     )
+
+
+def _in_latin(forms: Iterable[str]) -> bool:
+    return any(form.isascii() for form in forms)
 
 
 def _best_standing(asked_in: str, hits: Sequence[Hit], baseline: Baseline) -> Hit:

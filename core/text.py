@@ -103,11 +103,12 @@ def unwrap_lines(text: str) -> str:
     """Join hard-wrapped lines of extracted text; blank lines stay paragraph breaks.
 
     A hyphenated English word split over two lines is rejoined, lines between CJK characters
-    are joined without a space, other lines with one space. A numbered heading ("6.2.3 BD iso
-    images", "12.2.1 升级主服务器") is a paragraph of its own: joined to its neighbours, it ran
-    into the sentence after it, and a bullet's URL ran into both. A line after it that starts in
-    lower case is the heading's own, wrapped ("1.7 How does one pronounce Debian and what does
-    this word" / "mean?").
+    are joined without a space (so is a line ending in a Latin word or a number glued to the
+    Chinese before it, 维生素B12, before one), other lines with one space. A numbered heading
+    ("6.2.3 BD iso images", "12.2.1 升级主服务器") is a paragraph of its own: joined to its
+    neighbours, it ran into the sentence after it, and a bullet's URL ran into both. A line after
+    it that starts in lower case is the heading's own, wrapped ("1.7 How does one pronounce
+    Debian and what does this word" / "mean?").
     """
     paragraphs = []
     for block in re.split(r"\n\s*\n", text):
@@ -139,7 +140,13 @@ def _join(left: str, right: str) -> str:
         return left[:-1] + right
     if is_cjk(left[-1]) and is_cjk(right[0]):
         return left + right
+    if is_cjk(right[0]) and _GLUED_LATIN_END.search(left):
+        return left + right  # 维生素B12 | 缺乏
     return left + " " + right
+
+
+# A line ending in Latin letters or digits glued to the Chinese before them (维生素B12).
+_GLUED_LATIN_END = re.compile(r"[\u3400-\u9fff][A-Za-z0-9]+$")
 
 
 # A sentence ends at ., ! or ? followed by whitespace, at Chinese end punctuation (no space

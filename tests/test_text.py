@@ -44,10 +44,11 @@ def test_clean_text_keeps_chinese_and_collapses_spaces():
 def test_unwrap_joins_cjk_lines_without_space_and_rejoins_hyphenated_words():
     text = (
         "Word vectors are a well-\nknown idea and they\nwork.\n\n"
-        "词向量把每个词\n映射为一个稠密向量。"
+        "词向量把每个词\n映射为一个稠密向量。\n\n常见的有：维生素B12\n缺乏，用 BERT\n模型"
     )
     assert unwrap_lines(text) == (
         "Word vectors are a wellknown idea and they work.\n\n词向量把每个词映射为一个稠密向量。"
+        "\n\n常见的有：维生素B12缺乏，用 BERT 模型"  # the writer spaced BERT
     )
 
 

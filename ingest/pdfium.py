@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -81,7 +82,7 @@ def _rect_at(rects: Sequence[Box], box: Box, near: int | None) -> int | None:
     one after it first: a page's characters come mostly in the order of its rectangles."""
     x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     tried = () if near is None else (near, near + 1)
-    for i in (*tried, *range(len(rects))):
+    for i in chain(tried, range(len(rects))):  # lazily: most characters are in the near ones
         if i < len(rects):
             left, bottom, right, top = rects[i]
             if left - _EDGE <= x <= right + _EDGE and bottom - _EDGE <= y <= top + _EDGE:

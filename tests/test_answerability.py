@@ -24,6 +24,7 @@ from core.retrieval.answerability import (
     closest_label,
     confidence_cap,
     content_words,
+    evidence,
     judge,
     lexical_coverage,
     load_calibration,
@@ -107,39 +108,45 @@ def test_content_words_drop_function_words_in_both_languages():
         "mikolov",
         "set",
     ]
-    assert lexical_coverage("What is China's largest lake?", ["中国最大的湖泊"]) == pytest.approx(
-        2 / 3
-    )
+    assert lexical_coverage(
+        evidence("What is China's largest lake?"), ["中国最大的湖泊"]
+    ) == pytest.approx(2 / 3)
 
 
 def test_lexical_coverage_is_the_share_of_content_words_found():
     passages = ["An eruption sends lava down the slope.", "Volcanoes are mountains."]
-    assert lexical_coverage("Why do volcanoes erupt?", passages) == 1.0  # erupt ~ eruption
-    assert lexical_coverage("Why do volcanoes erupt in Iceland?", passages) == pytest.approx(2 / 3)
-    assert lexical_coverage("火山为什么会喷发？", ["长江是中国第一长河。"]) == 0.0
-    assert lexical_coverage("why?", passages) == 0.0  # nothing to look for
+    assert (
+        lexical_coverage(evidence("Why do volcanoes erupt?"), passages) == 1.0
+    )  # erupt ~ eruption
+    assert lexical_coverage(
+        evidence("Why do volcanoes erupt in Iceland?"), passages
+    ) == pytest.approx(2 / 3)
+    assert lexical_coverage(evidence("火山为什么会喷发？"), ["长江是中国第一长河。"]) == 0.0
+    assert lexical_coverage(evidence("why?"), passages) == 0.0  # nothing to look for
 
 
 def test_coverage_counts_words_found_as_they_are_or_translated_weighted_by_rarity():
     passages = ["长江全长6300余公里。", "Rivers carry sediment."]
     question = "How long is the Yangtze River?"  # content words: long, yangtze, river
-    assert lexical_coverage(question, passages) == pytest.approx(2 / 3)  # 长江, rivers
+    assert lexical_coverage(evidence(question), passages) == pytest.approx(2 / 3)  # 长江, rivers
     rarity = {"long": 1.0, "yangtze": 3.0, "river": 0.5}
-    assert lexical_coverage(question, passages, rarity) == pytest.approx(3.5 / 4.5)
-    assert lexical_coverage(question, passages[1:], rarity) == pytest.approx(0.5 / 4.5)
+    assert lexical_coverage(evidence(question), passages, rarity) == pytest.approx(3.5 / 4.5)
+    assert lexical_coverage(evidence(question), passages[1:], rarity) == pytest.approx(0.5 / 4.5)
     # 疫苗 and 抗生素 are found translated (vaccine, antibiotic); 不同 (different) is not.
-    assert lexical_coverage("疫苗和抗生素有什么不同？", ["Vaccines differ from antibiotics."]) == (
-        pytest.approx(2 / 3)
-    )
-    assert lexical_coverage("why?", passages) == 0.0
+    assert lexical_coverage(
+        evidence("疫苗和抗生素有什么不同？"), ["Vaccines differ from antibiotics."]
+    ) == (pytest.approx(2 / 3))
+    assert lexical_coverage(evidence("why?"), passages) == 0.0
 
 
 def test_an_english_form_counts_at_the_start_of_a_word_only():
     # 形成 translates to "form": formation shows it, transforming and platform do not.
     question = "黑洞是怎样形成的？"  # content words: 黑洞, 形成
-    assert lexical_coverage(question, ["The formation of a black hole."]) == 1.0
-    assert lexical_coverage(question, ["Transforming growth factor on a platform."]) == 0.0
-    assert lexical_coverage("长江的支流有哪些？", ["关于长江的文章"]) == 1 / 2  # 长江
+    assert lexical_coverage(evidence(question), ["The formation of a black hole."]) == 1.0
+    assert (
+        lexical_coverage(evidence(question), ["Transforming growth factor on a platform."]) == 0.0
+    )
+    assert lexical_coverage(evidence("长江的支流有哪些？"), ["关于长江的文章"]) == 1 / 2  # 长江
 
 
 def test_standing_reads_a_score_against_its_pair_of_languages():

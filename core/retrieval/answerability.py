@@ -317,10 +317,8 @@ def signals(
     return Signals(
         top_score=best.score,
         standing=baseline.standing(best.score, asked_in, answered_in),
-        lexical=_coverage(shown_by, " ".join(where_answered[:LEXICAL_HITS])),
-        rare_lexical=_coverage(
-            shown_by, " ".join(texts[:LEXICAL_HITS]), rarity.idf if rarity else {}
-        ),
+        lexical=lexical_coverage(shown_by, where_answered[:LEXICAL_HITS]),
+        rare_lexical=lexical_coverage(shown_by, texts[:LEXICAL_HITS], rarity.idf if rarity else {}),
         second_standing=baseline.second.standing(second, asked_in, answered_in),
         absent=rarity.absent_share if rarity else 0.0,
         answered_in=answered_in,
@@ -341,33 +339,30 @@ def _best_standing(asked_in: str, hits: Sequence[Hit], baseline: Baseline) -> Hi
 
 
 def lexical_coverage(
-    question: str, passages: Sequence[str], rarity: Mapping[str, float] | None = None
+    shown_by: Mapping[str, set[str]],
+    passages: Sequence[str],
+    rarity: Mapping[str, float] | None = None,
 ) -> float:
-    """Share of the question's content words found in the passages as they are or translated
-    (core.glossary), each weighted by its rarity (1 for a word rarity does not list)."""
-    return _coverage(evidence(question), " ".join(passages), rarity)
-
-
-def sentence_coverages(question: str, sentences: Sequence[str]) -> list[float]:
-    """lexical_coverage() of each sentence on its own, every word weighing the same."""
-    shown_by = evidence(question)
-    return [_coverage(shown_by, sentence) for sentence in sentences]
-
-
-def _coverage(
-    shown_by: Mapping[str, set[str]], text: str, rarity: Mapping[str, float] | None = None
-) -> float:
+    """Share of a question's content words (shown_by: evidence() of it) found in the passages
+    as they are or translated (core.glossary), each weighted by its rarity (1 for a word rarity
+    does not list)."""
     weights = {word: (rarity or {}).get(word, 1.0) for word in shown_by}
     total = sum(weights.values())
     if total <= 0:
         return 0.0
-    text = without_accents(simplified(text.lower()))  # as the words are (evidence())
+    text = without_accents(simplified(" ".join(passages).lower()))  # as the words are
     found = sum(
         weight
         for word, weight in weights.items()
         if any(_occurs(form, text) for form in shown_by[word])
     )
     return found / total
+
+
+def sentence_coverages(question: str, sentences: Sequence[str]) -> list[float]:
+    """lexical_coverage() of each sentence on its own, every word weighing the same."""
+    shown_by = evidence(question)
+    return [lexical_coverage(shown_by, [sentence]) for sentence in sentences]
 
 
 def _occurs(form: str, text: str) -> bool:

@@ -3,6 +3,8 @@
 PDFium reports text in content-stream order, and many PDFs draw two columns line by line across
 both. So runs (boxes in PDF points, origin bottom-left) are grouped into bands of lines; bands
 that share a vertical gutter form a block whose columns are read one at a time, recursively.
+A page's first and last bands, when blank sets them apart, are its header and footer, read on
+their own.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from core.text import is_cjk
 _MIN_GUTTER = 8.0  # points; wider than a space between words, narrower than a column gap
 _MIN_COLUMN_WIDTH = 40.0  # points: a narrower "column" is bullets, numbers or labels
 _MIN_COLUMN_SHARE = 0.1  # of the block's width
-_GAP = 0.25  # of the line's height: a wider gap between two runs is a space
-_CJK_GAP = 1.0  # the same after a Chinese character or mark, whose em may be half blank
+_GAP = 1.0  # of a line's height: a wider gap between two runs is a space (table cells)
+_TOUCH = 0.3  # of a line's print size: a run reaching this far into a gutter only touches it
+_THIN = 0.3  # of a line's print size: a thinner run (an underscore, a dash) makes no line
+_NESTED_FACING = 3  # lines with text on both sides of a gutter inside a column (_order)
+_APART = 1.5  # line pitches of blank: a page's first or last band set this far apart is its frame
 
 
 @dataclass(frozen=True)
@@ -37,18 +42,42 @@ class Run:
 
 def page_lines(runs: Sequence[Run]) -> list[str]:
     """The page's lines of text in reading order."""
-    return [_line_text(line) for line in _order(list(runs))]
+    bands = _bands(list(runs))
+    top, bottom = _frame(bands)
+    body = bands[len(top) : len(bands) - len(bottom)]
+    lines = [line for band in top for line in _band_lines(band)]
+    lines += _read(body)
+    lines += [line for band in bottom for line in _band_lines(band)]
+    return [_line_text(line) for line in lines]
 
 
-def _order(runs: list[Run]) -> list[list[Run]]:
-    """Lines (lists of runs, left to right) in reading order."""
-    if not runs:
-        return []
-    bands = _bands(runs)
+def _frame(bands: list[list[Run]]) -> tuple[list[list[Run]], list[list[Run]]]:
+    """The page's first and last bands where blank sets them apart from its text: a running
+    header or footer (a browser prints its date and title above, the page's address and count
+    below), read as lines of their own and never as a line of the columns beneath."""
+    if len(bands) < 3:
+        return [], []
+    tops = [max(run.top for run in band) for band in bands]
+    bottoms = [min(run.bottom for run in band) for band in bands]
+    pitch = median(above - below for above, below in zip(tops, tops[1:], strict=False))
+    apart = _APART * pitch
+    top = bands[:1] if bottoms[0] - tops[1] > apart else []
+    bottom = bands[-1:] if bottoms[-2] - tops[-1] > apart else []
+    return top, bottom
+
+
+def _order(runs: list[Run], facing: int = 1) -> list[list[Run]]:
+    """Lines (lists of runs, left to right) in reading order (facing: the lines a column block
+    needs with text on both sides of its gutter)."""
+    return _read(_bands(runs), facing) if runs else []
+
+
+def _read(bands: list[list[Run]], facing: int = 1) -> list[list[Run]]:
+    """Bands' lines in reading order (_order())."""
     lines: list[list[Run]] = []
     i = 0
     while i < len(bands):
-        gutter, end = _column_block(bands, i)
+        gutter, end = _column_block(bands, i, facing)
         if gutter is None:
             lines.extend(_band_lines(bands[i]))
             i += 1
@@ -57,8 +86,10 @@ def _order(runs: list[Run]) -> list[list[Run]]:
         middle = (gutter[0] + gutter[1]) / 2
         left = [run for run in block if (run.left + run.right) / 2 < middle]
         right = [run for run in block if (run.left + run.right) / 2 >= middle]
-        lines.extend(_order(left))
-        lines.extend(_order(right))
+        # Within a column, justified lines stretch their word gaps as wide as a gutter, and two
+        # lines' gaps can line up by chance: columns within it need more lines to be believed.
+        lines.extend(_order(left, _NESTED_FACING))
+        lines.extend(_order(right, _NESTED_FACING))
         i = end
     return lines
 
@@ -70,7 +101,10 @@ def _bands(runs: list[Run]) -> list[list[Run]]:
     for run in sorted(runs, key=lambda r: -r.top):
         height = max(run.top - run.bottom, 1.0)
         # Overlap by more than a third of the run's height: touching ascenders don't merge lines.
-        if bands and run.top - height / 3 > low and run.bottom < high:
+        # A thin run just below a band's descenders (an underscore) belongs to it too.
+        thin = _THIN * (high - low)
+        near = run.top - run.bottom < thin and run.top > low - thin
+        if bands and (run.top - height / 3 > low or near) and run.bottom < high:
             bands[-1].append(run)
             low = min(low, run.bottom)
         else:
@@ -97,42 +131,72 @@ def _gaps(band: list[Run]) -> list[tuple[float, float]]:
     return gaps
 
 
-def _column_block(bands: list[list[Run]], start: int) -> tuple[tuple[float, float] | None, int]:
+def _column_block(
+    bands: list[list[Run]], start: int, facing: int
+) -> tuple[tuple[float, float] | None, int]:
     """The gutter shared by bands start..end-1 (at least two), or (None, start + 1)."""
     best: tuple[tuple[float, float] | None, int] = (None, start + 1)
-    for gap in _gaps(bands[start]):
-        low, high = gap
+    for gutter in _gaps(bands[start]) or _gaps_below(bands, start):
+        low, high = gutter
         end = start + 1
-        while end < len(bands):
-            # A band on one side only keeps the gutter as it is; one with a gap across it
-            # narrows it (ragged lines end short of the gutter, each at its own place); a run
-            # across it where the band has no such gap ends the block.
-            narrowed = [g for g in _gaps(bands[end]) if g[0] < high and g[1] > low]
-            if narrowed:
-                low, high = max(low, narrowed[0][0]), min(high, narrowed[0][1])
-            elif any(run.left < high and run.right > low for run in bands[end]):
-                break
-            if high - low < _MIN_GUTTER / 2:
-                break
+        while end < len(bands) and (narrowed := _narrowed(bands[end], low, high)):
+            low, high = narrowed
             end += 1
-        if end >= best[1] and _both_sides(bands[start:end], low, high):
+        if end >= best[1] and _both_sides(bands[start:end], low, high, facing):
             best = ((low, high), end)
     return best
 
 
-def _both_sides(bands: list[list[Run]], low: float, high: float) -> bool:
+def _gaps_below(bands: list[list[Run]], start: int) -> list[tuple[float, float]]:
+    """For a band with no gap of its own, the next band's gaps that it does not cross: one
+    column's first line may stand above the other's, beside a heading's margin."""
+    below = _gaps(bands[start + 1]) if start + 1 < len(bands) else []
+    return [gutter for low, high in below if (gutter := _narrowed(bands[start], low, high))]
+
+
+def _narrowed(band: list[Run], low: float, high: float) -> tuple[float, float] | None:
+    """The gutter once a band is read beside it, or None where the band ends the block.
+
+    A band on one side only keeps the gutter as it is; one with a gap across it narrows it
+    (ragged lines end short of the gutter, each at its own place); a run across it where the
+    band has no such gap ends the block.
+    """
+    across = [gap for gap in _gaps(band) if gap[0] < high and gap[1] > low]
+    if across:
+        low, high = max(low, across[0][0]), min(high, across[0][1])
+    else:
+        crossing = [run for run in band if run.left < high and run.right > low]
+        # A run whose ink reaches a little into the gutter narrows it: justified lines start
+        # and end glyph by glyph, each a point or two off the others (a serif f overhangs).
+        touch = _TOUCH * _print_size(band)
+        if any(run.left < high - touch and run.right > low + touch for run in crossing):
+            return None
+        for run in crossing:
+            low, high = (run.right, high) if run.right <= low + touch else (low, run.left)
+    return (low, high) if high - low >= _MIN_GUTTER / 2 else None
+
+
+def _print_size(band: list[Run]) -> float:
+    """Its tallest run: a line's extent would mix two columns' lines drawn a little apart."""
+    return max(run.top - run.bottom for run in band)
+
+
+def _both_sides(bands: list[list[Run]], low: float, high: float, facing: int) -> bool:
     """Whether text columns lie on both sides of the gutter, not bullets or numbers beside text.
 
-    Lines on both sides, two or more on one; each side at least _MIN_COLUMN_SHARE of the width.
+    Bands on both sides, two or more on one, facing ones with text on both; each side at least
+    _MIN_COLUMN_SHARE of the width. Bands, not lines: a browser draws each glyph on its own, and
+    a comma's box sits lower than its neighbours'.
     """
+    on_left = [any(run.right <= low for run in band) for band in bands]
+    on_right = [any(run.left >= high for run in band) for band in bands]
+    sides = (sum(on_left), sum(on_right))
+    facing_bands = sum(map(min, on_left, on_right))
+    if min(sides) < 1 or max(sides) < 2 or facing_bands < facing:
+        return False
     runs = [run for band in bands for run in band]
     left = [run for run in runs if run.right <= low]
     right = [run for run in runs if run.left >= high]
-    if not left or not right:
-        return False
-    lines = ({round(run.middle) for run in left}, {round(run.middle) for run in right})
-    if min(map(len, lines)) < 1 or max(map(len, lines)) < 2:
-        return False
     total = max(run.right for run in runs) - min(run.left for run in runs)
     widths = (
         max(run.right for run in left) - min(run.left for run in left),
@@ -145,12 +209,14 @@ def _band_lines(band: list[Run]) -> list[list[Run]]:
     """A band's runs as lines: usually one; runs stacked within a band each get their own."""
     lines: list[list[Run]] = []
     # The tallest runs first: PDFium boxes a glyph by its ink, and a thin one drawn alone (一,
-    # a dash) would hold no other run's middle, making a line of its own.
+    # a dash) would hold no other run's middle, making a line of its own; a thin one holding
+    # none (an underscore, below the descenders) joins the nearest line.
     for run in sorted(band, key=lambda r: r.bottom - r.top):
-        for line in lines:
-            if line[0].bottom < run.middle < line[0].top:
-                line.append(run)
-                break
+        holding = [line for line in lines if line[0].bottom < run.middle < line[0].top]
+        if not holding and lines and run.top - run.bottom < _THIN * _print_size(lines[0]):
+            holding = [min(lines, key=lambda line: abs(line[0].middle - run.middle))]
+        if holding:
+            holding[0].append(run)
         else:
             lines.append([run])
     lines.sort(key=lambda line: -line[0].middle)
@@ -160,18 +226,22 @@ def _band_lines(band: list[Run]) -> list[list[Run]]:
 def _line_text(line: list[Run]) -> str:
     text = ""
     previous: Run | None = None
+    spaced = False  # a run of spaces (PDFium's, or the file's own) since the last piece
+    # Gaps are read against the line's tallest run: PDFium boxes a glyph by its ink.
+    height = max(max(run.top - run.bottom for run in line), 1.0)
     for run in line:
         piece = run.text
         if not piece.strip():
+            spaced = True
             continue
         if text and previous is not None and not text[-1].isspace() and not piece[0].isspace():
-            # PDFium splits runs at font changes too: only a visible gap is a space. A digit or
-            # a Latin letter after a Chinese character or mark sits in blank of its own (8月1日,
-            # 9%、12%).
-            height = max(run.top - run.bottom, 1.0)
-            gap = (_CJK_GAP if is_cjk(text[-1]) else _GAP) * height
-            if run.left - previous.right > gap and not is_cjk(piece[0]):
+            # PDFium puts a run of spaces where it sees a word end, and splits runs at font
+            # changes and, in browsers' PDFs, at every glyph: a narrower gap is a letter's own
+            # blank ('1 1', 'Ea rly', '8月 1日'). No space goes between two Chinese characters.
+            wide = run.left - previous.right > _GAP * height and not is_cjk(piece[0])
+            if wide or (spaced and not (is_cjk(text[-1]) and is_cjk(piece[0]))):
                 text += " "
         text += piece
         previous = run
+        spaced = False
     return text.strip()

@@ -1,8 +1,11 @@
-"""Real PDF files for tests, made with reportlab and pypdf; each factory returns the bytes."""
+"""Real PDF files for tests, made with reportlab, pypdf and Chromium; each factory returns the
+bytes."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
 import zlib
 from functools import lru_cache
 from io import BytesIO
@@ -389,3 +392,19 @@ def ligature_pdf(lines: list[str]) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, as the end-to-end tests drive
+
+
+def browser_printed_pdf(html: str) -> bytes:
+    """The page as Chromium's "Save as PDF" writes it: every glyph drawn on its own, and the
+    browser's header (date, page title) and footer (address, "1/3") on every page."""
+    with tempfile.TemporaryDirectory() as folder:
+        page, printed = Path(folder, "page.html"), Path(folder, "page.pdf")
+        page.write_text(html, encoding="utf-8")
+        command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        command += ["--disable-background-networking", "--disable-component-update"]
+        command += [f"--user-data-dir={folder}/profile", f"--print-to-pdf={printed}"]
+        subprocess.run([*command, page.as_uri()], check=True, capture_output=True, timeout=120)
+        return printed.read_bytes()

@@ -183,9 +183,111 @@ def test_layout_keeps_bullets_with_their_items():
     ]
 
 
-def test_layout_keeps_words_of_one_line_together():
-    runs = [Run(72, 700, 100, 710, "Hello"), Run(103, 700, 140, 710, "world")]
-    assert page_lines(runs) == ["Hello world"]
+def test_layout_spaces_words_where_pdfium_read_a_space_or_a_wide_gap_only():
+    def glyphs(word: str, x: float, tall: str = "ElHd1") -> list[Run]:
+        # One run per glyph, boxed by its ink as PDFium boxes a browser's glyphs: a short 'r'
+        # beside a tall 'E', and a '1' whose ink leaves most of its width blank.
+        return [
+            Run(x + 8 * i, 700, x + 8 * i + 5, 710 if char in tall else 706, char)
+            for i, char in enumerate(word)
+        ]
+
+    hello = [
+        Run(72, 700, 100, 710, "Hello"),
+        Run(100, 700, 103, 710, " "),
+        Run(105, 700, 140, 710, "world"),
+    ]
+    assert page_lines(hello) == ["Hello world"]
+    assert page_lines(glyphs("Early", 72)) == ["Early"]
+    assert page_lines(glyphs("11", 72)) == ["11"]
+    # Table cells: a gap wider than the line is high is a space whatever PDFium read.
+    assert page_lines([Run(72, 700, 100, 710, "value"), Run(130, 700, 150, 710, "len")]) == [
+        "value len"
+    ]
+
+
+def test_layout_reads_justified_lines_inside_a_column_whole():
+    # Two justified lines of the left column whose stretched word gaps line up: no columns.
+    left = [
+        Run(72, 700, 130, 710, "the first item"),
+        Run(150, 700, 260, 710, "to be printed there."),
+        Run(72, 685, 130, 695, "Gutenberg was"),
+        Run(150, 685, 260, 695, "able to convince"),
+    ]
+    left += [
+        Run(72, 700 - 15 * row, 260, 710 - 15 * row, f"left line {row}") for row in range(2, 6)
+    ]
+    right = [Run(300, 700 - 15 * row, 490, 710 - 15 * row, f"right line {row}") for row in range(6)]
+    assert page_lines(left + right) == [
+        "the first item to be printed there.",
+        "Gutenberg was able to convince",
+        *(f"left line {row}" for row in range(2, 6)),
+        *(f"right line {row}" for row in range(6)),
+    ]
+
+
+def test_layout_keeps_an_underscore_in_its_line():
+    # An underscore's box lies below its line's descenders; alone it made a line of its own.
+    runs = [
+        Run(72, 701, 90, 709, "file"),
+        Run(90, 699.5, 95, 700, "_"),
+        Run(95, 701, 120, 709, "name"),
+    ]
+    assert page_lines(runs) == ["file_name"]
+
+
+# --- Pages a browser printed -------------------------------------------------------------------
+
+PRINTED_STYLE = """@page { size: A4; margin: 18mm 16mm }
+body { font: 10.5pt/1.4 %s } h2 { font-size: 13pt }
+main { columns: 2; column-gap: 8mm } p { text-align: justify }"""
+
+
+def _printed_page(title: str, sections: list[tuple[str, list[str]]], font: str) -> str:
+    body = "".join(
+        f"<h2>{heading}</h2>" + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+        for heading, paragraphs in sections
+    )
+    head = f"<title>{title}</title><style>{PRINTED_STYLE % font}</style>"
+    return f"<html><head>{head}</head><body><h1>{title}</h1><main>{body}</main></body></html>"
+
+
+def _sections(sentence, heading) -> list[tuple[str, list[str]]]:
+    """Twelve sections of four paragraphs of four numbered sentences: three pages and more."""
+    numbers = iter(range(1, 200))
+    return [
+        (heading(part), [" ".join(sentence(next(numbers)) for _ in range(4)) for _ in range(4)])
+        for part in range(1, 13)
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_browser_printed_two_column_page_reads_column_by_column_without_its_frame(language):
+    # Chromium's "Save as PDF": justified columns (word gaps as wide as a gutter), bold
+    # headings drawn glyph by glyph, and the browser's date, title, address and page count.
+    if language == "en":
+        title, font = "Movable type", '"DejaVu Serif", serif'
+        sections = _sections(
+            lambda n: (
+                f"Printer {n} set {n * 7} lines of type in Mainz before the fair of {1400 + n}."
+            ),
+            lambda part: f"Early workshops {part}",
+        )
+    else:
+        title, font = "活字印刷", '"WenQuanYi Zen Hei", sans-serif'
+        sections = _sections(
+            lambda n: f"第{n}位印刷工在作坊里排了{n * 7}行活字，赶在{1400 + n}年的集市之前完成。",
+            lambda part: f"早期作坊之{part}",
+        )
+    result = extract(pdfs.browser_printed_pdf(_printed_page(title, sections, font)), "p.pdf")
+    expected = [title, *(text for heading, body in sections for text in (heading, *body))]
+    read = " ".join(page.text for page in result.pages)
+    if language == "en":
+        assert " ".join(read.split()) == " ".join(expected)
+    else:
+        assert "".join(read.split()) == "".join("".join(expected).split())
+    assert len(result.pages) >= 3
+    assert result.notes[0].startswith("removed lines repeated on most pages: ")
 
 
 # --- OCR -----------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ FEW = 3  # a word with this many translations or fewer keeps its single characte
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "7"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "8"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -63,6 +63,9 @@ class Glossary:
     chinese: Mapping[str, Sequence[str]]
     names: Mapping[str, Sequence[str]]  # a capitalised name in a gloss -> Chinese words
     vocabulary: Set[str] = frozenset()  # every English word the glosses use, lower-case
+    # Chinese words whose first gloss is a verb ("to crash" for 宕机): jieba tags many rare
+    # ones as names (宕机 nrt, 卡住 nr).
+    verbs: Set[str] = frozenset()
 
     def translations(self, word: str) -> tuple[str, ...]:
         """The word in the other language: English words for a Chinese word, Chinese words
@@ -153,12 +156,13 @@ def glossary() -> Glossary:
     name = f"glossary-{GLOSSARY_VERSION}-{_versions()}.json"
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError, ValueError, TypeError):
-            english, chinese, names, vocabulary = json.loads(
+            english, chinese, names, vocabulary, verbs = json.loads(
                 (folder / name).read_text(encoding="utf-8")
             )
-            return Glossary(english, chinese, names, frozenset(vocabulary))
+            return Glossary(english, chinese, names, frozenset(vocabulary), frozenset(verbs))
     parsed = _parsed()
     tables = [parsed.english, parsed.chinese, parsed.names, sorted(parsed.vocabulary)]
+    tables.append(sorted(parsed.verbs))
     data = json.dumps(tables, ensure_ascii=False).encode("utf-8")
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError):
@@ -178,6 +182,7 @@ def _parsed() -> Glossary:
     chinese: dict[str, dict[str, bool]] = {}  # English word -> {Chinese word: a main sense}
     names: dict[str, dict[str, bool]] = {}
     vocabulary: set[str] = set()
+    verbs: set[str] = set()
     with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
         for line in file:
             head, _, rest = line.partition(" [")
@@ -194,6 +199,8 @@ def _parsed() -> Glossary:
             for position, gloss in enumerate(rest.split("/")[1:-1]):
                 if gloss.startswith(_NOT_TRANSLATIONS):
                     continue
+                if position == 0 and _BRACKETS.sub("", gloss).strip().startswith("to "):
+                    verbs.add(headword)  # "(of a computer) to crash"
                 acronym = _acronym(gloss)
                 if acronym:
                     english.setdefault(headword, set()).add(acronym)
@@ -214,6 +221,7 @@ def _parsed() -> Glossary:
         _likeliest_first(chinese, frequency),
         _likeliest_first(names, frequency),
         frozenset(vocabulary),
+        frozenset(verbs),
     )
 
 

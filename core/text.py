@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 # Zero-width and invisible formatting characters that break matching but carry no text.
@@ -199,6 +200,22 @@ _QUESTION_END = re.compile(r"""[?？][\s"'”’」』）)\]]*$""")
 def is_question(sentence: str) -> bool:
     """Whether a sentence asks (ends with a question mark, in either script)."""
     return _QUESTION_END.search(sentence) is not None
+
+
+# A question typed without its mark opens with a question word ("what does SO_REUSEADDR do") or,
+# in Chinese, holds one (祥林嫂 怎么死的). A document's sentence may open so and state
+# ("What this means is..."): only queries are read this way.
+_ASKING = re.compile(
+    r"^\W*(?:what|how|why|when|where|which|who|whose|whom|is|are|was|were|do|does|did|can"
+    r"|could|should|would|will)\b|什么|怎么|怎样|为什么|为何|哪|多少|几[个次天年岁]|吗\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_asked(query: str) -> bool:
+    """Whether a query asks something: a question (is_question()), or one typed without its
+    question mark; not a statement (a claim) nor a string of keywords."""
+    return is_question(query) or _ASKING.search(query) is not None
 
 
 # Latin letters that are no base letter plus an accent, written as a reader without them would.
@@ -500,6 +517,7 @@ def stopwords() -> frozenset[str]:
 # "When should I use HNSW?" and 什么时候该用 ask for a condition, and are left out.
 _ASKS_FOR_A_DATE = re.compile(
     r"^\W*(?:when\s+(?:did|was|were|will)|(?:in|on)?\s*(?:what|which)\s+(?:year|date|month))\b"
+    r"|\b(?:in|on)\s+(?:what|which)\s+(?:year|date|month)\b|\band\s+when\s*\??\s*$"
     r"|哪一?年|哪一?天|哪个月|几月|是什么时候|从什么时候",
     re.IGNORECASE,
 )
@@ -570,14 +588,19 @@ def names_an_amount(text: str) -> bool:
 
 def counted_word(question: str) -> str | None:
     """What a question asking how many or how much counts: its first content word after the
-    question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪); else
-    None."""
+    question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪), or the
+    first plural of those right after "how many"; else None."""
     tokens = words(question)
     content = set(content_words(question))
     for i, token in enumerate(tokens):
         english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])
         if english or token == "多少" or (token.startswith("几") and token not in ("几乎", "几何")):
-            return next((word for word in tokens[i + 1 :] if word in content), None)
+            after = tokens[i + 2 if english else i + 1 :]
+            # "How many" asks for a plural: the first among the words right after it ("how many
+            # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles).
+            named = takewhile(lambda word: word in content, after) if english else ()
+            plural = next((word for word in named if word.endswith("s")), None)
+            return plural or next((word for word in after if word in content), None)
     return None
 
 

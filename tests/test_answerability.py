@@ -431,6 +431,15 @@ def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(no
     assert answerability.evidence("Is naïve Bayes fast?")["naïve"] == {"naiv"}
 
 
+def test_a_misspelt_word_counts_as_the_word_the_documents_hold(notes):
+    store, _ = notes
+    rarity = word_rarity(store, "notes", "Why does sourdouhg rise?")
+    assert "sourdouhg" not in rarity.absent
+    assert rarity.idf["sourdouhg"] == word_rarity(store, "notes", "sourdough").idf["sourdough"]
+    # A word the dictionary lists is no misspelling: 'breed' is not 'bread'.
+    assert "breed" in word_rarity(store, "notes", "Which breed rises?").absent
+
+
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):
     store, _ = notes
     baseline = answerability.compute_baseline(store, e5, "notes")
@@ -543,6 +552,8 @@ def test_a_question_counting_in_what_no_passage_holds_is_refused(notes, e5):
     assert _judged(store, e5, "长江全长多少公里？").answerable
     counted = _judged(store, e5, "成年人每天应该喝多少毫升水？")
     assert "毫升" in counted.missing and counted.cap == MISSING_NAME_CONFIDENCE
+    # "How many" counts a plural: a missing adjective before it is no unit.
+    assert _judged(store, e5, "How many pending yeasts ferment the flour?").cap == 1.0
     # A unit is found as texts write it after a number: kilometres as 公里 (and km).
     assert _judged(store, e5, "How many kilometres long is the Yangtze?").cap == 1.0
 
@@ -588,12 +599,20 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("How do antibiotics work?", ("antibiotics",), "en") == ("antibiotics",)
     assert missing_names("How do I read hardware sensors?", ("hardware",), "en") == ()
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
+    # A misspelt word names nothing, whether the documents hold it or the dictionary does.
+    assert missing_names("recomended chunk size?", ("recomended",), "en") == ()
+    assert missing_names("Is redis fast?", ("redis",), "en") == ("redis",)  # too short to tell
     # A word naming the kind of thing asked for is answered by a value or a name of that kind,
     # which a passage may give without the word ("α = 0.75"); the subject of a question is not.
     valued = "What exponent alpha is suggested for GloVe's weighting function?"
     assert missing_names(valued, ("exponent",), "en") == ()
     assert missing_names("How is the exponent chosen?", ("exponent",), "en") == ("exponent",)
     assert missing_names("这种细菌对什么抗生素耐药？", ("抗生素",), answered_in="en") == ()
+    # Nor is a verb jieba tags as a name (宕机 nrt): the dictionary glosses it 'to crash'.
+    assert missing_names("主机宕机了，线程能杀掉吗？", ("宕机",), answered_in="en") == ()
+    # A question typed without its question mark names what it names all the same.
+    no_mark = "what does the SO_REUSEADDR option do"
+    assert missing_names(no_mark, ("SO_REUSEADDR",), answered_in="en") == ("SO_REUSEADDR",)
     refused = _judged(store, e5, asked)
     assert "nginx" in refused.missing
     assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
@@ -627,6 +646,8 @@ def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes,
     assert unjoined_names(store, "notes", "如何启用 Secure Boot？") == ("Secure Boot",)
     assert unjoined_names(store, "notes", "Which Boot Loader reads the menu?") == ()
     assert unjoined_names(store, "notes", "Is Secure Shell safe?") == ()  # 'shell': nowhere
+    # A name the documents write in the singular is the one asked about in the plural.
+    assert unjoined_names(store, "notes", "Which Boot Loaders read the menu?") == ()
 
     assert _judged(store, e5, "What is Debian 13 called?").answerable
     for question, missing in (

@@ -107,3 +107,9 @@ def test_two_neighbouring_words_take_the_translation_of_the_phrase_they_make():
     found = word_translations(content_words("如何在树莓派上安装 Debian？"))
     assert found["树莓"][0] == found["派"][0] == "raspberry"
     assert "raspberry" not in glossary().translations("派")
+
+
+def test_words_whose_first_gloss_is_a_verb_are_verbs():
+    verbs = glossary().verbs
+    assert {"宕机", "卡住", "遮住"} <= verbs  # "(of a computer) to crash", "to jam"
+    assert not {"抗生素", "突然", "鼻炎"} & verbs

@@ -10,6 +10,7 @@ from core.text import (
     counted_word,
     holds_what_is_asked,
     is_acronym,
+    is_asked,
     is_chinese_verb,
     is_cjk,
     is_question,
@@ -138,6 +139,14 @@ def test_questions_in_either_script_are_told_from_statements():
     ]
 
 
+def test_a_query_asks_with_or_without_its_question_mark():
+    asked = ("what does the SO_REUSEADDR option do", "how to make a socket non blocking")
+    assert all(map(is_asked, (*asked, "Is it safe?", "祥林嫂 怎么死的", "这样可以吗")))
+    # Keywords and statements (a claim) ask nothing; a document's sentence is no query.
+    assert not any(map(is_asked, ("listen backlog queue size", "Roughly 55% of women smoke.")))
+    assert not is_question("what does the SO_REUSEADDR option do")
+
+
 def test_words_segments_chinese_into_words():
     tokens = words("苹果公司发布了新的手机。Apples grow on trees.")
     assert "苹果公司" in tokens and "手机" in tokens
@@ -245,6 +254,8 @@ def test_latin_letters_lose_their_accents_and_other_scripts_stay():
 def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
     assert asks_for_a_date("When did Debian 12 come out?")
     assert asks_for_a_date("In what year was the Skolelinux project founded?")
+    assert asks_for_a_date("Who invented sockets at Berkeley, and in what year?")
+    assert asks_for_a_date("Who wrote the HOWTO and when?")
     assert asks_for_a_date("Debian 12 是哪一天发布的？")
     assert asks_for_a_date("Skolelinux 項目是什麼時候成立的？")  # in traditional characters
     assert not asks_for_a_date("When should I use HNSW instead of a flat index?")
@@ -353,6 +364,8 @@ def test_what_a_question_asking_how_many_counts():
     assert counted_word("每天应该喝多少毫升水才有利于长寿？") == "毫升"
     assert counted_word("每年有几天带薪年休假？") == "带薪"  # 几天: what the days are of
     assert counted_word("试用期工资最少能给多少？") is None
+    assert counted_word("How many pending connects get queued?") == "connects"
+    assert counted_word("How many Gutenberg Bibles survive today?") == "bibles"
     assert counted_word("几乎所有人都知道吗？") is None and counted_word("What is BM25?") is None
 
 

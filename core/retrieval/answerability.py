@@ -47,9 +47,9 @@ from core.text import (
     counted_word,
     in_the_script_of,
     is_acronym,
+    is_asked,
     is_chinese_verb,
     is_han_word,
-    is_question,
     language,
     language_of_question,
     multiword_names,
@@ -119,6 +119,7 @@ RARE_ZIPF = 4.0  # wordfreq's Zipf scale: rarer than 10 in a million words of it
 UNDATED_CONFIDENCE = 0.33
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 NAME_PASSAGES = 200  # passages read for a name of several words written together
+MISSPELT_LENGTH = 7  # letters a word needs to be read as a misspelling (_misspells())
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
 
@@ -426,6 +427,7 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     # rarest term: a passage holding 'mod' alone does not write mod_rewrite.
     commonest = {
         word: max((min(frequency[term] for term in group) for group in groups), default=0)
+        or _misspelt_frequency(store, collection, word)
         for word, groups in forms.items()
     }
     return WordRarity(
@@ -436,6 +438,30 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
             *unjoined_names(store, collection, question),
         ),
     )
+
+
+def _misspelt_frequency(store: Store, collection: str, word: str) -> int:
+    """For a word the collection never writes and no dictionary lists, how many chunks hold
+    the commonest term a letter away from it ('recomended': recommend); else 0. A misspelling
+    names nothing the documents lack."""
+    if not (word.isascii() and word.isalpha() and len(word) >= 5) or is_english_word(word):
+        return 0
+    written = terms(word)
+    if len(written) != 1 or len(written[0]) < 4:
+        return 0
+    frequency, _ = store.document_frequencies(collection, _a_letter_away(written[0]))
+    return max(frequency.values(), default=0)
+
+
+def _a_letter_away(term: str) -> set[str]:
+    """The terms one letter deleted, swapped, replaced or inserted away (Norvig's edits)."""
+    splits = [(term[:i], term[i:]) for i in range(len(term) + 1)]
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    edits = {head + tail[1:] for head, tail in splits if tail}
+    edits |= {head + tail[1] + tail[0] + tail[2:] for head, tail in splits if len(tail) > 1}
+    edits |= {head + c + tail[1:] for head, tail in splits if tail for c in letters}
+    edits |= {head + c + tail for head, tail in splits for c in letters}
+    return edits - {term}
 
 
 def unnumbered_names(store: Store, collection: str, question: str) -> tuple[str, ...]:
@@ -490,11 +516,16 @@ def _never_together(store: Store, collection: str, name: str) -> bool:
     passages = store.chunks_holding(collection, wanted, NAME_PASSAGES)
     if len(passages) == NAME_PASSAGES:
         return False  # too many to read them all: the name may be in one of the others
+    # Singular or plural as the documents write it: "Gutenberg Bibles" of "the Gutenberg Bible".
+    spelt = (re.escape(_singular(word)) + "(?:e?s)?" for word in words)
     together = re.compile(
-        r"(?<![A-Za-z0-9])" + r"[\s\-–/'’]*".join(map(re.escape, words)) + r"(?![A-Za-z])",
-        re.IGNORECASE,
+        r"(?<![A-Za-z0-9])" + r"[\s\-–/'’]*".join(spelt) + r"(?![A-Za-z])", re.IGNORECASE
     )
     return not any(together.search(without_accents(chunk.text)) for chunk in passages)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.isascii() and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _same_release(asked: str, written: str) -> bool:
@@ -556,22 +587,36 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
         # lack the word ('dietary' for 膳食).
         counted = counted_word(question)
         names |= {word for word in missing if word.lower() == counted}
-    if asked_in == answered_in == "en" and is_question(question):
+    if asked_in == answered_in == "en" and is_asked(question):
         names |= set(capitalised_words(question)) | set(filter(is_acronym, missing))
         names |= {word for word in missing if word.islower() and _names_a_thing(word, question)}
-    if asked_in == "zh" and answered_in == "en" and is_question(question):
-        # Not a verb: its translations may not be the passages' verb (遮住, 'cover', for 'mask').
-        things = (word for word in missing if is_han_word(word) and not is_chinese_verb(word))
+    if asked_in == "zh" and answered_in == "en" and is_asked(question):
+        # Not a verb: its translations may not be the passages' verb (遮住, 'cover', for 'mask';
+        # 卡住, 'jam', for 'hang').
+        things = (word for word in missing if is_han_word(word) and not _is_verb(word))
         names |= {word for word in things if _rare_thing(word, question)}
     latin = asked_in == "zh"
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
 
 
+def _is_verb(word: str) -> bool:
+    """Whether jieba tags a Chinese word as a verb or the dictionary's first gloss is one."""
+    return is_chinese_verb(word) or simplified(word) in glossary().verbs
+
+
 def _names_a_thing(word: str, question: str) -> bool:
     """Whether a lower-case English word that no passage holds names something the documents
     would write as it is: no English word at all (nginx), or a rare one (_rare_thing()); a
-    commoner word ('hardware', 'play') may stand for one the documents use instead."""
-    return not is_english_word(word) or _rare_thing(word, question)
+    commoner word ('hardware', 'play') may stand for one the documents use instead, and so may
+    a misspelt one ('recomended')."""
+    return not (is_english_word(word) or _misspells(word)) or _rare_thing(word, question)
+
+
+def _misspells(word: str) -> bool:
+    """Whether a long word is a letter away from one the dictionary's glosses use: shorter
+    names of software are often a letter away from a word ('redis', 'reds')."""
+    vocabulary = glossary().vocabulary
+    return len(word) >= MISSPELT_LENGTH and any(edit in vocabulary for edit in _a_letter_away(word))
 
 
 def _rare_thing(word: str, question: str) -> bool:

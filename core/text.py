@@ -137,13 +137,32 @@ _HEADING = re.compile(
 
 
 def _join(left: str, right: str) -> str:
-    if len(left) >= 2 and left[-1] == "-" and left[-2].isalpha() and right[0].islower():
-        return left[:-1] + right
+    if len(left) >= 2 and left[-1] == "-" and left[-2].isalpha() and right[0].isalpha():
+        return left[:-1] + right if _hyphenated(left, right) else left + right  # Anglo-Saxon
     if is_cjk(left[-1]) and is_cjk(right[0]):
         return left + right
     if is_cjk(right[0]) and _GLUED_LATIN_END.search(left):
         return left + right  # 维生素B12 | 缺乏
     return left + " " + right
+
+
+def _hyphenated(left: str, right: str) -> bool:
+    """Whether a line-end hyphen split one word (experi-ment), not a compound whose hyphen a
+    writer put there (knowledge-based, well-known: each part a word, and the two run together
+    seldom written)."""
+    from wordfreq import zipf_frequency  # its English table loads once, in about 0.3 s
+
+    first = re.search(r"[A-Za-z]+-$", left)
+    second = re.match(r"[a-z]+", right)
+    if first is None or second is None:
+        return False  # before a capital: a compound (Anglo-Saxon)
+    head, tail = first.group()[:-1].lower(), second.group()
+    parts_are_words = min(zipf_frequency(head, "en"), zipf_frequency(tail, "en")) >= _WORD_ZIPF
+    return not parts_are_words or zipf_frequency(head + tail, "en") >= _JOINED_ZIPF
+
+
+_WORD_ZIPF = 3.0  # wordfreq's Zipf scale: a common word (a part of a compound)
+_JOINED_ZIPF = 2.5  # rarer as one word than this, two common words keep their hyphen
 
 
 # A line ending in Latin letters or digits glued to the Chinese before them (维生素B12).

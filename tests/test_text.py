@@ -44,17 +44,20 @@ def test_clean_text_keeps_chinese_and_collapses_spaces():
 
 def test_unwrap_joins_cjk_lines_without_space_and_rejoins_hyphenated_words():
     text = (
-        "Word vectors are a well-\nknown idea and they\nwork.\n\n"
+        "Word vectors are a well-\nknown idea and they\nwork by experi-\nment.\n\n"
         "词向量把每个词\n映射为一个稠密向量。\n\n常见的有：维生素B12\n缺乏，用 BERT\n模型"
     )
     assert unwrap_lines(text) == (
-        "Word vectors are a wellknown idea and they work.\n\n词向量把每个词映射为一个稠密向量。"
+        "Word vectors are a well-known idea and they work by experiment.\n\n"
+        "词向量把每个词映射为一个稠密向量。"
         "\n\n常见的有：维生素B12缺乏，用 BERT 模型"  # the writer spaced BERT
     )
 
 
-def test_unwrap_keeps_hyphen_before_capital_letter():
-    assert unwrap_lines("Anglo-\nSaxon") == "Anglo- Saxon"
+def test_unwrap_keeps_the_hyphen_of_a_compound():
+    assert unwrap_lines("Anglo-\nSaxon") == "Anglo-Saxon"
+    assert unwrap_lines("a knowledge-\nbased economy") == "a knowledge-based economy"
+    assert unwrap_lines("cultural self-\nawareness") == "cultural self-awareness"
 
 
 def test_a_numbered_heading_is_a_paragraph_of_its_own():

@@ -21,8 +21,10 @@ _MIN_COLUMN_SHARE = 0.1  # of the block's width
 _GAP = 1.0  # of a line's height: a wider gap between two runs is a space (table cells)
 _TOUCH = 0.3  # of a line's print size: a run reaching this far into a gutter only touches it
 _THIN = 0.3  # of a line's print size: a thinner run (an underscore, a dash) makes no line
+_BELOW = 4  # bands below a block's first whose gaps may be its gutter (_gaps_below())
 _NESTED_FACING = 3  # lines with text on both sides of a gutter inside a column (_order)
 _APART = 1.5  # line pitches of blank: a page's first or last band set this far apart is its frame
+_SMALL_PRINT = 0.8  # of a page's median font size: smaller print at its top or foot is its frame
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Run:
     right: float
     top: float
     text: str
+    size: float = 0.0  # the font size its characters are drawn at, 0 where unknown
 
     @property
     def middle(self) -> float:
@@ -52,18 +55,25 @@ def page_lines(runs: Sequence[Run]) -> list[str]:
 
 
 def _frame(bands: list[list[Run]]) -> tuple[list[list[Run]], list[list[Run]]]:
-    """The page's first and last bands where blank sets them apart from its text: a running
-    header or footer (a browser prints its date and title above, the page's address and count
-    below), read as lines of their own and never as a line of the columns beneath."""
+    """The page's first and last bands where blank sets them apart from its text or they are in
+    small print: a running header or footer (a browser prints its date and title above, the
+    page's address and count below), read as lines of their own and never as a line of the
+    columns beneath."""
     if len(bands) < 3:
         return [], []
     tops = [max(run.top for run in band) for band in bands]
     bottoms = [min(run.bottom for run in band) for band in bands]
     pitch = median(above - below for above, below in zip(tops, tops[1:], strict=False))
-    apart = _APART * pitch
-    top = bands[:1] if bottoms[0] - tops[1] > apart else []
-    bottom = bands[-1:] if bottoms[-2] - tops[-1] > apart else []
+    sizes = [_font_size(band) for band in bands]
+    apart, small = _APART * pitch, _SMALL_PRINT * median(sizes)
+    top = bands[:1] if bottoms[0] - tops[1] > apart or sizes[0] < small else []
+    bottom = bands[-1:] if bottoms[-2] - tops[-1] > apart or sizes[-1] < small else []
     return top, bottom
+
+
+def _font_size(band: list[Run]) -> float:
+    """The largest font size in a band, or its tallest run's height where sizes are unknown."""
+    return max((run.size for run in band if run.size > 1), default=0.0) or _print_size(band)
 
 
 def _order(runs: list[Run], facing: int = 1) -> list[list[Run]]:
@@ -136,7 +146,7 @@ def _column_block(
 ) -> tuple[tuple[float, float] | None, int]:
     """The gutter shared by bands start..end-1 (at least two), or (None, start + 1)."""
     best: tuple[tuple[float, float] | None, int] = (None, start + 1)
-    for gutter in _gaps(bands[start]) or _gaps_below(bands, start):
+    for gutter in (*_gaps(bands[start]), *_gaps_below(bands, start)):
         low, high = gutter
         end = start + 1
         while end < len(bands) and (narrowed := _narrowed(bands[end], low, high)):
@@ -148,9 +158,10 @@ def _column_block(
 
 
 def _gaps_below(bands: list[list[Run]], start: int) -> list[tuple[float, float]]:
-    """For a band with no gap of its own, the next band's gaps that it does not cross: one
-    column's first line may stand above the other's, beside a heading's margin."""
-    below = _gaps(bands[start + 1]) if start + 1 < len(bands) else []
+    """The gaps of the next few bands that a band does not cross: one column's first lines may
+    stand above the other's, beside a heading's margin, and a heading's own gap is wider than
+    the gutter."""
+    below = (gap for band in bands[start + 1 : start + 1 + _BELOW] for gap in _gaps(band))
     return [gutter for low, high in below if (gutter := _narrowed(bands[start], low, high))]
 
 

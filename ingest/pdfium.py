@@ -53,28 +53,38 @@ def page_text(document: pdfium.PdfDocument, index: int) -> str:
         textpage = document[index].get_textpage()
         rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
         text, boxes = _characters(textpage)
+        sizes = [pdfium.raw.FPDFText_GetFontSize(textpage.raw, i) for i in range(len(text))]
     except Exception as error:  # PDFium's errors, and an index a broken page tree lacks
         raise PdfiumFailed(_reason(error)) from error
-    runs = [Run(*rect, piece) for rect, piece in zip(rects, rect_texts(rects, text, boxes))]
+    runs = [
+        Run(*rect, "".join(text[i] for i in held), max((sizes[i] for i in held), default=0.0))
+        for rect, held in zip(rects, rect_characters(rects, text, boxes), strict=True)
+    ]
     return "\n".join(_soft_hyphen(line) for line in page_lines(runs))
 
 
 def rect_texts(rects: Sequence[Box], text: str, boxes: Sequence[Box]) -> list[str]:
-    """Each text rectangle's characters (text and boxes: one per character index), those whose
-    box's centre lies in it, each character read once. PDFium's own reading of a rectangle takes
-    every character whose box touches it, and neighbours' boxes may overlap by a fraction of a
-    point (其他情 and 他情形 for 其他情形). A space outside every rectangle (PDFium's generated
-    spaces between runs) goes with the character before it; line breaks are left out."""
-    pieces: list[list[str]] = [[] for _ in rects]
+    """Each text rectangle's characters (rect_characters())."""
+    return ["".join(text[i] for i in held) for held in rect_characters(rects, text, boxes)]
+
+
+def rect_characters(rects: Sequence[Box], text: str, boxes: Sequence[Box]) -> list[list[int]]:
+    """Each text rectangle's character indices (text and boxes: one per character index), those
+    whose box's centre lies in it, each character read once. PDFium's own reading of a rectangle
+    takes every character whose box touches it, and neighbours' boxes may overlap by a fraction
+    of a point (其他情 and 他情形 for 其他情形). A space outside every rectangle (PDFium's
+    generated spaces between runs) goes with the character before it; line breaks are left
+    out."""
+    held: list[list[int]] = [[] for _ in rects]
     last: int | None = None  # the rectangle of the character before
-    for char, box in zip(text, boxes, strict=True):
+    for i, (char, box) in enumerate(zip(text, boxes, strict=True)):
         inside = None if char in "\r\n" else _rect_at(rects, box, last)
         if inside is not None:
-            pieces[inside].append(char)
+            held[inside].append(i)
         elif char == " " and last is not None:
-            pieces[last].append(char)
+            held[last].append(i)
         last = inside
-    return ["".join(piece) for piece in pieces]
+    return held
 
 
 def _rect_at(rects: Sequence[Box], box: Box, near: int | None) -> int | None:

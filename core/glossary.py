@@ -44,10 +44,30 @@ _DERIVED += (("al", ""), ("izer", "ize"), ("ency", "ent"), ("ancy", "ant"))
 _NOT_TRANSLATIONS = ("variant of", "old variant", "see ", "surname", "CL:", "used in", "abbr.")
 # English endings tried when a word is not listed as written ("samples" -> "sample").
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""))
-_ENDINGS += (("ing", "e"), ("d", ""))
+_ENDINGS += (("ing", "e"), ("d", ""), ("iest", "y"), ("ier", "y"))  # earliest, easier
 
+# Irregular past forms of common verbs, which the glosses write in the present ('to come').
+_IRREGULAR_PAIRS = (
+    "came:come became:become went:go gone:go took:take taken:take made:make gave:give "
+    "given:give found:find kept:keep began:begin begun:begin wrote:write written:write "
+    "built:build led:lead sold:sell bought:buy thought:think held:hold brought:bring "
+    "told:tell said:say saw:see seen:see knew:know known:know grew:grow grown:grow "
+    "drew:draw drawn:draw threw:throw thrown:throw chose:choose chosen:choose rose:rise "
+    "risen:rise fell:fall fallen:fall ran:run won:win lost:lose left:leave meant:mean "
+    "sent:send spent:spend paid:pay laid:lay stood:stand understood:understand "
+    "taught:teach caught:catch fought:fight sought:seek spoke:speak spoken:speak "
+    "broke:break broken:break froze:freeze frozen:freeze stole:steal stolen:steal ate:eat "
+    "eaten:eat drove:drive driven:drive rode:ride flew:fly flown:fly wore:wear worn:wear "
+    "forgot:forget forgotten:forget got:get gotten:get felt:feel dealt:deal slept:sleep "
+    "fled:flee fed:feed met:meet shot:shoot hid:hide hidden:hide shook:shake "
+    "shaken:shake woke:wake struck:strike hung:hang sang:sing sung:sing sank:sink "
+    "sunk:sink swam:swim arose:arise arisen:arise withdrew:withdraw undertook:undertake "
+    "forgave:forgive shone:shine swept:sweep wept:weep stuck:stick lit:light sped:speed"
+)
+_IRREGULAR = dict(pair.split(":") for pair in _IRREGULAR_PAIRS.split())
 
 FEW = 3  # a word with this many translations or fewer keeps its single characters ('tea': 茶)
+AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looked up first
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
@@ -74,9 +94,14 @@ class Glossary:
         unrelated words to be evidence ('kill': 干)."""
         if any(is_cjk(char) for char in word):
             return tuple(self.english.get(simplified(word), ()))
-        # As written first, then spelt the American way the glosses are ('labour': 'labor').
-        american = (word.replace(british, us) for british, us in _BRITISH)
-        spellings = dict.fromkeys((word, *american))
+        # Spelt the American way the glosses are ('centre': center, whose 中心 they give, not only
+        # 基点 of a gloss 'centre'), then as written; a short word as written first ('four' is
+        # no 'for').
+        american = [word.replace(british, us) for british, us in _BRITISH]
+        american = [spelling for spelling in american if spelling != word]
+        spellings = dict.fromkeys(
+            (*american, word) if len(word) >= AMERICAN_FIRST else (word, *american)
+        )
         for form in (form for spelling in spellings for form in english_forms(spelling)):
             listed = tuple(self.chinese.get(form, ()))
             longer = tuple(chinese for chinese in listed if len(chinese) > 1)
@@ -116,12 +141,24 @@ def word_translations(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
 
 
 def english_forms(word: str) -> list[str]:
-    """The word, its hyphenated parts ('tianwen-1' -> 'tianwen'), and its uninflected forms."""
+    """The word, its hyphenated parts ('tianwen-1' -> 'tianwen'), and its uninflected forms
+    ('came' -> 'come')."""
     forms = [word, *(part for part in word.split("-") if len(part) > 2 and part != word)]
+    if word in _IRREGULAR:
+        forms.append(_IRREGULAR[word])
     for ending, replacement in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             forms.append(word[: -len(ending)] + replacement)
     return forms
+
+
+def base_forms(word: str) -> list[str]:
+    """An English word's uninflected forms (english_forms()) that the dictionary's glosses use,
+    four letters or more ('earliest': early; 'samples': sample). Not a hyphenated word's parts:
+    a passage holding 'general' does not write Governor-General."""
+    vocabulary = glossary().vocabulary
+    forms = english_forms(word.lower())[1:] if word.isascii() and "-" not in word else []
+    return [form for form in forms if len(form) >= 4 and form in vocabulary]
 
 
 def is_english_word(word: str) -> bool:

@@ -431,6 +431,14 @@ def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(no
     assert answerability.evidence("Is naïve Bayes fast?")["naïve"] == {"naiv"}
 
 
+def test_a_superlative_counts_as_the_word_the_documents_hold(notes):
+    store, ingestor = notes
+    ingestor.ingest(b"Early printers cut their own typefaces.", "type.md")
+    question = "Who cut the earliest typefaces?"
+    assert "earliest" not in word_rarity(store, "notes", question).absent
+    assert lexical_coverage(evidence(question), ["Early printers cut their own typefaces."]) == 1
+
+
 def test_a_misspelt_word_counts_as_the_word_the_documents_hold(notes):
     store, _ = notes
     rarity = word_rarity(store, "notes", "Why does sourdouhg rise?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import glossary as glossary_module
 from core.glossary import (
+    base_forms,
     english_forms,
     glossary,
     is_english_word,
@@ -33,6 +34,11 @@ def test_english_words_translate_in_any_inflection():
     assert "样品" in glossary().translations("samples")
     assert "嫁接" in glossary().translations("grafting")
     assert glossary().translations("labour") == glossary().translations("labor")  # British
+    # 'centre' glosses 基点 alone; 'center' gives 中心. A short word is read as written first.
+    assert glossary().translations("centre")[0] == "中心"
+    assert glossary().translations("four") != glossary().translations("for")
+    # An irregular past is read as its present ('came': come).
+    assert glossary().translations("came") == glossary().translations("come")
     assert glossary().translations("zzzz") == ()
 
 
@@ -68,6 +74,11 @@ def test_english_forms():
     assert english_forms("samples") == ["samples", "sampl", "sample"]
     assert english_forms("tianwen-1") == ["tianwen-1", "tianwen"]
     assert english_forms("babies") == ["babies", "baby", "babi", "babie"]
+    # The forms the dictionary's glosses use, of four letters or more.
+    assert base_forms("earliest") == ["early"] and base_forms("easier") == ["easy"]
+    assert base_forms("samples") == ["sample"] and base_forms("早期") == []
+    assert base_forms("kept") == ["keep"] and english_forms("went") == ["went", "go"]
+    assert base_forms("governor-general") == []
 
 
 def test_an_english_word_keeps_its_likeliest_chinese_words():

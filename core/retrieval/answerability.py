@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from core.files import write_atomically
-from core.glossary import glossary, is_english_word, word_translations
+from core.glossary import base_forms, glossary, is_english_word, word_translations
 from core.records import Chunk, Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
@@ -375,11 +375,12 @@ def _occurs(form: str, text: str) -> bool:
 
 
 def evidence(question: str) -> dict[str, set[str]]:
-    """What shows each of the question's content words in a passage: its stem, unaccented, and
-    its translations into the other language (core.glossary.word_translations)."""
+    """What shows each of the question's content words in a passage: its stem, unaccented, its
+    uninflected forms ('earliest': early) and its translations into the other language
+    (core.glossary.word_translations)."""
     translated = word_translations(content_words(question))
     return {
-        word: {_stem(without_accents(word)), *found}
+        word: {_stem(without_accents(word)), *map(_stem, base_forms(word)), *found}
         if word.isascii() or not is_han_word(word)
         else {*_pieces(word), *map(_stem, found)}
         for word, found in translated.items()
@@ -419,7 +420,10 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     """Each content word's inverse document frequency in the collection: that of the most
     common of its forms (as written or translated), and the words found in none."""
     translated = word_translations(content_words(question))
-    forms = {word: _term_groups({*_pieces(word), *found}) for word, found in translated.items()}
+    forms = {
+        word: _term_groups({*_pieces(word), *base_forms(word), *found})
+        for word, found in translated.items()
+    }
     frequency, chunks = store.document_frequencies(
         collection, {term for groups in forms.values() for group in groups for term in group}
     )

@@ -3,8 +3,8 @@
 PDFium reports text in content-stream order, and many PDFs draw two columns line by line across
 both. So runs (boxes in PDF points, origin bottom-left) are grouped into bands of lines; bands
 that share a vertical gutter form a block whose columns are read one at a time, recursively.
-A page's first and last bands, when blank sets them apart, are its header and footer, read on
-their own.
+A page's first and last bands, when blank sets them apart or they are in small print, are its
+header and footer, read on their own.
 """
 
 from __future__ import annotations

@@ -146,12 +146,17 @@ def _join(left: str, right: str) -> str:
     return left + " " + right
 
 
+def zipf_frequency(word: str, in_language: str) -> float:
+    """How common a word is in its language, on wordfreq's Zipf scale (0: unknown; 7: 'the')."""
+    from wordfreq import zipf_frequency as zipf  # each language's table loads on first use, 0.3 s
+
+    return zipf(word, in_language)
+
+
 def _hyphenated(left: str, right: str) -> bool:
     """Whether a line-end hyphen split one word (experi-ment), not a compound whose hyphen a
     writer put there (knowledge-based, well-known: each part a word, and the two run together
     seldom written)."""
-    from wordfreq import zipf_frequency  # its English table loads once, in about 0.3 s
-
     first = re.search(r"[A-Za-z]+-$", left)
     second = re.match(r"[a-z]+", right)
     if first is None or second is None:

@@ -85,9 +85,10 @@ def _order(runs: list[Run], facing: int = 1) -> list[list[Run]]:
 def _read(bands: list[list[Run]], facing: int = 1) -> list[list[Run]]:
     """Bands' lines in reading order (_order())."""
     lines: list[list[Run]] = []
+    gaps = [_gaps(band) for band in bands]  # each band's, read once: blocks try many gutters
     i = 0
     while i < len(bands):
-        gutter, end = _column_block(bands, i, facing)
+        gutter, end = _column_block(bands, gaps, i, facing)
         if gutter is None:
             lines.extend(_band_lines(bands[i]))
             i += 1
@@ -142,14 +143,15 @@ def _gaps(band: list[Run]) -> list[tuple[float, float]]:
 
 
 def _column_block(
-    bands: list[list[Run]], start: int, facing: int
+    bands: list[list[Run]], gaps: list[list[tuple[float, float]]], start: int, facing: int
 ) -> tuple[tuple[float, float] | None, int]:
-    """The gutter shared by bands start..end-1 (at least two), or (None, start + 1)."""
+    """The gutter shared by bands start..end-1 (at least two), or (None, start + 1); gaps:
+    each band's (_gaps())."""
     best: tuple[tuple[float, float] | None, int] = (None, start + 1)
-    for gutter in (*_gaps(bands[start]), *_gaps_below(bands, start)):
+    for gutter in (*gaps[start], *_gaps_below(bands, gaps, start)):
         low, high = gutter
         end = start + 1
-        while end < len(bands) and (narrowed := _narrowed(bands[end], low, high)):
+        while end < len(bands) and (narrowed := _narrowed(bands[end], gaps[end], low, high)):
             low, high = narrowed
             end += 1
         if end >= best[1] and _both_sides(bands[start:end], low, high, facing):
@@ -157,22 +159,28 @@ def _column_block(
     return best
 
 
-def _gaps_below(bands: list[list[Run]], start: int) -> list[tuple[float, float]]:
+def _gaps_below(
+    bands: list[list[Run]], gaps: list[list[tuple[float, float]]], start: int
+) -> list[tuple[float, float]]:
     """The gaps of the next few bands that a band does not cross: one column's first lines may
     stand above the other's, beside a heading's margin, and a heading's own gap is wider than
     the gutter."""
-    below = (gap for band in bands[start + 1 : start + 1 + _BELOW] for gap in _gaps(band))
-    return [gutter for low, high in below if (gutter := _narrowed(bands[start], low, high))]
+    below = (gap for own in gaps[start + 1 : start + 1 + _BELOW] for gap in own)
+    first, own = bands[start], gaps[start]
+    return [gutter for low, high in below if (gutter := _narrowed(first, own, low, high))]
 
 
-def _narrowed(band: list[Run], low: float, high: float) -> tuple[float, float] | None:
-    """The gutter once a band is read beside it, or None where the band ends the block.
+def _narrowed(
+    band: list[Run], band_gaps: list[tuple[float, float]], low: float, high: float
+) -> tuple[float, float] | None:
+    """The gutter once a band (band_gaps: its _gaps()) is read beside it, or None where the
+    band ends the block.
 
     A band on one side only keeps the gutter as it is; one with a gap across it narrows it
     (ragged lines end short of the gutter, each at its own place); a run across it where the
     band has no such gap ends the block.
     """
-    across = [gap for gap in _gaps(band) if gap[0] < high and gap[1] > low]
+    across = [gap for gap in band_gaps if gap[0] < high and gap[1] > low]
     if across:
         low, high = max(low, across[0][0]), min(high, across[0][1])
     else:

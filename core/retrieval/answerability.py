@@ -62,6 +62,7 @@ from core.text import (
     stopwords,
     without_accents,
     writes_amount_of,
+    zipf_frequency,
 )
 
 _DATA = Path(__file__).parent / "data"
@@ -628,15 +629,9 @@ def _rare_thing(word: str, question: str) -> bool:
     so that a passage in either language about what it names would hold it (antibiotics,
     firewall, 抗生素), and the question does not ask for a thing of that kind: "What exponent
     ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
-    rare = _zipf_frequency(word, language(word)) < RARE_ZIPF
+    rare = zipf_frequency(word, language(word)) < RARE_ZIPF
     translated = rare and bool(word_translations([word])[word])
     return translated and not asks_for_a_kind(question, word)
-
-
-def _zipf_frequency(word: str, in_language: str) -> float:
-    from wordfreq import zipf_frequency  # its English and Chinese tables load in 0.3 s
-
-    return zipf_frequency(word, in_language)
 
 
 def read_word_lists() -> None:
@@ -645,7 +640,7 @@ def read_word_lists() -> None:
     glossary()
     chinese_word_tags()
     for in_language in ("en", "zh"):
-        _zipf_frequency("", in_language)
+        zipf_frequency("", in_language)
 
 
 def undated(question: str, sentences: Sequence[str]) -> bool:

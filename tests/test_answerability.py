@@ -440,12 +440,25 @@ def test_a_superlative_counts_as_the_word_the_documents_hold(notes):
 
 
 def test_a_misspelt_word_counts_as_the_word_the_documents_hold(notes):
-    store, _ = notes
+    store, ingestor = notes
     rarity = word_rarity(store, "notes", "Why does sourdouhg rise?")
     assert "sourdouhg" not in rarity.absent
     assert rarity.idf["sourdouhg"] == word_rarity(store, "notes", "sourdough").idf["sourdough"]
     # A word the dictionary lists is no misspelling: 'breed' is not 'bread'.
     assert "breed" in word_rarity(store, "notes", "Which breed rises?").absent
+    # Letters swapped in a word the index holds cut short: 'president' is there as 'presid'.
+    ingestor.ingest(b"The president holds office for seven years.", "ireland.txt")
+    assert "presidnet" not in word_rarity(store, "notes", "presidnet term length").absent
+    assert "prseidnet" in word_rarity(store, "notes", "prseidnet term length").absent
+
+
+def test_a_chinese_name_jieba_cuts_otherwise_in_the_documents_is_found(notes):
+    store, ingestor = notes
+    ingestor.ingest("她早已许给了贺家墺的贺老六，后来他断送在伤寒上。".encode(), "story.md")
+    # The question's 贺老六是 (a guess jieba makes) and the passage's 贺 老 六 share no term.
+    rarity = word_rarity(store, "notes", "贺老六是得什么病死的")
+    assert "贺老六是" in rarity.idf and "贺老六是" not in rarity.absent
+    assert "贺老七是" in word_rarity(store, "notes", "贺老七是得什么病死的").absent
 
 
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):

@@ -164,6 +164,8 @@ def test_a_chinese_term_is_also_found_inside_the_longer_words_jieba_keeps_whole(
     # 吃 is a term of the second chunk only; 吃掉 holds it in the first, and in the second again.
     frequencies, _ = index.document_frequencies(["吃", "天", "竹子", "火山"])
     assert frequencies == {"吃": 2, "天": 1, "竹子": 2, "火山": 0}
+    assert index.holding(["吃", "竹"], 10) == [chunks[0].id, chunks[1].id]
+    assert index.holding(["吃", "天"], 10) == [chunks[0].id]
 
 
 @pytest.fixture

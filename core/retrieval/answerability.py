@@ -120,6 +120,7 @@ RARE_ZIPF = 4.0  # wordfreq's Zipf scale: rarer than 10 in a million words of it
 UNDATED_CONFIDENCE = 0.33
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 NAME_PASSAGES = 200  # passages read for a name of several words written together
+WRITTEN_PASSAGES = 200  # passages read for a Chinese word jieba's dictionary lacks
 MISSPELT_LENGTH = 7  # letters a word needs to be read as a misspelling (_misspells())
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
@@ -433,6 +434,7 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     commonest = {
         word: max((min(frequency[term] for term in group) for group in groups), default=0)
         or _misspelt_frequency(store, collection, word)
+        or _written_frequency(store, collection, word)
         for word, groups in forms.items()
     }
     return WordRarity(
@@ -454,8 +456,30 @@ def _misspelt_frequency(store: Store, collection: str, word: str) -> int:
     written = terms(word)
     if len(written) != 1 or len(written[0]) < 4:
         return 0
-    frequency, _ = store.document_frequencies(collection, _a_letter_away(written[0]))
+    # Edits of the word as typed, then stemmed as the index stems: 'presidnet' is a letter
+    # away from 'president', which the index holds as 'presid'.
+    edits = _a_letter_away(word.lower())
+    frequency, _ = store.document_frequencies(collection, {t for e in edits for t in terms(e)})
     return max(frequency.values(), default=0)
+
+
+def _written_frequency(store: Store, collection: str, word: str) -> int:
+    """For a Chinese word jieba's dictionary lacks (a name it guessed: 贺老六是 in
+    贺老六是得什么病死的), how many chunks write it, or it without particles at its ends (贺老六),
+    however jieba cut them (贺 老 六); else 0."""
+    if not is_han_word(word) or len(word) < 3 or chinese_word_frequencies().get(word, 0) > 0:
+        return 0
+    stop = stopwords()
+    particles = "".join(stopword for stopword in stop if len(stopword) == 1)
+    for form in dict.fromkeys((word, word.strip(particles))):
+        wanted = [character for character in dict.fromkeys(form) if character not in stop]
+        if len(form) < 2 or not wanted:
+            continue
+        chunks = store.chunks_holding(collection, wanted, WRITTEN_PASSAGES)
+        written = sum(form in simplified(chunk.text) for chunk in chunks)
+        if written:
+            return written
+    return 0
 
 
 def _a_letter_away(term: str) -> set[str]:

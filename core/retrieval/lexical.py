@@ -181,8 +181,22 @@ class _Built:
     def document_frequency(self, term: str) -> int:
         """How many chunks hold term; a Chinese one also inside a longer word, since jieba
         keeps 吃掉 or 每天 whole and a question's 吃 or 天 is there all the same."""
+        return len(self._rows(term))
+
+    def holding(self, wanted: Sequence[str], limit: int) -> list[str]:
+        """The ids of the first limit chunks (in index order) that hold every wanted term (a
+        Chinese one also inside a longer word)."""
+        if self.model is None or not wanted:
+            return []
+        found = self._rows(wanted[0])
+        for term in wanted[1:]:
+            found = np.intersect1d(found, self._rows(term), assume_unique=True)
+        return [self.ids[i] for i in np.sort(found)[:limit].tolist()]
+
+    def _rows(self, term: str) -> np.ndarray:
+        """The rows of the chunks holding term, unique."""
         if self.model is None:
-            return 0
+            return np.empty(0, dtype=np.int64)
         column = self.model.vocab_dict
         if is_han_word(term):
             if self._chinese_terms is None:  # made at the first use: 0.3 s for 350,000 terms
@@ -193,21 +207,10 @@ class _Built:
             found = [column[term]] if term in column else []
         matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
         starts, rows = matrix["indptr"], matrix["indices"]
-        if len(found) <= 1:
-            return sum(int(starts[c + 1] - starts[c]) for c in found)
-        return len(np.unique(np.concatenate([rows[starts[c] : starts[c + 1]] for c in found])))
-
-    def holding(self, wanted: Sequence[str], limit: int) -> list[str]:
-        """The ids of the first limit chunks (in index order) that hold every wanted term."""
-        if self.model is None or not wanted or any(t not in self.model.vocab_dict for t in wanted):
-            return []
-        matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
-        starts, rows = matrix["indptr"], matrix["indices"]
-        columns = [self.model.vocab_dict[term] for term in wanted]
-        found = rows[starts[columns[0]] : starts[columns[0] + 1]]
-        for c in columns[1:]:
-            found = np.intersect1d(found, rows[starts[c] : starts[c + 1]], assume_unique=True)
-        return [self.ids[i] for i in np.sort(found)[:limit].tolist()]
+        columns = [rows[starts[c] : starts[c + 1]] for c in found]
+        if len(columns) <= 1:
+            return columns[0] if columns else rows[:0]
+        return np.unique(np.concatenate(columns))
 
     def matched(self, query_terms: Iterable[str], ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """For each of ids the index holds: which of query_terms its chunk has, sorted."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from ingest.layout import Run, page_lines
+from ingest.respace import respaced
 
 _LOCK = threading.Lock()
 
@@ -74,14 +76,35 @@ def read_image(image: Image.Image) -> OcrResult:
     rgb = np.asarray(image.convert("RGB"))
     width, height = image.size
     with _LOCK:
-        found, _elapsed = _engine()(rgb)
+        found, _elapsed = _engine()(rgb, return_word_box=True)
     lines = []
-    for points, text, score in found or []:
-        text = str(text).strip()
-        if not text:
-            continue
+    for points, text, score, *characters in found or []:
         xs = [float(p[0]) for p in points]
         ys = [float(p[1]) for p in points]
+        text = str(text)
+        if characters and max(xs) - min(xs) > max(ys) - min(ys):  # a line across the page
+            text = respaced(text, _steps(text, *characters[:2]))
+        text = text.strip()
+        if not text:
+            continue
         box = (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)
         lines.append(OcrLine(text, box, float(score)))
     return OcrResult(tuple(lines), (width, height))
+
+
+def _steps(text: str, boxes: Sequence, characters: Sequence[str]) -> list[float] | None:
+    """For each character of a line's text, the distance of its box's middle from the previous
+    character's over the line's median such distance (0 for spaces and the first); None when
+    the engine's boxes and characters do not match the text."""
+    if len(boxes) != len(characters) or "".join(characters) != text:
+        return None
+    read = [i for i, character in enumerate(characters) if character != " "]
+    middles = [sum(float(corner[0]) for corner in boxes[i]) / len(boxes[i]) for i in read]
+    distances = np.diff(middles)
+    median = float(np.median(distances)) if len(distances) else 0.0
+    if median <= 0:
+        return None
+    steps = [0.0] * len(characters)
+    for i, distance in zip(read[1:], distances, strict=True):
+        steps[i] = float(distance) / median
+    return steps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import IngestError
+from ingest import ocr
 from ingest.extract import extract
 from ingest.layout import Run, page_lines
 from ingest.pdfium import rect_texts
@@ -314,6 +315,23 @@ def test_scanned_page_read_by_ocr_with_confidence():
     assert result.ocr_pages == 1
     assert result.notes == (f"page 2 read by OCR (mean confidence {scanned.confidence:.2f})",)
     assert ("OCR", 1, 1) in stages
+
+
+def test_words_that_ocr_runs_together_in_small_print_are_spaced_again(monkeypatch):
+    text = (
+        "The keeper of the lighthouse wrote in his log every evening before he lit the lamp. "
+        "He noted the strength of the wind, the height of the swell and the ships that passed "
+        "the point, and he kept a separate page for the birds that struck the glass during the "
+        "autumn storms. When the supply boat failed to come for three weeks in the winter of "
+        "that year, he shared his flour with the family of the fisherman who lived below the "
+        "cliff, and the two households ate together until the weather turned and the boat could "
+        "cross the bay again."
+    )
+    scan = pdfs.small_print_scan(text)
+    assert extract(scan, "page.jpg").pages[0].text.split() == text.split()
+    # As the engine reads it: "winterofthatyear,hesharedhisflourwiththefamilyofthe..."
+    monkeypatch.setattr(ocr, "respaced", lambda line, steps: line)
+    assert len(extract(scan, "page.jpg").pages[0].text.split()) < 0.8 * len(text.split())
 
 
 def test_ocr_can_be_turned_off():

@@ -1,0 +1,30 @@
+from ingest.respace import respaced
+
+
+def steps(text: str, wide_before: set[int] = frozenset()) -> list[float]:
+    """Each character one median step after the one before it, and 1.7 where wide_before says."""
+    return [1.7 if i in wide_before else 1.0 for i in range(len(text))]
+
+
+def test_a_run_of_words_with_wide_gaps_inside_is_cut_into_them():
+    text = "pipeofwhatpassesfor"
+    assert respaced(text, steps(text, {4, 6, 10})) == "pipe of what passes for"
+    # The cut follows the words where a gap is not wide: "of" starts at 4, "what" at 6.
+    assert respaced(text, steps(text, {4})) == "pipe of what passes for"
+
+
+def test_a_run_set_without_a_wide_gap_is_left_as_it_is():
+    text = "call getaddrinfo first"
+    assert respaced(text, steps(text)) == text  # a word wordfreq lacks, set tight
+    assert respaced("theirLOGIN", None) == "theirLOGIN"  # positions unknown
+
+
+def test_acronyms_and_names_are_not_cut_into_rare_pieces():
+    text = "toLuchesiandtheNCI"
+    assert respaced(text, steps(text, {2, 9, 12, 15})) == "to Luchesi and the NCI"
+    assert respaced("DFMO", steps("DFMO", {2})) == "DFMO"
+
+
+def test_punctuation_run_into_the_next_word_gets_its_space():
+    assert respaced("precious.You are,I said;no", None) == "precious. You are, I said; no"
+    assert respaced("e.g. the U.S.A. and example.com", None) == "e.g. the U.S.A. and example.com"

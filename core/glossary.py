@@ -102,16 +102,23 @@ class Glossary:
         spellings = dict.fromkeys(
             (*american, word) if len(word) >= AMERICAN_FIRST else (word, *american)
         )
-        for form in (form for spelling in spellings for form in english_forms(spelling)):
-            listed = tuple(self.chinese.get(form, ()))
-            longer = tuple(chinese for chinese in listed if len(chinese) > 1)
-            if longer:
-                return (listed if len(listed) <= FEW else longer)[:MOST]
-            if form in self.names:
-                return tuple(self.names[form][:MOST])
-            if listed:
-                return listed[:MOST]
-        return ()
+        forms = [form for spelling in spellings for form in english_forms(spelling)]
+        # The glosses' plain words before their names: 'wars' is the base word 'war' (战争)
+        # before the "Star Wars" (星球大战) of a gloss.
+        found = next(filter(None, map(self._listed, forms)), ())
+        if len(found) < MOST and forms[0] in self.chinese:
+            # An inflected word the glosses list with few words ('invited': 受聘; 'days': 天次,
+            # 年头) means its base word's too ('invite': 邀请).
+            base = next(filter(None, map(self._listed, _uninflected(forms[0]))), ())
+            found = tuple(dict.fromkeys((*found, *base)))[:MOST]
+        if found:
+            return found
+        return next((tuple(self.names[form][:MOST]) for form in forms if form in self.names), ())
+
+    def _listed(self, form: str) -> tuple[str, ...]:
+        listed = tuple(self.chinese.get(form, ()))
+        longer = tuple(chinese for chinese in listed if len(chinese) > 1)
+        return (listed if len(listed) <= FEW else longer)[:MOST]
 
 
 def translated_words(words: Iterable[str]) -> list[str]:
@@ -143,9 +150,13 @@ def word_translations(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
 def english_forms(word: str) -> list[str]:
     """The word, its hyphenated parts ('tianwen-1' -> 'tianwen'), and its uninflected forms
     ('came' -> 'come')."""
-    forms = [word, *(part for part in word.split("-") if len(part) > 2 and part != word)]
-    if word in _IRREGULAR:
-        forms.append(_IRREGULAR[word])
+    parts = (part for part in word.split("-") if len(part) > 2 and part != word)
+    return [word, *parts, *_uninflected(word)]
+
+
+def _uninflected(word: str) -> list[str]:
+    """What a word may be an inflection of: 'came' -> 'come', 'samples' -> 'sampl', 'sample'."""
+    forms = [_IRREGULAR[word]] if word in _IRREGULAR else []
     for ending, replacement in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             forms.append(word[: -len(ending)] + replacement)

@@ -40,6 +40,11 @@ def test_english_words_translate_in_any_inflection():
     # An irregular past is read as its present ('came': come).
     assert glossary().translations("came") == glossary().translations("come")
     assert glossary().translations("zzzz") == ()
+    # A plural is its singular before a name in a gloss ('wars': 战争, not "Star Wars").
+    assert glossary().translations("wars")[0] == "战争"
+    # An inflected word glossed by few words takes its base word's too ('invited': 受聘).
+    assert "邀请" in glossary().translations("invited")
+    assert "新生" not in glossary().translations("news")  # glossed by enough words of its own
 
 
 def test_names_in_glosses_translate_when_no_plain_gloss_does():

@@ -78,7 +78,7 @@ class Case:
     top_score: float
     pair: str  # question language > answering document's language ('none' when unanswerable)
     corpus: str = COLLECTION  # the collection asked
-    cap: float = 1.0  # the most confidence judge() allows it (Verdict.cap, undated())
+    cap: float = 1.0  # the most confidence judge() allows it (Verdict.cap, undated(), unmeasured())
 
 
 def pair_of(item: dict) -> str:
@@ -184,7 +184,7 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         # The sentences the answer would quote, which the app chooses anyway (not timed).
         quoted = [e.sentence for e in answer(question, vector, hits, encoder, verdict).sentences]
         cap = verdict.cap
-        if answerability.undated(question, quoted):
+        if answerability.undated(question, quoted) or answerability.unmeasured(question, quoted):
             cap = min(cap, answerability.UNDATED_CONFIDENCE)
         cases.append(case_of(item, hits, verdict.signals, collection, cap))
     timing = {

@@ -14,7 +14,12 @@ import sys
 
 from core.errors import UserError
 from core.retrieval.answer import ask
-from core.retrieval.answerability import BaselineCache, missing_message, undated_message
+from core.retrieval.answerability import (
+    BaselineCache,
+    missing_message,
+    undated_message,
+    unmeasured_message,
+)
 from core.retrieval.cli import (
     add_store_arguments,
     configure_logging,
@@ -99,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         record["passage_floors"] = {key: round(value, 4) for key, value in verdict.floors.items()}
         record["missing_words"] = list(verdict.missing)  # found nowhere in the collection
         record["undated"] = verdict.undated  # asked when; no sentence found says when
+        record["unmeasured"] = verdict.unmeasured or None  # the unit of an amount none gives
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
         record["passages"] = [hit_record(hit) for hit in hits]
@@ -115,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{citation.n}] {citation.hit.chunk.where}")
     if verdict.undated:
         print(undated_message(args.question))
+    if verdict.unmeasured:
+        print(unmeasured_message(args.question, verdict.unmeasured))
     if verdict.missing:
         print(missing_message(args.question, verdict.missing))
     return 0

@@ -542,16 +542,17 @@ def stopwords() -> frozenset[str]:
 _ASKS_FOR_A_DATE = re.compile(
     r"^\W*(?:when\s+(?:did|was|were|will)|(?:in|on)?\s*(?:what|which)\s+(?:year|date|month))\b"
     r"|\b(?:in|on)\s+(?:what|which)\s+(?:year|date|month)\b|\band\s+when\s*\??\s*$"
-    r"|哪一?年|哪一?天|哪个月|几月|是什么时候|从什么时候",
+    r"|哪一?年|哪一?天|哪个月|几月|几号|几点|几时|是什么时候|从什么时候",
     re.IGNORECASE,
 )
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
 _CHINESE_DIGITS = "〇零一二三四五六七八九"
 _CHINESE_NUMERALS = _CHINESE_DIGITS + "十百两"
 # Words and forms that say when: a year, a date, a month, a season, an era, a time relative to
-# another. Not a length of time ("5 years of support", 5年的支持) nor a number that only looks
-# like a year (port 5900), nor 代 or 朝 inside other words (代号, 代码, 朝向): a release's
-# codename and its years of support answered "When was Debian 11 released?" before.
+# another, a time of day (4:30, 下午3时, 清晨 4 時半). Not a length of time ("5 years of
+# support", 5年的支持) nor a number that only looks like a year (port 5900), nor 代 or 朝 inside
+# other words (代号, 代码, 朝向): a release's codename and its years of support answered "When
+# was Debian 11 released?" before.
 _NAMES_A_TIME = re.compile(
     r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
     r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\b(?:" + _MONTHS + r"|may\s+\d|\d+\s+may"
@@ -562,7 +563,10 @@ _NAMES_A_TIME = re.compile(
     r"|\d{3,4}\s*年|[" + _CHINESE_DIGITS + r"]{4}\s*年"
     r"|[\d" + _CHINESE_NUMERALS + r"]+\s*(?:月|日|世纪|年代)"
     r"|[今去明同当早近次翌]年|年[底初中末前后]|个月[前后]|世纪|年代|朝代|王朝|[夏商周秦汉晋隋唐宋元明清][朝代]"
-    r"|[古近当]代|时期|[春夏秋冬][天季末]|初[春夏秋冬]|星期|今天|昨天|明天|最近|如今|目前",
+    r"|[古近当]代|时期|[春夏秋冬][天季末]|初[春夏秋冬]|星期|今天|昨天|明天|最近|如今|目前"
+    r"|\b\d{1,2}[:：]\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)"
+    r"|[\d" + _CHINESE_NUMERALS + r"]{1,3}\s*[点时](?:半|钟|\d|[" + _CHINESE_NUMERALS + r"])"
+    r"|(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|深夜)\s*[\d" + _CHINESE_NUMERALS + r"]",
     re.IGNORECASE,
 )
 
@@ -582,7 +586,7 @@ def names_a_time(text: str) -> bool:
 _ASKS_FOR_AN_AMOUNT = re.compile(
     r"\bhow\s+(?:many|much|long|large|big|old|far|tall|high|heavy|fast|often)\b"
     r"|\bwhat\s+(?:percentage|proportion|fraction|share)\b"
-    r"|多少|几(?![乎何])|多[大长久高重远快宽深]",
+    r"|多少|几(?![乎何点时号月])|多[大长久高重远快宽深]",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -610,6 +614,10 @@ def names_an_amount(text: str) -> bool:
     return _NAMES_AN_AMOUNT.search(simplified(text)) is not None
 
 
+# After 几, what makes it no count: 几乎 (almost), 几何 (geometry), or a time asked (几点, 几号).
+_NOT_COUNTING = frozenset("乎何点时号月")
+
+
 def counted_word(question: str) -> str | None:
     """What a question asking how many or how much counts: its first content word after the
     question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪), or the
@@ -618,7 +626,8 @@ def counted_word(question: str) -> str | None:
     content = set(content_words(question))
     for i, token in enumerate(tokens):
         english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])
-        if english or token == "多少" or (token.startswith("几") and token not in ("几乎", "几何")):
+        counts = token == "多少" or (token.startswith("几") and token[1:2] not in _NOT_COUNTING)
+        if english or counts:
             after = tokens[i + 2 if english else i + 1 :]
             # "How many" asks for a plural: the first among the words right after it ("how many
             # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles).
@@ -630,41 +639,94 @@ def counted_word(question: str) -> str | None:
 
 # Units as texts write them after a number (digits or Chinese numerals), abbreviated or
 # otherwise, by the words a question counts them in: "多少公里" is answered by "6300 km" or
-# "6300千米" as well as by 6300公里.
-_NUMBER = r"[\d两半一二三四五六七八九十百千万亿]"
-
-
-def _after_a_number(units: str) -> str:
-    return rf"{_NUMBER}\s*(?:{units})(?![a-z])"
-
-
+# "6300千米" as well as by 6300公里; "几个小时" by "两个小时", "2 hours" or "an hour".
+_NUMERALS = _CHINESE_NUMERALS + "半千万亿"
 _UNITS = (
-    ("公里 千米 kilometre kilometres kilometer kilometers", _after_a_number("km|公里|千米")),
-    ("米 metre metres meter meters", _after_a_number("m|米")),
-    ("厘米 centimetre centimetres centimeter centimeters", _after_a_number("cm|厘米")),
-    ("毫米 millimetre millimetres millimeter millimeters", _after_a_number("mm|毫米")),
-    ("千克 公斤 kilogram kilograms kilo kilos", _after_a_number("kg|千克|公斤")),
-    ("克 gram grams", _after_a_number("g|克")),
-    ("毫克 milligram milligrams", _after_a_number("mg|毫克")),
-    ("毫升 millilitre millilitres milliliter milliliters", _after_a_number("ml|毫升")),
-    ("升 litre litres liter liters", _after_a_number("l|升")),
-    # Money is often given as a share or a multiple: 三倍, 80%, 百分之八十.
+    ("公里 千米 kilometre kilometres kilometer kilometers", "km"),
+    ("米 metre metres meter meters", "m"),
+    ("厘米 centimetre centimetres centimeter centimeters", "cm"),
+    ("毫米 millimetre millimetres millimeter millimeters", "mm"),
+    ("千克 公斤 kilogram kilograms kilo kilos", "kg"),
+    ("克 gram grams", "g"),
+    ("毫克 milligram milligrams", "mg"),
+    ("毫升 millilitre millilitres milliliter milliliters", "ml"),
+    ("升 litre litres liter liters", "l"),
+    # Money in any currency, or as a share or a multiple of another sum: 三倍, 80%.
     (
-        "钱 元 块 money dollar dollars",
-        _after_a_number(r"元|块|美元|\$|¥|usd|rmb|dollars?|yuan|倍|%|％") + "|百分之",
+        "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (18块镜片)
+        "块|美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
+        "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|cents?|yen|rupees?|倍|%|％",
     ),
-    ("小时 hour hours", _after_a_number("h|hrs?|小时")),
-    ("分钟 minute minutes", _after_a_number("min|分钟")),
-    ("卡路里 千卡 calorie calories", _after_a_number("kcal|cal|千卡|卡路里")),
+    ("年 year years", "yrs?|decades?|个?年"),
+    ("月 month months", "个?月"),
+    ("周 星期 week weeks", "个?星期|个?礼拜|周"),
+    ("天 日 day days", "天|日|个?工作日|个?交易日|nights?|(?:business|working|calendar)\\s+days?"),
+    ("岁 age", r"周?岁|years?\s+old"),
+    ("小时 hour hours", "h|hrs?|个小时|个钟头|钟头"),
+    ("分钟 minute minutes", "min|mins"),
+    # A length of time in any unit, for a question asking how long (asked_unit()).
+    (
+        "时长 time",
+        "年|个?月|个?星期|个?礼拜|周|天|日|个?工作日|个?小时|钟头|分钟|秒|decades?|years?|months?|"
+        "weeks?|(?:business\\s+|working\\s+)?days?|nights?|hours?|minutes?|seconds?",
+    ),
+    ("卡路里 千卡 calorie calories", "kcal|cal"),
 )
+# A sum written with its currency first ($60/year, ¥300) or as a share (百分之八十).
+_MONEY_FIRST = r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之"
+# A year (1964年, 一九五四年) says when, not how long.
+_A_YEAR = rf"(?<![\d{_CHINESE_DIGITS}])(?:1\d|20)\d\d\s*年|[{_CHINESE_DIGITS}]{{4}}\s*年"
+
+
+def _written(names: str, abbreviations: str) -> re.Pattern:
+    units = "|".join([abbreviations, *map(re.escape, sorted(names.split(), key=len, reverse=True))])
+    digits = rf"(?<![\d.,{_NUMERALS}])(?:\d(?:[\d.,]*\d)?|[{_NUMERALS}]+)"
+    number = rf"{digits}|\b(?:{_NUMBER_WORDS}|an?|few|several)\b"
+    after = rf"(?:{number})\s*(?:{units})(?![a-z])"
+    if "年" in units:
+        after = rf"(?!{_A_YEAR}){after}"
+    return re.compile(f"{after}|{_MONEY_FIRST}" if "钱" in names else after, re.IGNORECASE)
+
+
 _WRITTEN_UNITS = {
-    name: re.compile(written, re.IGNORECASE) for names, written in _UNITS for name in names.split()
+    name: _written(names, abbreviations)
+    for names, abbreviations in _UNITS
+    for name in names.split()
 }
 
 
+_ASKS_WHY = re.compile(r"为什么|为何|\bwhy\b", re.IGNORECASE)
+# A question asking for a length of time: not "How long is the bridge?".
+_ASKS_HOW_LONG = re.compile(
+    r"多久|多长时间|多少时间|\bfor\s+how\s+long\b|\bhow\s+long\s+(?:does|did|do|will|would|can|could"
+    r"|should|must|has|have|had|to|is\s+it|was\s+it)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a question asking how many, how much or how long counts in (多少钱: 钱, "how many
+    hours": hours, 几岁: 岁, 多久: 时长, "how long did it take": time); None when what it counts
+    is no unit."""
+    if _ASKS_WHY.search(simplified(question)):
+        return None  # "为什么会在几天之内倒闭？" asks why, not how many days
+    if _ASKS_HOW_LONG.search(simplified(question)):
+        return "时长" if language_of_question(question) == "zh" else "time"
+    counted = counted_word(question)
+    if counted and counted.lower() in _WRITTEN_UNITS:
+        return counted
+    # A unit jieba joins to 几 or keeps apart after 多少 (几岁, 多少年): no content word.
+    tokens = words(question)
+    for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
+        unit = token[1:] if token.startswith("几") else after if token == "多少" else ""
+        if unit in _WRITTEN_UNITS:
+            return unit
+    return None
+
+
 def writes_amount_of(unit: str, text: str) -> bool:
-    """Whether text gives a number in the unit a question counts in (counted_word()), as
-    written or abbreviated ('kilometres': "6,300 km"); False for a word that is no unit."""
+    """Whether text gives a number in the unit a question counts in (asked_unit()), as written
+    or abbreviated ('kilometres': "6,300 km"); False for a word that is no unit."""
     written = _WRITTEN_UNITS.get(unit.lower())
     return written is not None and written.search(simplified(text)) is not None
 
@@ -681,7 +743,11 @@ def asks_for_a_kind(question: str, word: str) -> bool:
 
 def holds_what_is_asked(question: str, text: str) -> bool:
     """Whether text holds the kind of thing a question asks for: a time for a question asking
-    when, a number for one asking how many; False for any other question."""
+    when, an amount in the unit asked in (asked_unit()), else a number for one asking how
+    many; False for any other question."""
     if asks_for_a_date(question):
         return names_a_time(text)
+    unit = asked_unit(question)
+    if unit is not None:
+        return writes_amount_of(unit, text)
     return asks_for_an_amount(question) and names_an_amount(text)

@@ -13,6 +13,7 @@ from core.retrieval.answerability import (
     no_answer_message,
     refusal_hint,
     undated_message,
+    unmeasured_message,
 )
 from core.retrieval.search import hit_record
 from ui import generation, pictures, resources, why
@@ -78,6 +79,8 @@ with answer_column:
         st.caption(refusal_hint(result.query, result.verdict))
     if result.verdict.undated:
         st.caption(undated_message(result.query))
+    if result.verdict.unmeasured:
+        st.caption(md_escape(unmeasured_message(result.query, result.verdict.unmeasured)))
     if result.verdict.missing:
         st.caption(md_escape(missing_message(result.query, result.verdict.missing)))
 

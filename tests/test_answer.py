@@ -229,6 +229,35 @@ def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(
     assert answer(query, vector, [_hit(undated, 1, 0.9)], e5, lenient).relevant
 
 
+@pytest.mark.parametrize(
+    ("query", "unmeasured", "measured", "unit"),
+    [
+        (
+            "How many hours does the ferry take to cross the strait?",
+            "The ferry crosses the strait every morning, weather permitting.",
+            "The ferry takes about two hours to cross the strait, weather permitting.",
+            "hours",
+        ),
+        (
+            "赵州桥大修一共花了多少钱？",
+            "1954年，交通部和文化部拨发专款，赵州桥开始大修。",
+            "1954年，交通部和文化部拨发专款二十万元，赵州桥开始大修。",
+            "钱",
+        ),
+    ],
+)
+def test_a_question_asking_an_amount_in_a_unit_is_not_answered_by_sentences_giving_none(
+    e5, query, unmeasured, measured, unit
+):
+    vector = e5.encode_query(query)
+    refused = answer(query, vector, [_hit(unmeasured, 1, 0.9)], e5, verdict())
+    assert not refused.relevant and not refused.verdict.answerable
+    assert refused.verdict.confidence == UNDATED_CONFIDENCE
+    assert refused.verdict.unmeasured == unit and not refused.verdict.undated
+    measured_answer = answer(query, vector, [_hit(measured, 1, 0.9)], e5, verdict())
+    assert measured_answer.relevant and measured_answer.verdict.unmeasured == ""
+
+
 def test_only_passages_near_the_best_one_add_to_an_answer(e5):
     hits = [_hit("Sourdough rises because yeast makes gas.", 1, 0.9), _hit("Taxes.", 2, 0.84)]
     query = "Why does sourdough rise?"

@@ -716,12 +716,20 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     assert since["answerable"] is False and since["answer"] == ""
     assert since["confidence"] == UNDATED_CONFIDENCE
     assert since["undated"] is True and tea["undated"] is False
+    assert since["unmeasured"] is None and tea["unmeasured"] is None
     argv = ["龙井茶是从哪一年开始种植的？", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert "你问的是时间，但找到的句子都没有说明时间。" in capsys.readouterr().out.splitlines()
     argv = ["Why does Sourdough rise in Pompeii?", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Missing from your documents: Pompeii"
+    # Nor of a price where the passage gives no sum.
+    notes[1].ingest("龙井茶的价钱年年都在涨。".encode(), "price.md")
+    price = asked("龙井茶一斤多少钱？")
+    assert price["answerable"] is False and price["unmeasured"] == "钱"
+    argv = ["龙井茶一斤多少钱？", "--collection", "notes", "--db", str(tmp_path)]
+    assert ask_main(argv) == 0
+    assert "你问的是数量（钱），但找到的句子都没有给出。" in capsys.readouterr().out.splitlines()
 
 
 def test_reading_the_word_lists_at_start_leaves_none_for_the_first_question():

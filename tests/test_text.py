@@ -1,6 +1,7 @@
 """Text cleaning, unwrapping, sentences and words, in English and Chinese."""
 
 from core.text import (
+    asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
     asks_for_an_amount,
@@ -264,6 +265,8 @@ def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
     assert not asks_for_a_date("When should I use HNSW instead of a flat index?")
     assert not asks_for_a_date("什么时候该用 HNSW？")
     assert not asks_for_a_date("What did Debian 12 change?")
+    assert asks_for_a_date("茶居每天几点开门？")  # a time of day: no count of 点
+    assert counted_word("茶居每天几点开门？") is None and not asks_for_an_amount("几点开门")
 
 
 def test_a_question_asking_for_a_thing_of_a_kind_in_either_language():
@@ -289,6 +292,8 @@ def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language_not_a_len
         "Two years later, the company moved to Cupertino.",
         "二十多年前，长江的渔业资源曾严重衰退。",
         "从2021年1月1日起实行禁捕。",
+        "清晨 4 時半開市、下午 3 時關門。",  # a time of day
+        "The ferry leaves at 6:30 and at 7 pm.",
     ):
         assert names_a_time(said), said
     for said in (
@@ -300,6 +305,7 @@ def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language_not_a_len
         "每个版本至少提供5年的安全支持。",
         "VNC listens on port 5900.",
         "Debian 12 的代号是 bookworm。",
+        "有3点建议。",  # points, not o'clock
     ):
         assert not names_a_time(said), said
 
@@ -380,3 +386,29 @@ def test_amounts_are_found_as_texts_write_their_units():
         "钱", "工资的百分之八十"
     )
     assert not writes_amount_of("参数", "1亿参数")  # no unit
+    # A unit written out, a currency before the sum or in the text's own language.
+    assert writes_amount_of("hours", "It takes 2 hours.") and writes_amount_of("小时", "两个小时")
+    assert writes_amount_of("钱", "$60/year") and writes_amount_of("钱", "a loan of 800 guilders")
+    assert not writes_amount_of("钱", "It was founded in 1964.")
+    assert not writes_amount_of("分钟", "这十分重要")
+    assert writes_amount_of("岁", "自己 14 歲入行") and writes_amount_of("years", "three decades")
+    # A year says when, not how long.
+    assert writes_amount_of("时长", "舖頭 2017 年續租 3 年")
+    assert writes_amount_of("时长", "自收到投诉之日起七个工作日内") and writes_amount_of(
+        "days", "within 5 business days"
+    )
+    assert not writes_amount_of("时长", "那年正是1964年")
+    assert not writes_amount_of("年", "一九五四年")
+
+
+def test_the_unit_a_question_asks_an_amount_in():
+    assert asked_unit("1950年代赵州桥大修一共花了多少钱") == "钱"
+    assert asked_unit("How many hours a week do nurses work?") == "hours"
+    assert asked_unit("发仔叔几岁开始入行？") == "岁" and asked_unit("这座桥修了多少年？") == "年"
+    assert asked_unit("How many Gutenberg Bibles survive today?") is None  # no unit
+    assert asked_unit("What does the ferry cost?") is None  # no amount asked
+    assert asked_unit("发仔叔当年在日本教了多久点心") == "时长"
+    assert asked_unit("How long did the repair take?") == "time"
+    assert asked_unit("How long is the bridge?") is None  # a length, in any unit
+    assert asked_unit("硅谷银行为什么会在几天之内倒闭？") is None  # asks why
+    assert asked_unit("主镜由多少块镜片组成？") is None  # 块 of pieces, not of money

@@ -16,6 +16,7 @@ from core.retrieval.answerability import (
     load_calibration,
     sentence_coverages,
     undated,
+    unmeasured,
     word_rarity,
 )
 from core.retrieval.encoders import Encoder
@@ -238,13 +239,17 @@ def answer(
     max_sentences: int = 3,
 ) -> Answer:
     """Assemble an extractive answer when the verdict says the hits answer the question; a
-    question asking when, whose sentences name no time, is answered less surely (undated())."""
+    question asking when, whose sentences name no time (undated()), or how much in a unit,
+    whose sentences give no amount in it (unmeasured()), is answered less surely."""
     ranked = ranked_sentences(query, query_vector, hits, encoder, SENTENCES_PER_PASSAGE)
     evidence = [own[0] for own in ranked]  # what each passage shows
     chosen = quoted([e for own in ranked for e in own if verdict.admits(e.hit)], max_sentences)
-    if chosen and undated(query, [e.sentence for e in chosen]):
+    quoting = [e.sentence for e in chosen]
+    if chosen and undated(query, quoting):
         verdict = verdict.undated_answer()
-        chosen = chosen if verdict.answerable else []
+    elif chosen and (unit := unmeasured(query, quoting)):
+        verdict = verdict.unmeasured_answer(unit)
+    chosen = chosen if verdict.answerable else []
     return Answer(
         query=query,
         query_vector=query_vector,

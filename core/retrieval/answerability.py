@@ -38,6 +38,7 @@ from core.retrieval.second_opinion import SecondOpinion, second_opinion
 from core.retrieval.store import Store
 from core.text import (
     NumberedName,
+    asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
     capitalised_words,
@@ -117,7 +118,7 @@ RARE_ZIPF = 4.0  # wordfreq's Zipf scale: rarer than 10 in a million words of it
 # for Debian's manuals, 14 were answered: the 11 that their documents answer all quoted a time;
 # of the other 3, one quoted none ("When will China bring back samples from Mars?" quoted
 # Chang'e 5's lunar samples): (0 + 1) / (1 + 2), Laplace's estimate.
-UNDATED_CONFIDENCE = 0.33
+UNDATED_CONFIDENCE = 0.33  # at most, when the sentences lack the time or amount asked for
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 NAME_PASSAGES = 200  # passages read for a name of several words written together
 WRITTEN_PASSAGES = 200  # passages read for a Chinese word jieba's dictionary lacks
@@ -237,6 +238,9 @@ class Verdict:
     missing: tuple[str, ...] = ()
     # A question asking when, whose answer's sentences name no time (undated()).
     undated: bool = False
+    # The unit a question asked an amount in, when its answer's sentences give none in it
+    # (unmeasured(): 多少钱 of sentences naming no sum); else ''.
+    unmeasured: str = ""
     # The most confidence the question's names allowed (confidence_cap()), whatever its signals.
     cap: float = 1.0
 
@@ -248,8 +252,16 @@ class Verdict:
     def undated_answer(self) -> Verdict:
         """The verdict once the sentences that would answer a question asking when turn out to
         name no time: at most UNDATED_CONFIDENCE, refused below the strictness."""
+        return self._unsure(undated=True)
+
+    def unmeasured_answer(self, unit: str) -> Verdict:
+        """The verdict once the sentences that would answer a question asking an amount in a
+        unit turn out to give none in it: as unsure as an undated one."""
+        return self._unsure(unmeasured=unit)
+
+    def _unsure(self, **why) -> Verdict:
         capped = min(self.confidence, UNDATED_CONFIDENCE)
-        return replace(self, answerable=capped >= self.strictness, confidence=capped, undated=True)
+        return replace(self, answerable=capped >= self.strictness, confidence=capped, **why)
 
 
 def accept_all() -> Verdict:
@@ -667,6 +679,15 @@ def read_word_lists() -> None:
         zipf_frequency("", in_language)
 
 
+def unmeasured(question: str, sentences: Sequence[str]) -> str:
+    """The unit a question asks an amount in (core.text.asked_unit(): 多少钱, "how many hours")
+    when none of the sentences that would answer it gives a number in that unit; else ''."""
+    unit = asked_unit(question)
+    if unit is None or any(writes_amount_of(unit, sentence) for sentence in sentences):
+        return ""
+    return unit
+
+
 def undated(question: str, sentences: Sequence[str]) -> bool:
     """Whether a question asks when (core.text.asks_for_a_date()) and the sentences that would
     answer it name no time: the documents speak of it, but not of when."""
@@ -713,6 +734,10 @@ UNDATED = {
     "en": "You asked when, and none of the sentences found says when.",
     "zh": "你问的是时间，但找到的句子都没有说明时间。",
 }
+UNMEASURED = {
+    "en": "You asked for an amount ({}), and none of the sentences found gives one.",
+    "zh": "你问的是数量（{}），但找到的句子都没有给出。",
+}
 REFUSAL_HINT = {
     "en": "confidence {:.0%}, strictness {:.0%}: try other words, or lower the strictness in "
     "the sidebar.",
@@ -740,6 +765,11 @@ def missing_message(question: str, words: Sequence[str]) -> str:
 def undated_message(question: str) -> str:
     """Why a question asking when was not answered surely, in the question's language."""
     return _in_the_questions_language(UNDATED, question)
+
+
+def unmeasured_message(question: str, unit: str) -> str:
+    """Why a question asking an amount in a unit was not answered surely, in its language."""
+    return _in_the_questions_language(UNMEASURED, question).format(unit)
 
 
 def closest_label(question: str) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 # A run of Latin letters (an apostrophe inside: d'or, don't) that may hold several words.
 _RUN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 # Punctuation that English follows with a space, run into the next word: "precious.You",
-# ",and", "cough?"he'. Not a point between letters of one case (e.g, U.S.A, example.com).
+# "it,and". Not a point between small letters or after one capital (example.com, U.S.A).
 _AFTER_PUNCTUATION = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z])|(?<=[A-Za-z][,;:!?])(?=[A-Za-z])")
 _LONGEST = 24  # letters in the longest word looked up
 _WORD = 1.0  # what each word of a cut costs beyond its rarity: fewer words are likelier

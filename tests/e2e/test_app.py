@@ -237,7 +237,8 @@ def papers(browser: Browser, app_url: str, tmp_path_factory: pytest.TempPathFact
 def text_files(tmp_path: Path) -> dict[str, Path]:
     files = {
         "volcanoes.txt": "Volcanoes erupt when magma rises through cracks in the crust. "
-        "Gas dissolved in the magma expands near the surface and blasts out ash and lava.",
+        "Gas dissolved in the magma expands near the surface and blasts out ash and lava. "
+        "Lava can flow for many kilometres.",
         "glaciers.txt": "Glaciers carve U-shaped valleys as they slide downhill. "
         "Rocks frozen into the ice scrape the bedrock like sandpaper.",
         "hostile.txt": HOSTILE,
@@ -354,6 +355,14 @@ def test_deleting_a_document_removes_it_from_library_and_answers(
     expect(main.get_by_text("Your documents don't seem to answer this")).to_be_visible()
     expect(
         main.get_by_text("You asked when, and none of the sentences found says when.")
+    ).to_be_visible()
+    # Nor how far: "many kilometres" is no distance.
+    ask(page, "How many kilometres can lava flow?")
+    expect(main.get_by_text("Your documents don't seem to answer this")).to_be_visible()
+    expect(
+        main.get_by_text(
+            "You asked for an amount (kilometres), and none of the sentences found gives one."
+        )
     ).to_be_visible()
 
     go_to(page, "Library")

@@ -653,8 +653,8 @@ _UNITS = (
     ("升 litre litres liter liters", "l"),
     # Money in any currency, or as a share or a multiple of another sum: 三倍, 80%.
     (
-        "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (18块镜片)
-        "块|美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
+        "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (1000多块栏板)
+        "美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
         "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|cents?|yen|rupees?|倍|%|％",
     ),
     ("年 year years", "yrs?|decades?|个?年"),
@@ -671,6 +671,12 @@ _UNITS = (
         "weeks?|(?:business\\s+|working\\s+)?days?|nights?|hours?|minutes?|seconds?",
     ),
     ("卡路里 千卡 calorie calories", "kcal|cal"),
+    # A distance, a height or a depth in any unit, for a question asking how far (asked_unit()).
+    (
+        "长度 length",
+        "km|m|cm|mm|公里|千米|米|厘米|毫米|里|英里|英尺|英寸|丈|尺|kilomet(?:re|er)s?|met(?:re|er)s?|"
+        "centimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|yards?",
+    ),
 )
 # A sum written with its currency first ($60/year, ¥300) or as a share (百分之八十).
 _MONEY_FIRST = r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之"
@@ -682,7 +688,7 @@ def _written(names: str, abbreviations: str) -> re.Pattern:
     units = "|".join([abbreviations, *map(re.escape, sorted(names.split(), key=len, reverse=True))])
     digits = rf"(?<![\d.,{_NUMERALS}])(?:\d(?:[\d.,]*\d)?|[{_NUMERALS}]+)"
     number = rf"{digits}|\b(?:{_NUMBER_WORDS}|an?|few|several)\b"
-    after = rf"(?:{number})\s*(?:{units})(?![a-z])"
+    after = rf"(?:{number})\s*[余多]?\s*(?:{units})(?![a-z])"  # 6300余公里, 三十多米
     if "年" in units:
         after = rf"(?!{_A_YEAR}){after}"
     return re.compile(f"{after}|{_MONEY_FIRST}" if "钱" in names else after, re.IGNORECASE)
@@ -704,14 +710,21 @@ _ASKS_HOW_LONG = re.compile(
 )
 
 
+# A question asking for a distance, a height or a depth: not "多大" (a size, an age, a share).
+_ASKS_HOW_FAR = re.compile(r"多远|多高|多深|\bhow\s+(?:far|tall|high|deep)\b", re.IGNORECASE)
+
+
 def asked_unit(question: str) -> str | None:
-    """The unit a question asking how many, how much or how long counts in (多少钱: 钱, "how many
-    hours": hours, 几岁: 岁, 多久: 时长, "how long did it take": time); None when what it counts
-    is no unit."""
+    """The unit a question asking how many, how much, how long or how far counts in (多少钱: 钱,
+    "how many hours": hours, 几岁: 岁, 多久: 时长, "how long did it take": time, 多远: 长度, "how
+    deep": length); None when what it counts is no unit."""
     if _ASKS_WHY.search(simplified(question)):
         return None  # "为什么会在几天之内倒闭？" asks why, not how many days
+    chinese = language_of_question(question) == "zh"
     if _ASKS_HOW_LONG.search(simplified(question)):
-        return "时长" if language_of_question(question) == "zh" else "time"
+        return "时长" if chinese else "time"
+    if _ASKS_HOW_FAR.search(simplified(question)):
+        return "长度" if chinese else "length"
     counted = counted_word(question)
     if counted and counted.lower() in _WRITTEN_UNITS:
         return counted

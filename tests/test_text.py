@@ -390,6 +390,7 @@ def test_amounts_are_found_as_texts_write_their_units():
     assert writes_amount_of("hours", "It takes 2 hours.") and writes_amount_of("小时", "两个小时")
     assert writes_amount_of("钱", "$60/year") and writes_amount_of("钱", "a loan of 800 guilders")
     assert not writes_amount_of("钱", "It was founded in 1964.")
+    assert not writes_amount_of("钱", "发掘出1000多块栏板") and writes_amount_of("钱", "5块钱")
     assert not writes_amount_of("分钟", "这十分重要")
     assert writes_amount_of("岁", "自己 14 歲入行") and writes_amount_of("years", "three decades")
     # A year says when, not how long.
@@ -409,6 +410,10 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("What does the ferry cost?") is None  # no amount asked
     assert asked_unit("发仔叔当年在日本教了多久点心") == "时长"
     assert asked_unit("How long did the repair take?") == "time"
+    assert asked_unit("贺家墺离鲁镇有多远？") == "长度"
+    assert asked_unit("How deep is it?") == "length"
+    assert writes_amount_of("length", "in depth about four feet")
+    assert writes_amount_of("长度", "全长6300余公里") and not writes_amount_of("长度", "不远")
     assert asked_unit("How long is the bridge?") is None  # a length, in any unit
     assert asked_unit("硅谷银行为什么会在几天之内倒闭？") is None  # asks why
     assert asked_unit("主镜由多少块镜片组成？") is None  # 块 of pieces, not of money

@@ -641,6 +641,14 @@ def counted_word(question: str) -> str | None:
 # otherwise, by the words a question counts them in: "多少公里" is answered by "6300 km" or
 # "6300千米" as well as by 6300公里; "几个小时" by "两个小时", "2 hours" or "an hour".
 _NUMERALS = _CHINESE_NUMERALS + "半千万亿"
+_TIMES = (
+    ("年 year years", "yrs?|decades?|个?年"),
+    ("月 month months", "个?月"),
+    ("周 星期 week weeks", "个?星期|个?礼拜|周"),
+    ("天 日 day days", "天|日|个?工作日|个?交易日|nights?|(?:business|working|calendar)\\s+days?"),
+    ("小时 hour hours", "h|hrs?|个小时|个钟头|钟头"),
+    ("分钟 minute minutes", "min|mins"),
+)
 _UNITS = (
     ("公里 千米 kilometre kilometres kilometer kilometers", "km"),
     ("米 metre metres meter meters", "m"),
@@ -657,20 +665,15 @@ _UNITS = (
         "美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
         "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|cents?|yen|rupees?|倍|%|％",
     ),
-    ("年 year years", "yrs?|decades?|个?年"),
-    ("月 month months", "个?月"),
-    ("周 星期 week weeks", "个?星期|个?礼拜|周"),
-    ("天 日 day days", "天|日|个?工作日|个?交易日|nights?|(?:business|working|calendar)\\s+days?"),
     ("岁 age", r"周?岁|years?\s+old"),
-    ("小时 hour hours", "h|hrs?|个小时|个钟头|钟头"),
-    ("分钟 minute minutes", "min|mins"),
+    ("卡路里 千卡 calorie calories", "kcal|cal"),
+    *_TIMES,
     # A length of time in any unit, for a question asking how long (asked_unit()).
     (
         "时长 time",
-        "年|个?月|个?星期|个?礼拜|周|天|日|个?工作日|个?小时|钟头|分钟|秒|decades?|years?|months?|"
-        "weeks?|(?:business\\s+|working\\s+)?days?|nights?|hours?|minutes?|seconds?",
+        "|".join(f"{abbreviations}|{names.replace(' ', '|')}" for names, abbreviations in _TIMES)
+        + "|秒|seconds?",
     ),
-    ("卡路里 千卡 calorie calories", "kcal|cal"),
     # A distance, a height or a depth in any unit, for a question asking how far (asked_unit()).
     (
         "长度 length",
@@ -708,12 +711,11 @@ _ASKS_HOW_LONG = re.compile(
     r"|should|must|has|have|had|to|is\s+it|was\s+it)\b",
     re.IGNORECASE,
 )
-
-
 # A question asking for a distance, a height or a depth: not "多大" (a size, an age, a share).
 _ASKS_HOW_FAR = re.compile(r"多远|多高|多深|\bhow\s+(?:far|tall|high|deep)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)  # read again for each sentence an answer ranks (holds_what_is_asked())
 def asked_unit(question: str) -> str | None:
     """The unit a question asking how many, how much, how long or how far counts in (多少钱: 钱,
     "how many hours": hours, 几岁: 岁, 多久: 时长, "how long did it take": time, 多远: 长度, "how

@@ -148,7 +148,7 @@ def _column_block(
     """The gutter shared by bands start..end-1 (at least two), or (None, start + 1); gaps:
     each band's (_gaps())."""
     best: tuple[tuple[float, float] | None, int] = (None, start + 1)
-    for gutter in (*gaps[start], *_gaps_below(bands, gaps, start)):
+    for gutter in (*gaps[start], *_gaps_below(bands, gaps, start), *_gaps_beside(bands, start)):
         low, high = gutter
         end = start + 1
         while end < len(bands) and (narrowed := _narrowed(bands[end], gaps[end], low, high)):
@@ -168,6 +168,18 @@ def _gaps_below(
     below = (gap for own in gaps[start + 1 : start + 1 + _BELOW] for gap in own)
     first, own = bands[start], gaps[start]
     return [gutter for low, high in below if (gutter := _narrowed(first, own, low, high))]
+
+
+def _gaps_beside(bands: list[list[Run]], start: int) -> list[tuple[float, float]]:
+    """The gaps between a band and the next where their lines overlap in height: two columns
+    whose lines stand half a line apart (a paragraph's extra space in one) share no band."""
+    if start + 1 >= len(bands) or not _overlap(bands[start], bands[start + 1]):
+        return []
+    return _gaps(bands[start] + bands[start + 1])
+
+
+def _overlap(upper: list[Run], lower: list[Run]) -> bool:
+    return min(run.bottom for run in upper) < max(run.top for run in lower)
 
 
 def _narrowed(
@@ -210,7 +222,13 @@ def _both_sides(bands: list[list[Run]], low: float, high: float, facing: int) ->
     on_left = [any(run.right <= low for run in band) for band in bands]
     on_right = [any(run.left >= high for run in band) for band in bands]
     sides = (sum(on_left), sum(on_right))
-    facing_bands = sum(map(min, on_left, on_right))
+    # Bands with text on both sides, and overlapping pairs with text on one each (_gaps_beside()).
+    facing_bands = sum(map(min, on_left, on_right)) + sum(
+        _overlap(upper, lower)
+        for i, (upper, lower) in enumerate(zip(bands, bands[1:], strict=False))
+        if (on_left[i], on_right[i]) in {(True, False), (False, True)}
+        and (on_left[i + 1], on_right[i + 1]) == (on_right[i], on_left[i])
+    )
     if min(sides) < 1 or max(sides) < 2 or facing_bands < facing:
         return False
     runs = [run for band in bands for run in band]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from ingest.layout import Run, page_lines
 from ingest.respace import respaced
 
 _LOCK = threading.Lock()
+_LONG = 3  # a line's width over its height, for its slant to count (not a short label)
+_SLANTED_LINES = 3  # lines needed to measure a page's slant
+_STRAIGHT_DEGREES = 0.2  # a page slanted less is read as it is
 
 
 @dataclass(frozen=True)
@@ -77,10 +81,11 @@ def read_image(image: Image.Image) -> OcrResult:
     width, height = image.size
     with _LOCK:
         found, _elapsed = _engine()(rgb, return_word_box=True)
+    found = found or []
+    upright = _upright([np.asarray(points, dtype=float) for points, *_ in found], (width, height))
     lines = []
-    for points, text, score, *characters in found or []:
-        xs = [float(p[0]) for p in points]
-        ys = [float(p[1]) for p in points]
+    for points, (_, text, score, *characters) in zip(upright, found, strict=True):
+        xs, ys = points[:, 0].tolist(), points[:, 1].tolist()
         text = str(text)
         if characters and max(xs) - min(xs) > max(ys) - min(ys):  # a line across the page
             text = respaced(text, _steps(text, *characters[:2]))
@@ -90,6 +95,26 @@ def read_image(image: Image.Image) -> OcrResult:
         box = (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)
         lines.append(OcrLine(text, box, float(score)))
     return OcrResult(tuple(lines), (width, height))
+
+
+def _upright(boxes: list[np.ndarray], size: tuple[int, int]) -> list[np.ndarray]:
+    """The lines' corner points turned about the image's centre by the median slant of their
+    top edges: in a photo turned a degree, a two-column page's lines at one height stand a line
+    apart at the other side, and the columns would be read line by line across both."""
+    slants = [
+        math.atan2(box[1, 1] - box[0, 1], box[1, 0] - box[0, 0])
+        for box in boxes
+        if len(box) == 4 and box[1, 0] - box[0, 0] > _LONG * abs(box[3, 1] - box[0, 1])
+    ]
+    if len(slants) < _SLANTED_LINES:
+        return boxes
+    angle = float(np.median(slants))
+    if abs(angle) < math.radians(_STRAIGHT_DEGREES):
+        return boxes
+    centre = np.array(size, dtype=float) / 2
+    cos, sin = math.cos(angle), math.sin(angle)
+    turn = np.array([[cos, sin], [-sin, cos]])  # by -angle, in image coordinates
+    return [(box - centre) @ turn.T + centre for box in boxes]
 
 
 def _steps(text: str, boxes: Sequence, characters: Sequence[str]) -> list[float] | None:

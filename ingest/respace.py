@@ -14,7 +14,14 @@ from functools import lru_cache
 _RUN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 # Punctuation that English follows with a space, run into the next word: "precious.You",
 # "it,and". Not a point between small letters or after one capital (example.com, U.S.A).
-_AFTER_PUNCTUATION = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z])|(?<=[A-Za-z][,;:!?])(?=[A-Za-z])")
+# Also a word run into a sum or a share: "fee of$10", "30%of".
+_AFTER_PUNCTUATION = re.compile(
+    r"(?<=[a-z]{2}[.!?])(?=[A-Z])|(?<=[A-Za-z.][,;:!?])(?=[A-Za-z])"
+    r"|(?<=\d%)(?=[A-Za-z])|(?<=[a-z]{2})(?=[$€£]\d)"
+)
+# A word of three letters or more run into a number: "every15minutes", "$10.00per", "Lot10".
+_WORD_BEFORE_NUMBER = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,}(?=\d)")
+_WORD_AFTER_NUMBER = re.compile(r"(?<=\d)[A-Za-z]{3,}(?![A-Za-z])")
 _LONGEST = 24  # letters in the longest word looked up
 _WORD = 1.0  # what each word of a cut costs beyond its rarity: fewer words are likelier
 _UNKNOWN = 10.0  # the rarity of a word wordfreq lacks, plus _UNKNOWN_LETTER each
@@ -49,7 +56,14 @@ def respaced(text: str, steps: Sequence[float] | None) -> str:
         pieces.append(" ".join(_words(match.group(), gaps)))
         at = match.end()
     pieces.append(text[at:])
-    return _AFTER_PUNCTUATION.sub(" ", "".join(pieces))
+    text = _AFTER_PUNCTUATION.sub(" ", "".join(pieces))
+    text = _WORD_BEFORE_NUMBER.sub(lambda m: m[0] + " " if _is_word(m[0]) else m[0], text)
+    return _WORD_AFTER_NUMBER.sub(lambda m: " " + m[0] if _is_word(m[0]) else m[0], text)
+
+
+def _is_word(letters: str) -> bool:
+    """Whether wordfreq knows letters as a word."""
+    return _known(letters.lower()) is not None
 
 
 def _words(run: str, gaps: Sequence[float] | None) -> list[str]:

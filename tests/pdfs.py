@@ -333,6 +333,24 @@ def text_image(lines: list[str], *, size: int = 40, width: int = 1400) -> bytes:
     return buffer.getvalue()
 
 
+def photographed_columns(left: list[str], right: list[str], degrees: float) -> bytes:
+    """A JPEG of a page in two columns of text lines, photographed turned by degrees."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(CJK_FONT_FILES[0]), 26)
+    image = Image.new("RGB", (1600, 160 + 34 * max(len(left), len(right))), "white")
+    draw = ImageDraw.Draw(image)
+    for x, lines in ((60, left), (860, right)):
+        for i, line in enumerate(lines):
+            draw.text((x, 80 + i * 34), line, font=font, fill="black")
+    turned = image.rotate(
+        degrees, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white"
+    )
+    buffer = BytesIO()
+    turned.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def small_print_scan(text: str) -> bytes:
     """A JPEG of a justified paragraph in 10 pt Times as a 200 dpi scanner sees it: grey paper,
     noise, a little blur. PP-OCR runs many of its words together."""

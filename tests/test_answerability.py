@@ -461,6 +461,18 @@ def test_a_chinese_name_jieba_cuts_otherwise_in_the_documents_is_found(notes):
     assert "贺老七是" in word_rarity(store, "notes", "贺老七是得什么病死的").absent
 
 
+def test_english_words_are_found_in_rarer_senses_and_chinese_names_in_pinyin(notes):
+    store, ingestor = notes
+    ingestor.ingest("德记的五个拍档每月放假两天。祥林嫂在鲁镇做工。".encode(), "notes.md")
+    question = "How often do Xianglin's partners rest?"
+    rarity = word_rarity(store, "notes", question)
+    # 'partners': 对象, 伙伴, 伙计 first, none of them here; 'Xianglin' is in no dictionary.
+    assert rarity.senses == {"partners": ("拍档",), "xianglin": ("祥林",)}
+    assert not {"partners", "xianglin"} & rarity.absent
+    assert "祥林" in evidence(question, rarity)["xianglin"]
+    assert "zhaozhou" in word_rarity(store, "notes", "Zhaozhou partners").absent
+
+
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):
     store, _ = notes
     baseline = answerability.compute_baseline(store, e5, "notes")

@@ -84,6 +84,9 @@ def test_english_forms():
     assert base_forms("samples") == ["sample"] and base_forms("早期") == []
     assert base_forms("kept") == ["keep"] and english_forms("went") == ["went", "go"]
     assert base_forms("governor-general") == []
+    # A consonant doubled before the ending.
+    assert "stop" in english_forms("stopped") and "run" in english_forms("running")
+    assert "cal" not in english_forms("called") and "ad" not in english_forms("added")
 
 
 def test_an_english_word_keeps_its_likeliest_chinese_words():
@@ -91,6 +94,20 @@ def test_an_english_word_keeps_its_likeliest_chinese_words():
     assert glossary().translations("study")[0] == "研究"  # not 书房 (a study room)
     assert "结果" not in glossary().translations("kill")  # 'result'; 'to kill' is a late sense
     assert len(glossary().translations("increase")) == 3  # of 17
+
+
+def test_an_english_words_rarer_senses_are_every_word_of_several_characters_glossed_as_it():
+    assert "拍档" not in glossary().translations("partners")
+    senses = glossary().senses("partners")
+    assert {"伙伴", "合伙人", "拍档"} <= set(senses) and all(len(word) > 1 for word in senses)
+    assert glossary().senses("xianglin") == ()
+
+
+def test_each_character_has_its_readings_in_toneless_pinyin():
+    readings = glossary().readings
+    assert list(readings["祥"]) == ["xiang"] and set(readings["长"]) == {"chang", "zhang"}
+    assert list(readings["绿"]) == list(readings["綠"]) == ["lv"]
+    assert all(reading.isalpha() for found in readings.values() for reading in found)
 
 
 def test_the_parsed_dictionary_is_kept_and_read_back(tmp_path, monkeypatch):
@@ -103,6 +120,7 @@ def test_the_parsed_dictionary_is_kept_and_read_back(tmp_path, monkeypatch):
         read = glossary()
         for word in ("study", "yangtze", "抗生素", "tea"):
             assert read.translations(word) == made.translations(word)
+        assert list(read.readings["长"]) == list(made.readings["长"]) == ["chang", "zhang"]
         kept.write_text("{broken", encoding="utf-8")
         monkeypatch.setattr(glossary_module, "fallback_cache", lambda: tmp_path / "nowhere")
         glossary.cache_clear()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core import pinyin
 from core.files import write_atomically
 from core.glossary import base_forms, glossary, is_english_word, word_translations
 from core.records import Chunk, Hit
@@ -324,7 +325,7 @@ def signals(
     if baseline.second is None:
         raise ValueError("the baseline has no second opinion: compute it again")
     second = float((opinion or second_opinion()).similarity(question, [best.chunk.text])[0])
-    shown_by = evidence(question)
+    shown_by = evidence(question, rarity)
     if not baseline.holds("zh"):
         # A Chinese word the dictionary lacks (喀拉喀托, Krakatoa) is not looked for in passages
         # of a collection with no Chinese; whether the collection holds it still counts (absent).
@@ -388,13 +389,16 @@ def _occurs(form: str, text: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(form), text) is not None
 
 
-def evidence(question: str) -> dict[str, set[str]]:
+def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[str]]:
     """What shows each of the question's content words in a passage: its stem, unaccented, its
-    uninflected forms ('earliest': early) and its translations into the other language
-    (core.glossary.word_translations)."""
+    uninflected forms ('earliest': early), its translations into the other language
+    (core.glossary.word_translations) and the rarer senses the collection holds it under
+    (rarity.senses)."""
     translated = word_translations(content_words(question))
+    senses = rarity.senses if rarity else {}
     return {
         word: {_stem(without_accents(word)), *map(_stem, base_forms(word)), *found}
+        | set(senses.get(word, ()))
         if word.isascii() or not is_han_word(word)
         else {*_pieces(word), *map(_stem, found)}
         for word, found in translated.items()
@@ -424,6 +428,9 @@ class WordRarity:
     # holds every word of them: "Debian 14" beside Debian 12 and 13 (unnumbered_names()),
     # "Secure Boot" where "secure" and "boot" stand apart (unjoined_names()).
     unwritten: tuple[str, ...] = ()
+    # The rarer senses (core.glossary's senses()) under which the collection holds an English
+    # word that none of its likeliest translations shows ('partners': 合伙人, 拍档).
+    senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def absent_share(self) -> float:
@@ -443,11 +450,17 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     )
     # A form the index cuts into several terms (mod_rewrite: mod, rewrit) is as common as its
     # rarest term: a passage holding 'mod' alone does not write mod_rewrite.
-    commonest = {
+    listed = {
         word: max((min(frequency[term] for term in group) for group in groups), default=0)
+        for word, groups in forms.items()
+    }
+    senses = {word: _held_senses(store, collection, word) for word, df in listed.items() if not df}
+    commonest = {
+        word: df
+        or max(senses.get(word, {}).values(), default=0)
         or _misspelt_frequency(store, collection, word)
         or _written_frequency(store, collection, word)
-        for word, groups in forms.items()
+        for word, df in listed.items()
     }
     return WordRarity(
         idf={word: math.log((chunks + 1) / (df + 0.5)) for word, df in commonest.items()},
@@ -456,7 +469,22 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
             *unnumbered_names(store, collection, question),
             *unjoined_names(store, collection, question),
         ),
+        senses={word: tuple(held) for word, held in senses.items() if held},
     )
+
+
+def _held_senses(store: Store, collection: str, word: str) -> dict[str, int]:
+    """How many chunks hold each rarer sense of an English word (core.glossary's senses()), or
+    each Chinese word that a word in no dictionary spells in pinyin (core.pinyin: 'xianglin',
+    祥林), that some chunk holds."""
+    senses = glossary().senses(word) if word.isascii() else ()
+    if word.isascii() and not senses and not glossary().translations(word):
+        # The glosses write names in pinyin too: is_english_word() knows 'xianglin'.
+        spelt = pinyin.pattern(word)
+        found = store.chinese_terms_found(collection, spelt) if spelt else ()
+        senses = tuple(sorted(pinyin.names_among(found)))
+    frequency, _ = store.document_frequencies(collection, senses) if senses else ({}, 0)
+    return {sense: df for sense, df in frequency.items() if df}
 
 
 def _misspelt_frequency(store: Store, collection: str, word: str) -> int:
@@ -595,7 +623,7 @@ def missing_words(
     a short form (w2v: word2vec), a unit abbreviated after a number (kilometres: 6,300 km)."""
     if rarity is None:
         return ()
-    shown_by = evidence(question)
+    shown_by = evidence(question, rarity)
     text = without_accents(simplified(" ".join(passages).lower()))  # as evidence() reads
     written = {word: _as_written(word, question) for word in rarity.idf if word in rarity.absent}
 

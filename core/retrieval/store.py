@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -365,6 +366,12 @@ class Store:
     def chunks_holding(self, name: str, wanted: Sequence[str], limit: int) -> list[Chunk]:
         """Up to limit chunks of the collection that hold every one of the wanted BM25 terms."""
         return self.chunks_by_id(name, self._lexical_ready(name).holding(wanted, limit))
+
+    @_again_if_stale
+    def chinese_terms_found(self, name: str, pattern: re.Pattern[str]) -> set[str]:
+        """What pattern's first group finds in the collection's Chinese BM25 terms (pieces of
+        words: core.pinyin's pattern finds 祥林 in 祥林嫂)."""
+        return self._lexical_ready(name).chinese_found(pattern)
 
     def matched_terms(self, name: str, query: str, chunks: Sequence[Chunk]) -> dict[str, tuple]:
         """The query's BM25 terms (sorted) that each chunk has: as its BM25 index knows them,

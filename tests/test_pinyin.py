@@ -1,0 +1,30 @@
+"""Chinese names written in pinyin, found among Chinese words."""
+
+from __future__ import annotations
+
+from core.pinyin import names_among, pattern, syllables
+
+
+def test_a_word_is_read_as_syllables_of_pinyin():
+    assert syllables("Xianglin") == [("xiang", "lin")]  # not xi-ang-lin: that is Xi'anglin
+    assert syllables("Xi'an") == [("xi", "an")] and syllables("Lüshun") == [("lv", "shun")]
+    assert syllables("Tiananmen") == [("ti", "a", "nan", "men"), ("tian", "an", "men")]
+    # One syllable reads as too many characters; most English words are no pinyin at all.
+    assert syllables("xian") == [] and syllables("Lu") == []
+    assert syllables("nginx") == syllables("webdav") == syllables("Zotero") == []
+
+
+def test_the_pattern_finds_the_chinese_words_a_name_in_pinyin_reads_as():
+    found = pattern("Xianglin")
+    assert found is not None and pattern("linux") is None
+    words = "\n".join(["祥林嫂", "四叔", "相邻", "鲁镇"])
+    assert {match.group(1) for match in found.finditer(words)} == {"祥林", "相邻"}
+    assert [m.group(1) for m in pattern("Zhaozhou").finditer("赵州桥\n赵州")] == ["赵州", "赵州"]
+
+
+def test_names_are_the_pieces_jieba_tags_as_names_or_does_not_know():
+    assert names_among({"祥林", "降临", "相邻", "乡邻", "赵州", "梁思成"}) == {
+        "祥林",
+        "赵州",
+        "梁思成",
+    }

@@ -389,6 +389,9 @@ _ASKS_WHAT_IT_STANDS_FOR = re.compile(
     r"|\bmean\s*[?？]\s*$|是什么的缩写|的缩写是什么|代表什么|是什么意思",
     re.IGNORECASE,
 )
+# A question asked as "A not A" (要不要买票, 需不需要, 去没去过): jieba cuts 馆要 / 不要 from
+# 探索馆要不要买票, and no passage writes either.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 def content_words(text: str) -> list[str]:
@@ -396,10 +399,15 @@ def content_words(text: str) -> list[str]:
     under three letters, possessives dropped ("China's" is "china", which a dictionary knows),
     Chinese in simplified characters (simplified())."""
     stop = stopwords()
-    text = _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text))
+    text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
     found = (_POSSESSIVE.sub("", w) for w in words(text))
     kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
-    return list(dict.fromkeys(kept))
+    return list(dict.fromkeys(word for word in kept if not _asks_how_many(word)))
+
+
+def _asks_how_many(word: str) -> bool:
+    """Whether a word is 几 and what it counts (几分, 几层): it asks, as 多少 does."""
+    return len(word) == 2 and word[0] == "几" and word[1] not in _NOT_COUNTING
 
 
 # A name and the number after it: a release, a model, a mission ("Debian Edu 13", "GPT-4",
@@ -681,7 +689,8 @@ _UNITS = (
         "centimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|yards?",
     ),
 )
-# A sum written with its currency first ($60/year, ¥300) or as a share (百分之八十).
+# A sum written with its currency first ($60/year, ¥300) or as a share (百分之八十). Not "free":
+# "3 岁及以下儿童免费" is no price of an adult's ticket.
 _MONEY_FIRST = r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之"
 # A year (1964年, 一九五四年) says when, not how long.
 _A_YEAR = rf"(?<![\d{_CHINESE_DIGITS}])(?:1\d|20)\d\d\s*年|[{_CHINESE_DIGITS}]{{4}}\s*年"
@@ -711,6 +720,12 @@ _ASKS_HOW_LONG = re.compile(
     r"|should|must|has|have|had|to|is\s+it|was\s+it)\b",
     re.IGNORECASE,
 )
+# A question asking a price: 票价是多少, 停车一小时收费多少, "How much does it cost?".
+_ASKS_A_PRICE = re.compile(
+    r"(?:价|费|租金|工资|薪[水金酬资])[^，,。？?]{0,4}(?:多少|几)"
+    r"|\bhow\s+much\b.*\b(?:costs?|charged?|charges|pay|paid|spend|spent|price|fees?|fares?|rent)\b",
+    re.IGNORECASE,
+)
 # A question asking for a distance, a height or a depth: not "多大" (a size, an age, a share).
 _ASKS_HOW_FAR = re.compile(r"多远|多高|多深|\bhow\s+(?:far|tall|high|deep)\b", re.IGNORECASE)
 
@@ -736,6 +751,8 @@ def asked_unit(question: str) -> str | None:
         unit = token[1:] if token.startswith("几") else after if token == "多少" else ""
         if unit in _WRITTEN_UNITS:
             return unit
+    if _ASKS_A_PRICE.search(simplified(question)):
+        return "钱" if chinese else "money"
     return None
 
 

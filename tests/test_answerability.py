@@ -473,6 +473,14 @@ def test_english_words_are_found_in_rarer_senses_and_chinese_names_in_pinyin(not
     assert "zhaozhou" in word_rarity(store, "notes", "Zhaozhou partners").absent
 
 
+def test_what_a_number_counts_is_found_after_digits_or_another_number(notes):
+    store, ingestor = notes
+    ingestor.ingest("3 岁及以下儿童免费入场。每局先得11分者胜。".encode(), "rules.md")
+    assert word_rarity(store, "notes", "带三岁的娃要买票吗").absent == {"娃", "买票"}
+    assert word_rarity(store, "notes", "一局几分").absent == set()
+    assert "一九五四年" in word_rarity(store, "notes", "一九五四年大修").absent
+
+
 def test_the_share_of_words_found_nowhere_is_a_signal(notes, e5):
     store, _ = notes
     baseline = answerability.compute_baseline(store, e5, "notes")

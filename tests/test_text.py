@@ -366,6 +366,11 @@ def test_spoken_question_words_are_no_content_words():
     spoken, written = "这门学问叫啥？", "这门学问叫什么？"
     assert content_words(spoken) == content_words(written)
     assert "为啥" not in content_words("为啥词表大的时候 softmax 很慢？")
+    # Asked as "A not A", and with 几 and what it counts.
+    assert content_words("带娃去探索馆要不要买票") == ["带娃", "探索", "馆", "买票"]
+    assert content_words("需不需要预约？去没去过？") == ["预约"]
+    assert content_words("乒乓球一局打几分") == ["乒乓球", "一局", "打"]
+    assert content_words("几乎") == ["几乎"]
 
 
 def test_what_a_question_asking_how_many_counts():
@@ -408,6 +413,11 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("发仔叔几岁开始入行？") == "岁" and asked_unit("这座桥修了多少年？") == "年"
     assert asked_unit("How many Gutenberg Bibles survive today?") is None  # no unit
     assert asked_unit("What does the ferry cost?") is None  # no amount asked
+    # A price asked.
+    assert asked_unit("触觉穹顶的票价是多少") == asked_unit("附近停车一小时收费多少") == "钱"
+    assert asked_unit("How much does an annual membership cost?") == "money"
+    assert asked_unit("How much does the bridge weigh?") is None
+    assert not writes_amount_of("钱", "3 岁及以下儿童免费入场")  # no price of an adult's ticket
     assert asked_unit("发仔叔当年在日本教了多久点心") == "时长"
     assert asked_unit("How long did the repair take?") == "time"
     assert asked_unit("贺家墺离鲁镇有多远？") == "长度"

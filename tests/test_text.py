@@ -26,6 +26,7 @@ from core.text import (
     simplified,
     spells_out,
     split_sentences,
+    unit_names,
     unwrap_lines,
     without_accents,
     words,
@@ -405,6 +406,12 @@ def test_amounts_are_found_as_texts_write_their_units():
     )
     assert not writes_amount_of("时长", "那年正是1964年")
     assert not writes_amount_of("年", "一九五四年")
+
+
+def test_a_unit_is_named_in_the_other_language():
+    assert unit_names("years") == ("年",) and unit_names("Kilograms") == ("千克", "公斤")
+    assert unit_names("公里") == ("kilometre", "kilometres", "kilometer", "kilometers")
+    assert unit_names("time") == unit_names("bridge") == unit_names("") == ()
 
 
 def test_the_unit_a_question_asks_an_amount_in():

@@ -89,7 +89,7 @@ class Glossary:
     # ones as names (宕机 nrt, 卡住 nr).
     verbs: Set[str] = frozenset()
     # Each character's readings in toneless pinyin ('长': chang, zhang; '绿': lv), from the
-    # dictionary's entries of one character
+    # dictionary's entries of one character.
     readings: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def translations(self, word: str) -> tuple[str, ...]:

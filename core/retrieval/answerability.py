@@ -405,6 +405,9 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
     }
 
 
+_COUNTING = "一二三四五六七八九十两百千万每"  # numerals that lead what they count (三岁, 每局)
+
+
 def _pieces(word: str) -> tuple[str, ...]:
     """A Chinese word and, when jieba's dictionary lacks it (a guess such as 幼崽有, cut from
     大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽; when the
@@ -422,9 +425,6 @@ def _pieces(word: str) -> tuple[str, ...]:
     return (word, *(word[i : i + 2] for i in range(len(word) - 1)))
 
 
-_COUNTING = "一二三四五六七八九十两百千万每"
-
-
 @dataclass(frozen=True)
 class WordRarity:
     """How rare a question's content words are in one collection."""
@@ -437,7 +437,8 @@ class WordRarity:
     # "Secure Boot" where "secure" and "boot" stand apart (unjoined_names()).
     unwritten: tuple[str, ...] = ()
     # The rarer senses (core.glossary's senses()) under which the collection holds an English
-    # word that none of its likeliest translations shows ('partners': 合伙人, 拍档).
+    # word that none of its likeliest translations shows ('partners': 合伙人, 拍档), or the
+    # Chinese words a name in pinyin reads as ('xianglin': 祥林).
     senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property

@@ -711,18 +711,20 @@ def _written(names: str, abbreviations: str) -> re.Pattern:
     return re.compile(f"{after}|{_MONEY_FIRST}" if "钱" in names else after, re.IGNORECASE)
 
 
+# Each unit's names, by each of them: not "时长 time" or "长度 length", which name no unit.
+_UNIT_NAMES = {
+    name: tuple(names.split())
+    for names, _ in _UNITS
+    if names.split()[0] not in ("时长", "长度")
+    for name in names.split()
+}
+
+
 def unit_names(word: str) -> tuple[str, ...]:
     """The names in the other language of the unit a word names ('years': 年; 公里: km's
     names): a dictionary glosses 年 as 'year' among many, and gives 'year' as 年度 first."""
-    chinese = is_cjk(word[0]) if word else False
-    return next(
-        (
-            tuple(name for name in names.split() if is_cjk(name[0]) != chinese)
-            for names, _ in _UNITS
-            if word.lower() in names.split() and names.split()[0] not in ("时长", "长度")
-        ),
-        (),
-    )
+    chinese = bool(word) and is_cjk(word[0])
+    return tuple(name for name in _UNIT_NAMES.get(word.lower(), ()) if is_cjk(name[0]) != chinese)
 
 
 _WRITTEN_UNITS = {

@@ -407,7 +407,12 @@ def content_words(text: str) -> list[str]:
 
 def _asks_how_many(word: str) -> bool:
     """Whether a word is 几 and what it counts (几分, 几层): it asks, as 多少 does."""
-    return len(word) == 2 and word[0] == "几" and word[1] not in _NOT_COUNTING
+    return len(word) == 2 and _counts(word)
+
+
+def _counts(token: str) -> bool:
+    """Whether a token asks how many: 多少, or 几 and what it counts (几个, 几岁), not 几乎."""
+    return token == "多少" or (token.startswith("几") and token[1:2] not in _NOT_COUNTING)
 
 
 # A name and the number after it: a release, a model, a mission ("Debian Edu 13", "GPT-4",
@@ -639,8 +644,7 @@ def counted_word(question: str) -> str | None:
     content = set(content_words(question))
     for i, token in enumerate(tokens):
         english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])
-        counts = token == "多少" or (token.startswith("几") and token[1:2] not in _NOT_COUNTING)
-        if english or counts:
+        if english or _counts(token):
             after = tokens[i + 2 if english else i + 1 :]
             # "How many" asks for a plural: the first among the words right after it ("how many
             # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles).
@@ -756,12 +760,13 @@ def asked_unit(question: str) -> str | None:
     """The unit a question asking how many, how much, how long or how far counts in (多少钱: 钱,
     "how many hours": hours, 几岁: 岁, 多久: 时长, "how long did it take": time, 多远: 长度, "how
     deep": length); None when what it counts is no unit."""
-    if _ASKS_WHY.search(simplified(question)):
+    text = simplified(question)
+    if _ASKS_WHY.search(text):
         return None  # "为什么会在几天之内倒闭？" asks why, not how many days
     chinese = language_of_question(question) == "zh"
-    if _ASKS_HOW_LONG.search(simplified(question)):
+    if _ASKS_HOW_LONG.search(text):
         return "时长" if chinese else "time"
-    if _ASKS_HOW_FAR.search(simplified(question)):
+    if _ASKS_HOW_FAR.search(text):
         return "长度" if chinese else "length"
     counted = counted_word(question)
     if counted and counted.lower() in _WRITTEN_UNITS:
@@ -772,7 +777,7 @@ def asked_unit(question: str) -> str | None:
         unit = token[1:] if token.startswith("几") else after if token == "多少" else ""
         if unit in _WRITTEN_UNITS:
             return unit
-    if _ASKS_A_PRICE.search(simplified(question)):
+    if _ASKS_A_PRICE.search(text):
         return "钱" if chinese else "money"
     return None
 

@@ -486,8 +486,10 @@ def _held_senses(store: Store, collection: str, word: str) -> dict[str, int]:
     """How many chunks hold each rarer sense of an English word (core.glossary's senses()), or
     each Chinese word that a word in no dictionary spells in pinyin (core.pinyin: 'xianglin',
     祥林), that some chunk holds."""
-    senses = glossary().senses(word) if word.isascii() else ()
-    if word.isascii() and not senses and not glossary().translations(word):
+    if not word.isascii():
+        return {}
+    senses = glossary().senses(word)
+    if not senses and not glossary().translations(word):
         # The glosses write names in pinyin too: is_english_word() knows 'xianglin'.
         spelt = pinyin.pattern(word)
         found = store.chinese_terms_found(collection, spelt) if spelt else ()

@@ -552,7 +552,9 @@ def _in_title_case(text: str) -> bool:
 def stopwords() -> frozenset[str]:
     """English and Chinese function words (core/data/stopwords.txt)."""
     text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(word for line in text.splitlines() for word in line.split("#", 1)[0].split())
+    listed = [word for line in text.splitlines() for word in line.split("#", 1)[0].split()]
+    # Typed or typeset with a curly apostrophe too ("don’t").
+    return frozenset([*listed, *(word.replace("'", "’") for word in listed if "'" in word)])
 
 
 # A question asking for a date ("When did...", "In what year...", 哪一年, 是什么时候...的).

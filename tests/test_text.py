@@ -374,6 +374,13 @@ def test_spoken_question_words_are_no_content_words():
     assert content_words("几乎") == ["几乎"]
 
 
+def test_contractions_are_no_content_words_however_typed():
+    typed = ["how do i lock it so i dont bump it", "how do I lock it so I don’t bump it"]
+    assert [content_words(question) for question in typed] == [["lock", "bump"]] * 2
+    assert content_words("whats wrong, it cant heat") == ["wrong", "heat"]
+    assert content_words("I feel ill, the shell is wet") == ["feel", "ill", "shell", "wet"]
+
+
 def test_what_a_question_asking_how_many_counts():
     assert counted_word("How many grams of samples did Chang'e 6 bring back?") == "grams"
     assert counted_word("每天应该喝多少毫升水才有利于长寿？") == "毫升"

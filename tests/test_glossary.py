@@ -47,6 +47,17 @@ def test_english_words_translate_in_any_inflection():
     assert "新生" not in glossary().translations("news")  # glossed by enough words of its own
 
 
+def test_a_word_keeps_the_common_character_it_is_the_first_sense_of():
+    # A word glossing many Chinese words keeps those of several characters, and the one
+    # character whose first gloss it is: 'fish' is 鱼 first, not only 捕鱼 (to fish).
+    fish = glossary().translations("fish")
+    assert fish[0] == "鱼" and "鲜" not in fish  # 鲜 means 'fresh' first
+    assert glossary().translations("salt")[0] == "盐" and glossary().translations("kill")[0] == "杀"
+    assert "干" not in glossary().translations("kill")  # 干 means 'dry' and 'do' first
+    assert "以" not in glossary().translations("use")  # a function word
+    assert "渠" not in glossary().translations("big")  # a rare word alone
+
+
 def test_names_in_glosses_translate_when_no_plain_gloss_does():
     assert "长江" in glossary().translations("yangtze")  # from 'Yangtze River'
     assert glossary().translations("tianwen-1") == ("天问",)  # the name inside the hyphenation
@@ -100,10 +111,13 @@ def test_an_english_word_keeps_its_likeliest_chinese_words():
     assert glossary().translations("days")[:2] == ("天", "日")
 
 
-def test_an_english_words_rarer_senses_are_every_word_of_several_characters_glossed_as_it():
+def test_an_english_words_rarer_senses_are_the_words_glossed_as_it():
+    # Every word of several characters glossed as it, and each character it glosses first.
     assert "拍档" not in glossary().translations("partners")
     senses = glossary().senses("partners")
-    assert {"伙伴", "合伙人", "拍档"} <= set(senses) and all(len(word) > 1 for word in senses)
+    assert {"伙伴", "合伙人", "拍档"} <= set(senses)
+    assert [word for word in senses if len(word) == 1] == ["伴"]  # 伴: partner; companion
+    assert "蚝" in glossary().senses("oysters") and "以" not in glossary().senses("use")
     assert glossary().senses("xianglin") == ()
     # A word the glosses use only beside another: 'tactile sensation', 'admission ticket'.
     assert glossary().translations("tactile") == () and "触觉" in glossary().senses("tactile")

@@ -118,6 +118,13 @@ def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
             "嫦娥五号带回了什么样品？",
             "嫦娥五号带回月球样品 嫦娥五号带回了1731克月球样品，包括月壤和岩石碎块。",
         ),
+        (  # nor do headings in a row
+            "Hazelnut update (v5.1.1)\n\nFixed a crash at startup.\n\n"
+            "Hazelnut release (v5.1.0)\n\nRelease date: 2023-03-15\n\n"
+            "Strict mode is now on by default.",
+            "Hazelnut release v5.1.0",
+            "Hazelnut release (v5.1.0) Release date: 2023-03-15 Strict mode is now on by default.",
+        ),
     ],
 )
 def test_a_sentence_that_cannot_stand_alone_is_quoted_with_its_neighbour(e5, text, query, quoted):

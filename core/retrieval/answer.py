@@ -40,6 +40,7 @@ KIND_WEIGHT = 0.05
 SENTENCES_PER_PASSAGE = 2
 RUNNER_UP_MARGIN = 0.03
 _SHORT = 4  # words: a sentence shorter than this is quoted with the one after it
+_HEADINGS_IN_A_ROW = 3  # the most sentences a quote takes in after one that says little
 _LETTER = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
 _PUNCTUATED = re.compile(r"""[.!?。！？；:：…]["'”’」』）)\]]*$""")  # a sentence's last characters
 _PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*\n")
@@ -163,11 +164,24 @@ def _quoted_span(
     start, end = spans[best]
     if best > 0 and _ANAPHORA.match(text[start:end]):
         start = spans[best - 1][0]  # "This is how..." needs the sentence it points back to
+    # "Yes." or a heading says little without the sentence after it, and a heading may follow
+    # a heading ("Changelog: <link>" / "Release (v5.1.0)" / "Release date: 2023-03-15").
+    last = best
+    while (
+        last - best < _HEADINGS_IN_A_ROW
+        and last + 1 < len(spans)
+        and not asks[last + 1]
+        and (_heads(text, end) or (last == best and _says_little(text[start:end])))
+    ):
+        last += 1
+        end = spans[last][1]
     after = spans[best + 1 : best + 3]  # the two sentences after it
-    followed = bool(after) and not asks[best + 1]
-    if followed and (_says_little(text[start:end]) or _heads(text, end)):
-        end = after[0][1]  # "Yes." or a heading says little without the sentence after it
-    elif followed and len(after) == 2 and _announces(text[slice(*after[0])]):
+    if (
+        last == best
+        and len(after) == 2
+        and not asks[best + 1]
+        and _announces(text[slice(*after[0])])
+    ):
         # "...may be displayed wider. You can work around this problem: • gnome-terminal:
         # ...": what the sentence after it announces is what was asked.
         end = after[1][1]

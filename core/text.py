@@ -649,8 +649,10 @@ def counted_word(question: str) -> str | None:
         if english or _counts(token):
             after = tokens[i + 2 if english else i + 1 :]
             # "How many" asks for a plural: the first among the words right after it ("how many
-            # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles).
-            named = takewhile(lambda word: word in content, after) if english else ()
+            # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles);
+            # "how much" a word that has none ("how much batter goes...": batter).
+            many = english and tokens[i + 1] == "many"
+            named = takewhile(lambda word: word in content, after) if many else ()
             plural = next((word for word in named if word.endswith("s")), None)
             return plural or next((word for word in after if word in content), None)
     return None

@@ -626,6 +626,10 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     far = WordRarity(idf={"crp": 5.0, "measure": 1.0}, absent=frozenset({"crp"}))
     assert missing_words(asked, far, ["Its C-reactive protein level rose."]) == ()
     assert missing_words(asked, far, ["Its blood pressure rose."]) == ("CRP",)
+    # A plural acronym is its acronym: RFCs by "RFC019".
+    cited = WordRarity(idf={"rfcs": 5.0}, absent=frozenset({"rfcs"}))
+    assert missing_words("Which RFCs add it?", cited, ["Support for RFC019 was added."]) == ()
+    assert missing_words("Which RFCs add it?", cited, ["Support was added."]) == ("RFCs",)
     # So is a short form with digits: w2v for word2vec.
     short = WordRarity(idf={"w2v": 5.0, "train": 1.0}, absent=frozenset({"w2v"}))
     assert missing_words("How is w2v trained?", short, ["The word2vec tool trains..."]) == ()
@@ -648,6 +652,8 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
     # An action names no thing ('guarded': 守卫, 护卫); nor does a day.
     assert missing_names("Is the park guarded at night?", ("guarded",), "en") == ()
+    refreshed = "Which flag became obsolete because CRLs get refreshed more often?"
+    assert missing_names(refreshed, ("refreshed",), "en") == ()  # refresh: 刷新, not 爽快
     assert missing_names("How much is parking on a Saturday?", ("Saturday",), "en") == ()
     # A misspelt word names nothing, whether the documents hold it or the dictionary does.
     assert missing_names("recomended chunk size?", ("recomended",), "en") == ()

@@ -382,6 +382,7 @@ def test_contractions_are_no_content_words_however_typed():
 
 
 def test_what_a_question_asking_how_many_counts():
+    assert counted_word("How much krumkake batter goes on the iron?") == "krumkake"
     assert counted_word("How many grams of samples did Chang'e 6 bring back?") == "grams"
     assert counted_word("每天应该喝多少毫升水才有利于长寿？") == "毫升"
     assert counted_word("每年有几天带薪年休假？") == "带薪"  # 几天: what the days are of

@@ -641,6 +641,8 @@ def missing_words(
     def shown(word: str) -> bool:
         if shortens(word, text) or (is_acronym(written[word]) and spells_out(written[word], text)):
             return True  # w2v: word2vec; CRP: C-reactive protein
+        if written[word].endswith("s") and is_acronym(written[word][:-1]):
+            return _occurs(word[:-1], text)  # RFCs: "RFC019 and RFC020"
         if writes_amount_of(word, text):
             return True  # kilometres: 6,300 km
         if any(_occurs(tail, text) for tail in _compound_tails(word)):
@@ -721,9 +723,20 @@ def _rare_thing(word: str, question: str) -> bool:
     ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
     rare = zipf_frequency(word, language(word)) < RARE_ZIPF
     translated = word_translations([word])[word] if rare else ()
-    # An action names no thing: 'guarded' (守卫, 护卫) may be "security ... 24 hours a day".
-    verbs = sum(simplified(chinese) in glossary().verbs for chinese in translated)
-    return bool(translated) and 2 * verbs <= len(translated) and not asks_for_a_kind(question, word)
+    return bool(translated) and not _names_an_action(word) and not asks_for_a_kind(question, word)
+
+
+def _names_an_action(word: str) -> bool:
+    """Whether most of a word's translations are verbs, or those of the verb it is a participle
+    of ('refreshed', glossed 爽快, of 'refresh': 刷新): 'guarded' (守卫, 护卫) may be "security
+    ... 24 hours a day"."""
+    verb = base_forms(word) if word.endswith(("ed", "ing")) else []
+    for form in (word, *verb):
+        translated = word_translations([form])[form]
+        verbs = sum(simplified(chinese) in glossary().verbs for chinese in translated)
+        if translated and 2 * verbs > len(translated):
+            return True
+    return False
 
 
 def read_word_lists() -> None:

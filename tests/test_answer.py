@@ -219,6 +219,11 @@ def test_a_sentence_holding_the_kind_of_thing_asked_for_wins_a_near_tie(
             "嫦娥五号带回了月球样品，包括月壤和岩石碎块。",
             "嫦娥五号在2020年带回了月球样品，包括月壤和岩石碎块。",
         ),
+        (  # the year the question names itself is not the one it asks
+            "2025 年证书过期以后，新的签名证书有效期到哪一年？",
+            "当前证书有效至2025年，过期后将使用新的证书进行签名。",
+            "当前证书有效至2025年，新的证书有效至2028年。",
+        ),
     ],
 )
 def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(

@@ -759,8 +759,18 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
 
 def undated(question: str, sentences: Sequence[str]) -> bool:
     """Whether a question asks when (core.text.asks_for_a_date()) and the sentences that would
-    answer it name no time: the documents speak of it, but not of when."""
-    return asks_for_a_date(question) and not any(map(names_a_time, sentences))
+    answer it name no time but those it names itself: the documents speak of it, but not of
+    when ("2025 年证书过期以后，新证书有效期到哪一年？" of "当前证书有效至2025年")."""
+    if not asks_for_a_date(question):
+        return False
+    asked = set(_NUMBER.findall(question))
+    return not any(
+        names_a_time(_NUMBER.sub(lambda n: "" if n.group() in asked else n.group(), sentence))
+        for sentence in sentences
+    )
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def confidence_cap(question: str, missing: Sequence[str], answered_in: str = "") -> float:

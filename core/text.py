@@ -406,8 +406,8 @@ def content_words(text: str) -> list[str]:
 
 
 def _asks_how_many(word: str) -> bool:
-    """Whether a word is 几 and what it counts (几分, 几层): it asks, as 多少 does."""
-    return len(word) == 2 and _counts(word)
+    """Whether a word is 几 and what it counts (几分, 几层, 几分钟): it asks, as 多少 does."""
+    return len(word) >= 2 and _counts(word)
 
 
 def _counts(token: str) -> bool:
@@ -601,12 +601,14 @@ def names_a_time(text: str) -> bool:
     return _NAMES_A_TIME.search(simplified(text)) is not None
 
 
-# A question asking for an amount ("How many...", "How much...", 多少, 几个, 多大). 几乎 (almost)
-# and 几何 (geometry) are not 几 (how many).
+# After 几, what makes it no count: 几乎 (almost), 几何 (geometry), 几率 (odds), 几经 (after
+# several), 几近 (nearly), 几内亚 (Guinea), or a time asked (几点, 几号).
+_NOT_COUNTING = frozenset("乎何率经近内点时号月")
+# A question asking for an amount ("How many...", "How much...", 多少, 几个, 多大).
 _ASKS_FOR_AN_AMOUNT = re.compile(
     r"\bhow\s+(?:many|much|long|large|big|old|far|tall|high|heavy|fast|often)\b"
     r"|\bwhat\s+(?:percentage|proportion|fraction|share)\b"
-    r"|多少|几(?![乎何点时号月])|多[大长久高重远快宽深]",
+    rf"|多少|几(?![{''.join(sorted(_NOT_COUNTING))}])|多[大长久高重远快宽深]",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -629,13 +631,16 @@ def asks_for_an_amount(question: str) -> bool:
     return _ASKS_FOR_AN_AMOUNT.search(simplified(question)) is not None
 
 
+# Digits that count nothing: a link's, a release's (v5.3.1, 2.8.0), a date's (2024-08-09).
+_NO_AMOUNT = re.compile(
+    r"\S*://\S*|\bv?\d+(?:\.\d+){2,}\b|\bv\d+(?:\.\d+)?\b|\b\d{4}-\d\d-\d\d\b", re.IGNORECASE
+)
+
+
 def names_an_amount(text: str) -> bool:
-    """Whether text holds a number: digits, a number word, a Chinese numeral."""
-    return _NAMES_AN_AMOUNT.search(simplified(text)) is not None
-
-
-# After 几, what makes it no count: 几乎 (almost), 几何 (geometry), or a time asked (几点, 几号).
-_NOT_COUNTING = frozenset("乎何点时号月")
+    """Whether text holds a number: digits, a number word, a Chinese numeral; not in a link
+    or a release's number."""
+    return _NAMES_AN_AMOUNT.search(_NO_AMOUNT.sub(" ", simplified(text))) is not None
 
 
 def counted_word(question: str) -> str | None:
@@ -688,6 +693,7 @@ _UNITS = (
     ),
     ("岁 age", r"周?岁|years?\s+old"),
     ("卡路里 千卡 calorie calories", "kcal|cal"),
+    ("温度 temperature", "°\\s*[cf]?|℃|℉|摄氏度|华氏度|度|degrees?|c|f"),  # 180℃, 320C
     *_TIMES,
     # A length of time in any unit, for a question asking how long (asked_unit()).
     (
@@ -711,7 +717,9 @@ _A_YEAR = rf"(?<![\d{_CHINESE_DIGITS}])(?:1\d|20)\d\d\s*年|[{_CHINESE_DIGITS}]{
 
 def _written(names: str, abbreviations: str) -> re.Pattern:
     units = "|".join([abbreviations, *map(re.escape, sorted(names.split(), key=len, reverse=True))])
-    digits = rf"(?<![\d.,{_NUMERALS}])(?:\d(?:[\d.,]*\d)?|[{_NUMERALS}]+)"
+    # Not a day of the week: 周六日 is the weekend, not six days (星期六, 礼拜六); 每周五天 is.
+    chinese = rf"(?<![周期拜])[{_NUMERALS}]+|[{_NUMERALS}]+(?=\s*天)"
+    digits = rf"(?<![\d.,{_NUMERALS}])(?:\d(?:[\d.,]*\d)?|{chinese})"
     number = rf"{digits}|\b(?:{_NUMBER_WORDS}|an?|few|several)\b"
     after = rf"(?:{number})\s*[余多]?\s*(?:{units})(?![a-z])"  # 6300余公里, 三十多米
     if "年" in units:
@@ -735,24 +743,53 @@ def unit_names(word: str) -> tuple[str, ...]:
     return tuple(name for name in _UNIT_NAMES.get(word.lower(), ()) if is_cjk(name[0]) != chinese)
 
 
+# A phone number: digits in groups (213-972-8080, (608) 264-9500, +86 10 8888 6666), seven or
+# more in a row, or a Chinese hotline (110, 12315). Not a year.
+_PHONE_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d\.)(?:"  # not inside a longer number (a version, a sum)
+    r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?)?\d{1,4}(?:[\s.-]\d{2,4}){2,4}"
+    r"|\(\d{2,4}\)\s?\d{3,4}[\s.-]?\d{4}"
+    r"|\d{7,12}|1[12]\d|911|12\d{3}|95\d{3}"
+    r")(?!\d|\.\d)"
+)
 _WRITTEN_UNITS = {
     name: _written(names, abbreviations)
     for names, abbreviations in _UNITS
     for name in names.split()
-}
+} | {"phone number": _PHONE_NUMBER, "电话号码": _PHONE_NUMBER}
 
 
 _ASKS_WHY = re.compile(r"为什么|为何|\bwhy\b", re.IGNORECASE)
+# What lasts rather than stretches: "How long is the break?" asks for a time.
+_SPANS_OF_TIME = (
+    "break|pause|wait|delay|interval|intermission|half|period|quarter|round|shift|session|"
+    "lesson|class|course|semester|term|season|trip|journey|flight|ride|drive|tour|visit|stay|"
+    "show|film|movie|warranty|guarantee|trial|leave|holiday|vacation|ban|suspension|sentence"
+)
 # A question asking for a length of time: not "How long is the bridge?".
 _ASKS_HOW_LONG = re.compile(
     r"多久|多长时间|多少时间|\bfor\s+how\s+long\b|\bhow\s+long\s+(?:does|did|do|will|would|can|could"
-    r"|should|must|has|have|had|to|is\s+it|was\s+it)\b",
+    r"|should|must|has|have|had|to|is\s+it|was\s+it)\b"
+    rf"|\bhow\s+long\s+(?:is|are|was|were)\s+(?:(?:the|a|an|each|every|one|its|their)\s+)?"
+    rf"(?:[\w-]+\s+)?(?:{_SPANS_OF_TIME})s?\b",
     re.IGNORECASE,
 )
 # A question asking a price: 票价是多少, 停车一小时收费多少, "How much does it cost?".
 _ASKS_A_PRICE = re.compile(
-    r"(?:价|费|租金|工资|薪[水金酬资])[^，,。？?]{0,4}(?:多少|几)"
+    r"(?:价|(?<![免浪])费|租金|工资|薪[水金酬资])[^，,。？?]{0,4}(?:多少|几)"  # not 免费, 浪费
     r"|\bhow\s+much\b.*\b(?:costs?|charged?|charges|pay|paid|spend|spent|price|fees?|fares?|rent)\b",
+    re.IGNORECASE,
+)
+# A question asking for a temperature: not "温度参数取多少", a parameter called a temperature.
+_ASKS_A_TEMPERATURE = re.compile(
+    r"温度(?:是|为|要|在|应该是|一般是|大概是)?多少|多少\s*度|几度|多热|多冷"
+    r"|\b(?:what|which)\s+(?:\w+\s+){0,3}temperatures?\b|\bhow\s+(?:hot|cold|warm)\b",
+    re.IGNORECASE,
+)
+# A question asking for a phone number: "What phone number can I call?", 失物招领电话多少.
+_ASKS_A_PHONE_NUMBER = re.compile(
+    r"\b(?:tele)?phone\s+(?:number|no\b)|\bhotline\b|\bnumber\b[^?？]{0,30}\bcall\b"
+    r"|电话(?:号码)?(?:是)?(?:多少|几号)|(?:电话|手机|热线)号码|热线",
     re.IGNORECASE,
 )
 # A question asking for a distance, a height or a depth: not "多大" (a size, an age, a share).
@@ -772,17 +809,23 @@ def asked_unit(question: str) -> str | None:
         return "时长" if chinese else "time"
     if _ASKS_HOW_FAR.search(text):
         return "长度" if chinese else "length"
+    if _ASKS_A_TEMPERATURE.search(text):
+        return "温度" if chinese else "temperature"
     counted = counted_word(question)
     if counted and counted.lower() in _WRITTEN_UNITS:
         return counted
-    # A unit jieba joins to 几 or keeps apart after 多少 (几岁, 多少年): no content word.
+    # A unit jieba joins to 几 or 多少, or keeps apart after 多少 (几岁, 多少度, 多少年): no
+    # content word.
     tokens = words(question)
     for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
-        unit = token[1:] if token.startswith("几") else after if token == "多少" else ""
+        unit = token[1:] if token.startswith("几") else ""
+        unit = (token[2:] or after) if token.startswith("多少") else unit
         if unit in _WRITTEN_UNITS:
             return unit
     if _ASKS_A_PRICE.search(text):
         return "钱" if chinese else "money"
+    if _ASKS_A_PHONE_NUMBER.search(text):
+        return "电话号码" if chinese else "phone number"
     return None
 
 

@@ -256,6 +256,18 @@ def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(
             "1954年，交通部和文化部拨发专款二十万元，赵州桥开始大修。",
             "钱",
         ),
+        (  # how many in no unit: the best sentence gives a number
+            "链表长度超过多少时会转换成红黑树？",
+            "链表过长会降低查询效率，可以进一步将链表转换为红黑树。",
+            "链表长度超过 8 时，链表会转换为红黑树。",
+            "数字",
+        ),
+        (
+            "Phone number for the lost and found desk?",
+            "The lost and found desk is next to the main entrance.",
+            "Call the lost and found desk at 415-528-4893.",
+            "phone number",
+        ),
     ],
 )
 def test_a_question_asking_an_amount_in_a_unit_is_not_answered_by_sentences_giving_none(

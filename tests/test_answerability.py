@@ -36,6 +36,7 @@ from core.retrieval.answerability import (
     refusal_hint,
     signals,
     unjoined_names,
+    unmeasured_message,
     unnumbered_names,
     word_rarity,
 )
@@ -527,6 +528,12 @@ def test_the_words_found_nowhere_are_named_as_the_question_writes_them(notes, e5
         "你的文檔似乎沒有回答這個問題。下面是最接近的段落，但它們不是答案。"
     )
     assert closest_label("火山为什么会喷发？") == "最接近的段落，但不是答案"
+    assert unmeasured_message("Its phone number?", "phone number") == (
+        "You asked for a phone number, and none of the sentences found gives one."
+    )
+    assert unmeasured_message("投訴電話是多少？", "电话号码") == (
+        "你問的是電話號碼，但找到的句子都沒有給出。"
+    )
     refused = replace(verdict, confidence=0.13, strictness=0.5)
     assert refusal_hint("火山为什么会喷发？", refused) == (
         "置信度 13%，严格度 50%：请换个说法，或在侧边栏调低严格度（Strictness）。"

@@ -331,6 +331,14 @@ def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_langua
         assert names_an_amount(said), said
     for said in ("It is a modular server.", "这是一种模型。", "FastText 统一处理。"):
         assert not names_an_amount(said), said
+    # Nor does a link or a release's number count anything.
+    for said in (
+        "Changelog: https://example.org/compare/v5.3.1...v5.3.2",
+        "Git 2.8.0 (v6)",
+        "Release date: 2024-08-09",
+    ):
+        assert not names_an_amount(said), said
+    assert names_an_amount("pi is 3.14") and names_an_amount("up to 100 peers")
 
 
 def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how_many():
@@ -371,7 +379,8 @@ def test_spoken_question_words_are_no_content_words():
     assert content_words("带娃去探索馆要不要买票") == ["带娃", "探索", "馆", "买票"]
     assert content_words("需不需要预约？去没去过？") == ["预约"]
     assert content_words("乒乓球一局打几分") == ["乒乓球", "一局", "打"]
-    assert content_words("几乎") == ["几乎"]
+    assert content_words("几乎") == ["几乎"] and content_words("几率") == ["几率"]
+    assert content_words("大虾要焖几分钟") == ["大虾", "焖"]
 
 
 def test_contractions_are_no_content_words_however_typed():
@@ -406,6 +415,8 @@ def test_amounts_are_found_as_texts_write_their_units():
     assert not writes_amount_of("钱", "It was founded in 1964.")
     assert not writes_amount_of("钱", "发掘出1000多块栏板") and writes_amount_of("钱", "5块钱")
     assert not writes_amount_of("分钟", "这十分重要")
+    assert not writes_amount_of("天", "如周六日工作") and not writes_amount_of("时长", "星期六日")
+    assert writes_amount_of("天", "每周五天") and writes_amount_of("天", "每周5天")
     assert writes_amount_of("岁", "自己 14 歲入行") and writes_amount_of("years", "three decades")
     # A year says when, not how long.
     assert writes_amount_of("时长", "舖頭 2017 年續租 3 年")
@@ -432,6 +443,25 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("触觉穹顶的票价是多少") == asked_unit("附近停车一小时收费多少") == "钱"
     assert asked_unit("How much does an annual membership cost?") == "money"
     assert asked_unit("How much does the bridge weigh?") is None
+    assert asked_unit("InfiniCLOUD 免费给多少 G 空间") is None  # free, no price
+    # A phone number asked, and written in any grouping; not a year.
+    assert asked_unit("grand park accessibility phone number") == "phone number"
+    assert asked_unit("失物招领电话多少") == asked_unit("投诉电话是多少？") == "电话号码"
+    assert asked_unit("120 的电话录音要保存多久") == "时长"
+    for number in ("213-972-8080", "415.528.4893", "(608) 264-9500", "请拨打12315", "call 911"):
+        assert writes_amount_of("phone number", number), number
+    assert not writes_amount_of("电话号码", "1883年") and not writes_amount_of(
+        "phone number", "v5.1.0"
+    )
+    # A temperature asked, and written with its unit; not a parameter called a temperature.
+    assert asked_unit("What temperature should the iron be heated to?") == "temperature"
+    assert asked_unit("面团发酵时最好保持多少度？") == asked_unit("冷冻要几度") == "温度"
+    assert asked_unit("烤箱温度是多少") == "温度" and unit_names("temperature") == ("温度",)
+    assert asked_unit("SimCSE 的温度参数取多少？") is None
+    assert writes_amount_of("temperature", "defaults to 320C")
+    assert writes_amount_of("温度", "八十摄氏度")
+    assert writes_amount_of("温度", "20～25℃") and writes_amount_of("温度", "24 to 27 degrees")
+    assert not writes_amount_of("temperature", "Bake for 1 hour.")
     assert not writes_amount_of("钱", "3 岁及以下儿童免费入场")  # no price of an adult's ticket
     assert asked_unit("发仔叔当年在日本教了多久点心") == "时长"
     assert asked_unit("How long did the repair take?") == "time"
@@ -440,5 +470,9 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert writes_amount_of("length", "in depth about four feet")
     assert writes_amount_of("长度", "全长6300余公里") and not writes_amount_of("长度", "不远")
     assert asked_unit("How long is the bridge?") is None  # a length, in any unit
+    assert asked_unit("How long is the break between games?") == "time"  # what lasts
+    assert asked_unit("how long are the lunch breaks") == "time"
+    assert asked_unit("How long is a half?") == "time"
+    assert asked_unit("How long is the Great Wall?") is None
     assert asked_unit("硅谷银行为什么会在几天之内倒闭？") is None  # asks why
     assert asked_unit("主镜由多少块镜片组成？") is None  # 块 of pieces, not of money

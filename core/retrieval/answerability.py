@@ -42,6 +42,7 @@ from core.text import (
     asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
+    asks_for_an_amount,
     capitalised_words,
     chinese_word_frequencies,
     chinese_word_tags,
@@ -57,6 +58,7 @@ from core.text import (
     multiword_names,
     name_words,
     names_a_time,
+    names_an_amount,
     numbered_names,
     shortens,
     simplified,
@@ -750,11 +752,15 @@ def read_word_lists() -> None:
 
 def unmeasured(question: str, sentences: Sequence[str]) -> str:
     """The unit a question asks an amount in (core.text.asked_unit(): 多少钱, "how many hours")
-    when none of the sentences that would answer it gives a number in that unit; else ''."""
+    when none of the sentences that would answer it gives a number in that unit; for one asking
+    how many in no unit, NUMBER when the sentence that answers it best gives no number (链表长度
+    超过多少时转成红黑树？ of "链表过长会降低查询效率，可以进一步将链表转换为红黑树"); else ''."""
     unit = asked_unit(question)
-    if unit is None or any(writes_amount_of(unit, sentence) for sentence in sentences):
-        return ""
-    return unit
+    if unit is not None:
+        return "" if any(writes_amount_of(unit, sentence) for sentence in sentences) else unit
+    if sentences and asks_for_an_amount(question) and not names_an_amount(sentences[0]):
+        return NUMBER[language_of_question(question)]
+    return ""
 
 
 def undated(question: str, sentences: Sequence[str]) -> bool:
@@ -817,6 +823,15 @@ UNMEASURED = {
     "en": "You asked for an amount ({}), and none of the sentences found gives one.",
     "zh": "你问的是数量（{}），但找到的句子都没有给出。",
 }
+# What a question asking how many in no unit lacks (unmeasured()).
+NUMBER = {"en": "number", "zh": "数字"}
+# The same, for a number that is no amount, and for one the best sentence lacks.
+UNMEASURED_NUMBER = {
+    "phone number": "You asked for a phone number, and none of the sentences found gives one.",
+    "电话号码": "你问的是电话号码，但找到的句子都没有给出。",
+    "number": "You asked how many or how much, and the sentence that answers best gives no number.",
+    "数字": "你问的是多少，但最匹配的句子没有给出数字。",
+}
 REFUSAL_HINT = {
     "en": "confidence {:.0%}, strictness {:.0%}: try other words, or lower the strictness in "
     "the sidebar.",
@@ -848,6 +863,8 @@ def undated_message(question: str) -> str:
 
 def unmeasured_message(question: str, unit: str) -> str:
     """Why a question asking an amount in a unit was not answered surely, in its language."""
+    if unit in UNMEASURED_NUMBER:
+        return in_the_script_of(UNMEASURED_NUMBER[unit], question)
     return _in_the_questions_language(UNMEASURED, question).format(unit)
 
 

@@ -78,7 +78,7 @@ class Case:
     top_score: float
     pair: str  # question language > answering document's language ('none' when unanswerable)
     corpus: str = COLLECTION  # the collection asked
-    cap: float = 1.0  # the most confidence judge() allows it (Verdict.cap, undated(), unmeasured())
+    cap: float = 1.0  # the most confidence judge() and its sentences allow (Verdict.doubted)
 
 
 def pair_of(item: dict) -> str:
@@ -181,11 +181,10 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         verdict = answerability.judge(question, hits, read_against, calibration, 0.0, rarity)
         judge_s += time.perf_counter() - middle
         search_s += middle - start
-        # The sentences the answer would quote, which the app chooses anyway (not timed).
-        quoted = [e.sentence for e in answer(question, vector, hits, encoder, verdict).sentences]
-        cap = verdict.cap
-        if answerability.undated(question, quoted) or answerability.unmeasured(question, quoted):
-            cap = min(cap, answerability.UNDATED_CONFIDENCE)
+        # The sentences the answer would quote, which the app chooses anyway (not timed): those
+        # that say no time, no amount or that the documents leave the matter out cap it.
+        doubted = answer(question, vector, hits, encoder, verdict).verdict.doubted
+        cap = min(verdict.cap, answerability.UNDATED_CONFIDENCE) if doubted else verdict.cap
         cases.append(case_of(item, hits, verdict.signals, collection, cap))
     timing = {
         "baseline_s": baseline_s,

@@ -16,6 +16,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import (
     BaselineCache,
+    left_out_message,
     missing_message,
     undated_message,
     unmeasured_message,
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         record["passage_floors"] = {key: round(value, 4) for key, value in verdict.floors.items()}
         record["missing_words"] = list(verdict.missing)  # found nowhere in the collection
         record["undated"] = verdict.undated  # asked when; no sentence found says when
+        record["left_out"] = verdict.left_out  # the best sentence says the documents leave it out
         record["unmeasured"] = verdict.unmeasured or None  # the unit of an amount none gives
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
@@ -119,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         print("note: the answer cites none of the passages: treat it as unsupported.")
     for citation in result.citations:
         print(f"[{citation.n}] {citation.hit.chunk.where}")
+    if verdict.left_out:
+        print(left_out_message(args.question))
     if verdict.undated:
         print(undated_message(args.question))
     if verdict.unmeasured:

@@ -836,6 +836,23 @@ def writes_amount_of(unit: str, text: str) -> bool:
     return written is not None and written.search(simplified(text)) is not None
 
 
+# A sentence saying its document leaves a matter out: "...is beyond the scope of this guide",
+# 浮点数的哈希值计算较为复杂，有兴趣的读者请自行学习.
+_LEAVES_OUT = re.compile(
+    r"\b(?:beyond|outside)\s+the\s+scope\b|\bleft\s+as\s+an\s+exercise\b"
+    r"|\bnot\s+(?:be\s+)?(?:covered|discussed|described|explained)\s+(?:here|in\s+this)\b"
+    r"|\b(?:will|shall|do|does)\s+not\s+(?:go\s+into|cover|discuss)\b|\bwon't\s+(?:go\s+into|cover)\b"
+    r"|请?自行(?:学习|查阅|研究|了解)|超出了?本(?:书|文|章|节|教程|文档)的?范围"
+    r"|不在本(?:书|文|章|节|教程|文档)的?(?:讨论)?范围|(?:此处|这里|本文|本书)不再?(?:展开|赘述|详述)",
+    re.IGNORECASE,
+)
+
+
+def leaves_out(sentence: str) -> bool:
+    """Whether a sentence says its document leaves a matter out (it answers nothing about it)."""
+    return _LEAVES_OUT.search(simplified(sentence)) is not None
+
+
 def asks_for_a_kind(question: str, word: str) -> bool:
     """Whether a question asks for something of the kind a word names ("What exponent...?",
     "Which port...?", 用什么算法, 哪种语言): its answer is a value or a name of that kind, which a

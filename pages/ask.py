@@ -9,6 +9,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import (
     DEFAULT_STRICTNESS,
+    left_out_message,
     missing_message,
     no_answer_message,
     refusal_hint,
@@ -77,6 +78,8 @@ with answer_column:
     else:
         st.warning(no_answer_message(result.query))
         st.caption(refusal_hint(result.query, result.verdict))
+    if result.verdict.left_out:
+        st.caption(left_out_message(result.query))
     if result.verdict.undated:
         st.caption(undated_message(result.query))
     if result.verdict.unmeasured:

@@ -759,6 +759,7 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     assert since["confidence"] == UNDATED_CONFIDENCE
     assert since["undated"] is True and tea["undated"] is False
     assert since["unmeasured"] is None and tea["unmeasured"] is None
+    assert since["left_out"] is False and tea["left_out"] is False
     argv = ["龙井茶是从哪一年开始种植的？", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert "你问的是时间，但找到的句子都没有说明时间。" in capsys.readouterr().out.splitlines()
@@ -772,6 +773,13 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     argv = ["龙井茶一斤多少钱？", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert "你问的是数量（钱），但找到的句子都没有给出。" in capsys.readouterr().out.splitlines()
+    # Nor of what the passage says it leaves out.
+    notes[1].ingest("龙井茶的炒制工艺较为复杂，有兴趣的读者请自行学习。".encode(), "craft.md")
+    craft = asked("龙井茶的炒制工艺具体是怎样的？")
+    assert craft["answerable"] is False and craft["left_out"] is True
+    argv = ["龙井茶的炒制工艺具体是怎样的？", "--collection", "notes", "--db", str(tmp_path)]
+    assert ask_main(argv) == 0
+    assert "最匹配的句子说明你的文档没有讲这一点。" in capsys.readouterr().out.splitlines()
 
 
 def test_reading_the_word_lists_at_start_leaves_none_for_the_first_question():

@@ -16,6 +16,7 @@ from core.text import (
     is_cjk,
     is_question,
     language,
+    leaves_out,
     multiword_names,
     names_a_time,
     names_an_amount,
@@ -476,3 +477,11 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("How long is the Great Wall?") is None
     assert asked_unit("硅谷银行为什么会在几天之内倒闭？") is None  # asks why
     assert asked_unit("主镜由多少块镜片组成？") is None  # 块 of pieces, not of money
+
+
+def test_a_sentence_saying_its_document_leaves_a_matter_out():
+    assert leaves_out("浮点数和字符串的哈希值计算较为复杂，有兴趣的读者请自行学习。")
+    assert leaves_out("Tuning the kernel is beyond the scope of this guide.")
+    assert leaves_out("本文不再赘述。") and leaves_out("Signals are not covered here.")
+    assert not leaves_out("The scope of the project covers both kernels.")
+    assert not leaves_out("他骑自行车上学。") and not leaves_out("We will cover signals next.")

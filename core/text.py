@@ -638,8 +638,8 @@ _NO_AMOUNT = re.compile(
 
 
 def names_an_amount(text: str) -> bool:
-    """Whether text holds a number: digits, a number word, a Chinese numeral; not in a link
-    or a release's number."""
+    """Whether text holds a number: digits, a number word, a Chinese numeral; not those of a
+    link, a release or a date."""
     return _NAMES_AN_AMOUNT.search(_NO_AMOUNT.sub(" ", simplified(text))) is not None
 
 

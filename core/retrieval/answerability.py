@@ -249,11 +249,6 @@ class Verdict:
     # The sentence that would answer it best says the documents leave the matter out.
     left_out: bool = False
 
-    @property
-    def doubted(self) -> bool:
-        """Whether the sentences that would answer left it unsure (undated(), unmeasured()...)."""
-        return self.undated or bool(self.unmeasured) or self.left_out
-
     def admits(self, hit: Hit) -> bool:
         """Whether a passage may be quoted in the answer (else it is only closest)."""
         floor = self.floors.get(language(hit.chunk.text), self.passage_floor)

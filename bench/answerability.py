@@ -53,7 +53,6 @@ from core.retrieval.search import search_with_vector  # noqa: E402
 from core.retrieval.second_opinion import second_opinion  # noqa: E402
 from core.retrieval.store import Store, open_store  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from core.text import leaves_out  # noqa: E402
 from ingest.pipeline import Ingestor, expand_paths  # noqa: E402
 
 QUESTIONS = ROOT / "samples" / "questions" / "answerability.jsonl"
@@ -79,18 +78,7 @@ class Case:
     top_score: float
     pair: str  # question language > answering document's language ('none' when unanswerable)
     corpus: str = COLLECTION  # the collection asked
-    cap: float = 1.0  # the most confidence judge() and its sentences allow (doubted())
-
-
-def doubted(question: str, quoted: list[str]) -> bool:
-    """Whether the sentences an answer would quote leave it unsure, as answer() reads them:
-    they name no time, or no amount in the unit asked for (so too when there are none: the app
-    then answers nothing), or no number the first, or it says the documents leave it out."""
-    return (
-        answerability.undated(question, quoted)
-        or bool(answerability.unmeasured(question, quoted))
-        or (bool(quoted) and leaves_out(quoted[0]))
-    )
+    cap: float = 1.0  # the most confidence judge() and its sentences allow (doubt())
 
 
 def pair_of(item: dict) -> str:
@@ -196,7 +184,7 @@ def measure(model: str, questions: list[dict], folder: Path) -> tuple[list[Case]
         # The sentences the answer would quote, which the app chooses anyway (not timed).
         quoted = [e.sentence for e in answer(question, vector, hits, encoder, verdict).sentences]
         cap = verdict.cap
-        if doubted(question, quoted):
+        if answerability.doubt(question, quoted):
             cap = min(cap, answerability.UNDATED_CONFIDENCE)
         cases.append(case_of(item, hits, verdict.signals, collection, cap))
     timing = {

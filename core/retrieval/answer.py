@@ -12,18 +12,17 @@ from core.retrieval.answerability import (
     DEFAULT_STRICTNESS,
     Baseline,
     Verdict,
+    doubt,
     judge,
     load_calibration,
     sentence_coverages,
-    undated,
-    unmeasured,
     word_rarity,
 )
 from core.retrieval.encoders import Encoder
 from core.retrieval.rerank import Reranker
 from core.retrieval.search import DEFAULT_MODE, DEFAULT_WEIGHT, search_with_vector
 from core.retrieval.store import Store
-from core.text import holds_what_is_asked, is_question, leaves_out, sentence_spans, words
+from core.text import holds_what_is_asked, is_question, sentence_spans, words
 
 # What the share of the question's words a sentence holds adds to its cosine, when choosing the
 # sentences of an answer: on the sample corpus's 106 questions with answers, the answer's words
@@ -252,19 +251,15 @@ def answer(
     verdict: Verdict,
     max_sentences: int = 3,
 ) -> Answer:
-    """Assemble an extractive answer when the verdict says the hits answer the question; a
-    question asking when, whose sentences name no time (undated()), or how much in a unit,
-    whose sentences give no amount in it (unmeasured()), is answered less surely."""
+    """Assemble an extractive answer when the verdict says the hits answer the question; one
+    whose sentences leave it unsure (doubt(): no time, no amount asked for, or the documents
+    leaving it out) is answered less surely."""
     ranked = ranked_sentences(query, query_vector, hits, encoder, SENTENCES_PER_PASSAGE)
     evidence = [own[0] for own in ranked]  # what each passage shows
     chosen = quoted([e for own in ranked for e in own if verdict.admits(e.hit)], max_sentences)
     quoting = [e.sentence for e in chosen]
-    if chosen and leaves_out(quoting[0]):
-        verdict = verdict.left_out_answer()
-    elif chosen and undated(query, quoting):
-        verdict = verdict.undated_answer()
-    elif chosen and (unit := unmeasured(query, quoting)):
-        verdict = verdict.unmeasured_answer(unit)
+    why = doubt(query, quoting) if chosen else {}
+    verdict = verdict.unsure(**why) if why else verdict
     chosen = chosen if verdict.answerable else []
     return Answer(
         query=query,

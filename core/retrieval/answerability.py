@@ -55,6 +55,7 @@ from core.text import (
     is_han_word,
     language,
     language_of_question,
+    leaves_out,
     multiword_names,
     name_words,
     names_a_time,
@@ -254,22 +255,10 @@ class Verdict:
         floor = self.floors.get(language(hit.chunk.text), self.passage_floor)
         return self.answerable and hit.score >= floor
 
-    def undated_answer(self) -> Verdict:
-        """The verdict once the sentences that would answer a question asking when turn out to
-        name no time: at most UNDATED_CONFIDENCE, refused below the strictness."""
-        return self._unsure(undated=True)
-
-    def unmeasured_answer(self, unit: str) -> Verdict:
-        """The verdict once the sentences that would answer a question asking an amount in a
-        unit turn out to give none in it: as unsure as an undated one."""
-        return self._unsure(unmeasured=unit)
-
-    def left_out_answer(self) -> Verdict:
-        """The verdict once the sentence that would answer best says the documents leave the
-        matter out ("...beyond the scope of this guide"): as unsure as an undated one."""
-        return self._unsure(left_out=True)
-
-    def _unsure(self, **why) -> Verdict:
+    def unsure(self, **why: bool | str) -> Verdict:
+        """The verdict once the sentences that would answer turn out not to (doubt() says why:
+        undated, unmeasured or left_out): at most UNDATED_CONFIDENCE, refused below the
+        strictness."""
         capped = min(self.confidence, UNDATED_CONFIDENCE)
         return replace(self, answerable=capped >= self.strictness, confidence=capped, **why)
 
@@ -776,6 +765,19 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
     if sentences and asks_for_an_amount(question) and not names_an_amount(sentences[0]):
         return NUMBER[language_of_question(question)]
     return ""
+
+
+def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
+    """Why the sentences an answer would quote leave it unsure, as Verdict fields ({} when they
+    don't): the first says the documents leave the matter out (core.text.leaves_out()), they
+    name no time asked for (undated()), or no amount (unmeasured()). With no sentences a
+    question asking when or an amount in a unit is doubted too: nothing would answer it."""
+    if sentences and leaves_out(sentences[0]):
+        return {"left_out": True}
+    if undated(question, sentences):
+        return {"undated": True}
+    unit = unmeasured(question, sentences)
+    return {"unmeasured": unit} if unit else {}
 
 
 def undated(question: str, sentences: Sequence[str]) -> bool:

@@ -19,6 +19,7 @@ _LOCK = threading.Lock()
 _LONG = 3  # a line's width over its height, for its slant to count (not a short label)
 _SLANTED_LINES = 3  # lines needed to measure a page's slant
 _STRAIGHT_DEGREES = 0.2  # a page slanted less is read as it is
+_READ = 0.5  # a line read less surely than this is dropped (RapidOCR's own text_score)
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,7 @@ def read_image(image: Image.Image) -> OcrResult:
     """The text lines found on an image; an empty result when there is none."""
     rgb = np.asarray(image.convert("RGB"))
     width, height = image.size
-    with _LOCK:
-        found, _elapsed = _engine()(rgb, return_word_box=True)
-    found = found or []
+    found = _read_lines(rgb)
     upright = _upright([np.asarray(points, dtype=float) for points, *_ in found], (width, height))
     lines = []
     for points, (_, text, score, *characters) in zip(upright, found, strict=True):
@@ -95,6 +94,30 @@ def read_image(image: Image.Image) -> OcrResult:
         box = (min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height)
         lines.append(OcrLine(text, box, float(score)))
     return OcrResult(tuple(lines), (width, height))
+
+
+def _read_lines(rgb: np.ndarray) -> list:
+    """The engine's lines of an image, each as (corners, text, score, *character boxes)."""
+    with _LOCK:
+        found, _elapsed = _engine()(rgb, return_word_box=True, text_score=0.0)
+        found = found or []
+        if any(score < _READ for _, _, score, *_ in found):
+            # The angle classifier may turn an upright line upside down, which then reads as
+            # nothing (one line in forty of a scanned speech): read the page again unturned.
+            again, _elapsed = _engine()(rgb, return_word_box=True, text_score=0.0, use_cls=False)
+            found = likelier_readings(found, again or [])
+    return [line for line in found if line[2] >= _READ]
+
+
+def likelier_readings(first: list, again: list) -> list:
+    """Of two readings of one image's lines, each line's surer one; the first where the two
+    found other lines."""
+    same = len(first) == len(again) and all(
+        np.allclose(a[0], b[0]) for a, b in zip(first, again, strict=True)
+    )
+    if not same:
+        return first
+    return [b if b[2] > a[2] else a for a, b in zip(first, again, strict=True)]
 
 
 def _upright(boxes: list[np.ndarray], size: tuple[int, int]) -> list[np.ndarray]:

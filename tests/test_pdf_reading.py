@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from core.errors import IngestError
@@ -353,6 +354,21 @@ def test_the_columns_of_a_page_photographed_askew_are_read_one_after_the_other()
     # Turned 1.3 degrees, each right line stands beside two left ones: the lines are read
     # turned back first.
     assert extract(photo, "faq.jpg").pages[0].text == " ".join(left + right)
+
+
+def test_each_line_keeps_the_surer_of_two_readings_of_the_same_lines():
+    # Read with the angle classifier, a scanned speech's line came back empty (score 0.0): it
+    # was turned upside down; read again unturned it says what it says.
+    line = np.array([[0, 0], [90, 0], [90, 3], [0, 3]])
+    other = line + [0, 5]
+    turned = [(line, "", 0.0), (other, "have failed through", 0.98)]
+    unturned = [(line, "very sight of the supply.", 0.95), (other, "have failed throngh", 0.71)]
+    kept = ocr.likelier_readings(turned, unturned)
+    assert [text for _, text, _ in kept] == ["very sight of the supply.", "have failed through"]
+    # Two readings that found other lines are not mixed.
+    assert ocr.likelier_readings(turned, unturned[:1]) is turned
+    moved = [(line + 1, "very sight of the supply.", 0.95), unturned[1]]
+    assert ocr.likelier_readings(turned, moved) is turned
 
 
 def test_ocr_can_be_turned_off():

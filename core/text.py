@@ -239,7 +239,7 @@ _ASKING = re.compile(
 def is_asked(query: str) -> bool:
     """Whether a query asks something: a question (is_question()), or one typed without its
     question mark; not a statement (a claim) nor a string of keywords."""
-    return is_question(query) or _ASKING.search(query) is not None
+    return is_question(query) or _ASKING.search(simplified(query)) is not None
 
 
 # Latin letters that are no base letter plus an accent, written as a reader without them would.
@@ -647,7 +647,7 @@ def counted_word(question: str) -> str | None:
     """What a question asking how many or how much counts: its first content word after the
     question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪), or the
     first plural of those right after "how many"; else None."""
-    tokens = words(question)
+    tokens = words(simplified(question))  # as content_words() reads it: 多少錢 counts 钱
     content = set(content_words(question))
     for i, token in enumerate(tokens):
         english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])
@@ -665,26 +665,30 @@ def counted_word(question: str) -> str | None:
 
 # Units as texts write them after a number (digits or Chinese numerals), abbreviated or
 # otherwise, by the words a question counts them in: "多少公里" is answered by "6300 km" or
-# "6300千米" as well as by 6300公里; "几个小时" by "两个小时", "2 hours" or "an hour".
+# "6300千米" as well as by 6300公里; "几个小时" by "两个小时", "2 hours" or "an hour"; 幾公分
+# (Taiwan's and Hong Kong's centimetre) by "3 cm" or 3厘米.
 _NUMERALS = _CHINESE_NUMERALS + "半千万亿"
 _TIMES = (
     ("年 year years", "yrs?|decades?|个?年"),
     ("月 month months", "个?月"),
     ("周 星期 week weeks", "个?星期|个?礼拜|周"),
-    ("天 日 day days", "天|日|个?工作日|个?交易日|nights?|(?:business|working|calendar)\\s+days?"),
+    (
+        "天 日 day days",
+        "天|日|个?工作[日天]|个?交易日|nights?|(?:business|working|calendar)\\s+days?",
+    ),
     ("小时 hour hours", "h|hrs?|个小时|个钟头|钟头"),
     ("分钟 minute minutes", "min|mins"),
 )
 _UNITS = (
     ("公里 千米 kilometre kilometres kilometer kilometers", "km"),
-    ("米 metre metres meter meters", "m"),
-    ("厘米 centimetre centimetres centimeter centimeters", "cm"),
+    ("米 公尺 metre metres meter meters", "m"),
+    ("厘米 公分 centimetre centimetres centimeter centimeters", "cm"),
     ("毫米 millimetre millimetres millimeter millimeters", "mm"),
     ("千克 公斤 kilogram kilograms kilo kilos", "kg"),
-    ("克 gram grams", "g"),
+    ("克 公克 gram grams", "g"),
     ("毫克 milligram milligrams", "mg"),
     ("毫升 millilitre millilitres milliliter milliliters", "ml"),
-    ("升 litre litres liter liters", "l"),
+    ("升 公升 litre litres liter liters", "l"),
     # Money in any currency, or as a share or a multiple of another sum: 三倍, 80%.
     (
         "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (1000多块栏板)
@@ -704,7 +708,7 @@ _UNITS = (
     # A distance, a height or a depth in any unit, for a question asking how far (asked_unit()).
     (
         "长度 length",
-        "km|m|cm|mm|公里|千米|米|厘米|毫米|里|英里|英尺|英寸|丈|尺|kilomet(?:re|er)s?|met(?:re|er)s?|"
+        "km|m|cm|mm|公里|千米|公尺|公分|米|厘米|毫米|里|英里|英尺|英寸|丈|尺|kilomet(?:re|er)s?|met(?:re|er)s?|"
         "centimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|yards?",
     ),
 )
@@ -816,7 +820,7 @@ def asked_unit(question: str) -> str | None:
         return counted
     # A unit jieba joins to 几 or 多少, or keeps apart after 多少 (几岁, 多少度, 多少年): no
     # content word.
-    tokens = words(question)
+    tokens = words(text)
     for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
         unit = token[1:] if token.startswith("几") else ""
         unit = (token[2:] or after) if token.startswith("多少") else unit

@@ -71,6 +71,11 @@ def test_a_sentence_holding_the_questions_words_wins_a_near_tie(e5):
             "FastText sums the vectors of character n-grams. "
             "This is how FastText handles unseen words.",
         ),
+        (
+            "貓很愛睡覺。FastText 把字元 n-gram 的向量加起來。這就是 FastText 處理未登錄詞的方法。",
+            "FastText 怎麼處理未登錄詞？",
+            "FastText 把字元 n-gram 的向量加起來。這就是 FastText 處理未登錄詞的方法。",
+        ),
         (  # "No." says little without the sentence after it
             "Do I have to keep the downloaded .deb files? No. "
             "After installing the packages, aptitude clean removes them from the disk.",

@@ -147,7 +147,9 @@ def test_questions_in_either_script_are_told_from_statements():
 
 def test_a_query_asks_with_or_without_its_question_mark():
     asked = ("what does the SO_REUSEADDR option do", "how to make a socket non blocking")
-    assert all(map(is_asked, (*asked, "Is it safe?", "祥林嫂 怎么死的", "这样可以吗")))
+    assert all(
+        map(is_asked, (*asked, "Is it safe?", "祥林嫂 怎么死的", "这样可以吗", "這個怎麼用"))
+    )
     # Keywords and statements (a claim) ask nothing; a document's sentence is no query.
     assert not any(map(is_asked, ("listen backlog queue size", "Roughly 55% of women smoke.")))
     assert not is_question("what does the SO_REUSEADDR option do")
@@ -396,6 +398,7 @@ def test_what_a_question_asking_how_many_counts():
     assert counted_word("How many grams of samples did Chang'e 6 bring back?") == "grams"
     assert counted_word("每天应该喝多少毫升水才有利于长寿？") == "毫升"
     assert counted_word("每年有几天带薪年休假？") == "带薪"  # 几天: what the days are of
+    assert counted_word("每年有幾天帶薪年休假？") == "带薪"
     assert counted_word("试用期工资最少能给多少？") is None
     assert counted_word("How many pending connects get queued?") == "connects"
     assert counted_word("How many Gutenberg Bibles survive today?") == "bibles"
@@ -445,6 +448,13 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("How much does an annual membership cost?") == "money"
     assert asked_unit("How much does the bridge weigh?") is None
     assert asked_unit("InfiniCLOUD 免费给多少 G 空间") is None  # free, no price
+    # In traditional characters as in simplified ones; Taiwan's metric names.
+    assert asked_unit("學生助教每個月的工讀助學金是多少錢？") == "钱"
+    assert asked_unit("韓國將棋正式比賽每方限時多少分鐘？") == "分钟"
+    assert asked_unit("服務學習課缺曠課超過幾小時就會不及格？") == "小时"
+    assert asked_unit("棋子直徑大概幾公分？") == "公分" and writes_amount_of("公分", "直径 3 cm")
+    assert writes_amount_of("天", "於活動五個工作天前提出申請")
+    assert writes_amount_of("centimetres", "直徑約3公分") and writes_amount_of("长度", "高2公尺")
     # A phone number asked, and written in any grouping; not a year.
     assert asked_unit("grand park accessibility phone number") == "phone number"
     assert asked_unit("失物招领电话多少") == asked_unit("投诉电话是多少？") == "电话号码"

@@ -44,7 +44,7 @@ _LETTER = re.compile(r"[^\W\d_]")  # a letter or a Chinese character
 _PUNCTUATED = re.compile(r"""[.!?。！？；:：…]["'”’」』）)\]]*$""")  # a sentence's last characters
 _PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*\n")
 # Sentences that open by pointing back ("This is why...", "它...") read wrong on their own.
-_ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这此它其])")
+_ANAPHORA = re.compile(r"(?:(?:This|These|That|Those|It|They|Such|Thus|Therefore)\b|[这這此它其])")
 
 
 @dataclass(frozen=True)

@@ -478,17 +478,29 @@ def name_words(text: str) -> list[str]:
     return _NAME_WORD.findall(text)
 
 
+_SMALL_LETTERED = re.compile(r"[A-Z](?:[a-z]?[A-Z])+")  # UvA, PhD, MoU
+
+
 def is_acronym(word: str) -> bool:
-    """Whether a word is written in capitals only, two letters or more ("GPS", "NVIDIA")."""
-    return word.isupper() and sum(char.isalpha() for char in word) >= 2
+    """Whether a word is written in capitals only, two letters or more ("GPS", "NVIDIA"), or in
+    capitals with a small letter between some ("UvA", "PhD")."""
+    capitals = word.isupper() and sum(char.isalpha() for char in word) >= 2
+    return capitals or _SMALL_LETTERED.fullmatch(word) is not None
 
 
 def spells_out(acronym: str, text: str) -> bool:
     """Whether text writes an acronym out as words in a row whose first letters spell it
-    ("C-reactive protein" for CRP, "Global Positioning System" for GPS)."""
-    letters = [char for char in acronym.lower() if char.isalpha()]
-    written = r"[a-z]*(?:[^\S\n]+|[^\S\n]*[-–][^\S\n]*)".join(map(re.escape, letters))
-    return re.search(r"(?<![a-z])" + written + r"[a-z]*", text, re.IGNORECASE) is not None
+    ("C-reactive protein" for CRP, "Global Positioning System" for GPS, "Franklin D. Roosevelt"
+    for FDR); a small letter among capitals stands for a short word, which another language
+    may spell otherwise (UvA, Universiteit van Amsterdam: "University of Amsterdam")."""
+    mixed = not acronym.isupper()
+    words = [
+        r"[a-z]{1,3}" if mixed and char.islower() else re.escape(char.lower()) + "[a-z]*"
+        for char in acronym
+        if char.isalpha()
+    ]
+    written = r"\.?(?:[^\S\n]+|[^\S\n]*[-–][^\S\n]*)".join(words)
+    return re.search(r"(?<![a-z])" + written, text, re.IGNORECASE) is not None
 
 
 def shortens(short: str, text: str) -> bool:

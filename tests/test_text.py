@@ -364,6 +364,12 @@ def test_an_acronym_is_written_out_as_words_in_a_row_whose_first_letters_spell_i
     assert spells_out("GPS", "a Global Positioning System receiver")
     assert not spells_out("GPS", "its global position")  # the letters inside one word
     assert not spells_out("GPS", "GPS")  # the acronym itself is not written out
+    assert spells_out("FDR", "Franklin D. Roosevelt: First Inaugural Address")
+    # A small letter among capitals stands for a short word, in any language.
+    assert is_acronym("UvA") and is_acronym("PhD") and not is_acronym("GitHub")
+    assert spells_out("UvA", "CS50x University of Amsterdam")
+    assert spells_out("MoU", "a memorandum of understanding")
+    assert not spells_out("UvA", "Amsterdam University")  # not in its order
 
 
 def test_a_short_form_with_digits_abbreviates_each_run_of_letters_of_a_word():

@@ -603,9 +603,29 @@ _NAMES_A_TIME = re.compile(
 )
 
 
+# A question asking which year: a dynasty or a century (宋代以前) says when, not which year.
+_ASKS_FOR_A_YEAR = re.compile(r"哪一?年|哪个年份|什么年份|\b(?:what|which)\s+year\b", re.IGNORECASE)
+_NAMES_A_YEAR = re.compile(
+    r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
+    r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\d{3,4}\s*年"
+    rf"|[{_CHINESE_DIGITS}]{{4}}\s*年|\d{{4}}-\d\d-\d\d",
+    re.IGNORECASE,
+)
+
+
 def asks_for_a_date(question: str) -> bool:
     """Whether a question asks when something happened or will ("When did...?", 哪一年...？)."""
     return _ASKS_FOR_A_DATE.search(simplified(question)) is not None
+
+
+def asks_for_a_year(question: str) -> bool:
+    """Whether a question asks which year ("In what year...?", 哪一年...？)."""
+    return _ASKS_FOR_A_YEAR.search(simplified(question)) is not None
+
+
+def names_a_year(text: str) -> bool:
+    """Whether text names a year (1257, the 1890s, 1988年, 一九五四年, 2024-07-15)."""
+    return _NAMES_A_YEAR.search(simplified(text)) is not None
 
 
 def names_a_time(text: str) -> bool:

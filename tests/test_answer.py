@@ -224,6 +224,11 @@ def test_a_sentence_holding_the_kind_of_thing_asked_for_wins_a_near_tie(
             "嫦娥五号带回了月球样品，包括月壤和岩石碎块。",
             "嫦娥五号在2020年带回了月球样品，包括月壤和岩石碎块。",
         ),
+        (  # a dynasty says when, not which year
+            "Pychess 是哪一年開始支援韓國將棋的？",
+            "韓國將棋在宋代以前由中國傳入高麗，Pychess 也支援韓國將棋。",
+            "Pychess 在 2019 年開始支援韓國將棋。",
+        ),
         (  # the year the question names itself is not the one it asks
             "2025 年证书过期以后，新的签名证书有效期到哪一年？",
             "当前证书有效至2025年，过期后将使用新的证书进行签名。",

@@ -4,6 +4,7 @@ from core.text import (
     asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
+    asks_for_a_year,
     asks_for_an_amount,
     capitalised_words,
     clean_text,
@@ -19,6 +20,7 @@ from core.text import (
     leaves_out,
     multiword_names,
     names_a_time,
+    names_a_year,
     names_an_amount,
     numbered_names,
     safe_display_name,
@@ -312,6 +314,23 @@ def test_a_time_is_a_year_a_date_a_season_or_an_era_in_either_language_not_a_len
         "有3点建议。",  # points, not o'clock
     ):
         assert not names_a_time(said), said
+
+
+def test_a_question_asking_which_year_and_a_text_naming_one():
+    assert asks_for_a_year("In what year did Grand Park open?") and asks_for_a_year("哪年建成的")
+    assert not asks_for_a_year("When did Grand Park open?") and not asks_for_a_year("几年")
+    for said in (
+        "in 1257",
+        "in the 1890s",
+        "1988年夏季奧運會",
+        "一九五四年",
+        "2024-07-15",
+        "476 AD",
+        "The Western Roman Empire fell in 476.",
+    ):
+        assert names_a_year(said), said
+    for said in ("在宋代以前", "in the 19th century", "port 5900 is open", "5年的支持"):
+        assert not names_a_year(said), said
 
 
 def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_language():

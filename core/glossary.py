@@ -44,6 +44,8 @@ _DERIVED += (("ity", ""), ("ly", ""), ("er", ""), ("able", ""), ("ism", ""), ("i
 _DERIVED += (("al", ""), ("izer", "ize"), ("ency", "ent"), ("ancy", "ant"))
 # Glosses that point elsewhere or describe the entry instead of translating it.
 _NOT_TRANSLATIONS = ("variant of", "old variant", "see ", "surname", "CL:", "used in", "abbr.")
+# Senses no document means by the word: a slur ('Korean': 韩棒子, "(derog.)"), a joke, slang.
+_NOT_MEANT = re.compile(r"\((?:derog|vulgar|offensive|slang|Internet slang|jocular)\b", re.I)
 # English endings tried when a word is not listed as written ("samples" -> "sample").
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""))
 _ENDINGS += (("ing", "e"), ("d", ""), ("iest", "y"), ("ier", "y"))  # earliest, easier
@@ -73,7 +75,7 @@ AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looke
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "9"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "10"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -284,7 +286,7 @@ def _parsed() -> Glossary:
             glossed = _GLOSS_WORD.findall(glosses.lower())
             vocabulary.update(glossed, (word.replace("-", "") for word in glossed))  # 'warmup'
             for position, gloss in enumerate(rest.split("/")[1:-1]):
-                if gloss.startswith(_NOT_TRANSLATIONS):
+                if gloss.startswith(_NOT_TRANSLATIONS) or _NOT_MEANT.search(gloss):
                     continue
                 if position == 0 and _BRACKETS.sub("", gloss).strip().startswith("to "):
                     verbs.add(headword)  # "(of a computer) to crash"

@@ -18,6 +18,8 @@ def test_chinese_words_translate_to_the_english_words_of_their_glosses():
     assert glossary().translations("抗生素") == ("antibiotic",)
     assert set(glossary().translations("长江")) == {"river", "yangtze"}  # 'Yangtze River'
     assert glossary().translations("不是一个词") == ()
+    # No slur, joke or slang sense is a translation: 'Korean' is no 韩棒子 ("(derog.)").
+    assert word_translations(["korean"])["korean"] == ("韩国人",)
 
 
 def test_a_word_is_english_when_the_dictionary_glosses_it_in_some_form():

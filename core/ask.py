@@ -16,10 +16,7 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import (
     BaselineCache,
-    left_out_message,
-    missing_message,
-    undated_message,
-    unmeasured_message,
+    verdict_notes,
 )
 from core.retrieval.cli import (
     add_store_arguments,
@@ -121,14 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print("note: the answer cites none of the passages: treat it as unsupported.")
     for citation in result.citations:
         print(f"[{citation.n}] {citation.hit.chunk.where}")
-    if verdict.left_out:
-        print(left_out_message(args.question))
-    if verdict.undated:
-        print(undated_message(args.question))
-    if verdict.unmeasured:
-        print(unmeasured_message(args.question, verdict.unmeasured))
-    if verdict.missing:
-        print(missing_message(args.question, verdict.missing))
+    for note in verdict_notes(args.question, verdict):
+        print(note)
     return 0
 
 

@@ -9,12 +9,9 @@ from core.errors import UserError
 from core.retrieval.answer import ask
 from core.retrieval.answerability import (
     DEFAULT_STRICTNESS,
-    left_out_message,
-    missing_message,
     no_answer_message,
     refusal_hint,
-    undated_message,
-    unmeasured_message,
+    verdict_notes,
 )
 from core.retrieval.search import hit_record
 from ui import generation, pictures, resources, why
@@ -78,14 +75,8 @@ with answer_column:
     else:
         st.warning(no_answer_message(result.query))
         st.caption(refusal_hint(result.query, result.verdict))
-    if result.verdict.left_out:
-        st.caption(left_out_message(result.query))
-    if result.verdict.undated:
-        st.caption(undated_message(result.query))
-    if result.verdict.unmeasured:
-        st.caption(md_escape(unmeasured_message(result.query, result.verdict.unmeasured)))
-    if result.verdict.missing:
-        st.caption(md_escape(missing_message(result.query, result.verdict.missing)))
+    for note in verdict_notes(result.query, result.verdict):  # why it is less sure
+        st.caption(md_escape(note))
 
     pictures.grid(result.hits)  # picture hits of a CLIP collection, as thumbnails
     st.subheader("Passages")

@@ -898,6 +898,22 @@ def unmeasured_message(question: str, unit: str) -> str:
     return _in_the_questions_language(UNMEASURED, question).format(unit)
 
 
+def verdict_notes(question: str, verdict: Verdict) -> list[str]:
+    """Why a verdict is less sure than its passages' scores alone would make it, in the
+    question's language: the documents leave the matter out, no time or amount asked for is
+    given, some of the question's words are found nowhere."""
+    notes = []
+    if verdict.left_out:
+        notes.append(left_out_message(question))
+    if verdict.undated:
+        notes.append(undated_message(question))
+    if verdict.unmeasured:
+        notes.append(unmeasured_message(question, verdict.unmeasured))
+    if verdict.missing:
+        notes.append(missing_message(question, verdict.missing))
+    return notes
+
+
 def closest_label(question: str) -> str:
     return _in_the_questions_language(CLOSEST, question)
 

@@ -603,8 +603,9 @@ _NAMES_A_TIME = re.compile(
 )
 
 
-# A question asking which year: a dynasty or a century (宋代以前) says when, not which year.
-_ASKS_FOR_A_YEAR = re.compile(r"哪一?年|哪个年份|什么年份|\b(?:what|which)\s+year\b", re.IGNORECASE)
+# Of the questions asking for a date, those asking which year: a dynasty or a century (宋代以前)
+# says when, not which year.
+_ASKS_FOR_A_YEAR = re.compile(r"哪一?年|\b(?:what|which)\s+year\b", re.IGNORECASE)
 _NAMES_A_YEAR = re.compile(
     r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
     r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\d{3,4}\s*年"

@@ -461,10 +461,12 @@ _CAPITALISED_RUN = re.compile(
 )
 _NAME_WORD = re.compile(r"[A-Za-z'’]+")
 # Languages and peoples, written in capitals in English, qualify a name rather than make one:
-# "the Chinese BGE models" are BGE models, which a document may never call Chinese.
+# "the Chinese BGE models" are BGE models, which a document may never call Chinese; so do
+# Chinese scripts ("Simplified Chinese": 简体中文).
 _QUALIFIERS = frozenset(
     "chinese english japanese korean french german spanish italian russian arabic indian "  # noqa: SIM905
-    "american british european asian african western eastern northern southern".split()
+    "american british european asian african western eastern northern southern "
+    "simplified traditional".split()
 )
 # Days and months are written in capitals, and a text may say "weekends" or give a date instead.
 _CALENDAR = frozenset(
@@ -517,7 +519,9 @@ def shortens(short: str, text: str) -> bool:
 def multiword_names(text: str) -> list[str]:
     """The names of two words or more that text writes in capitals ("Secure Boot"), function
     words left out; an English sentence's first word is no name ("Chronic HIV stimulation..."),
-    and a text in title case ("How Do I Install Debian?") has none."""
+    and a text in title case ("How Do I Install Debian?") has none. A possessive parts two
+    names and belongs to neither: "Handel's Rinaldo" is Handel's opera, and in "Guido van
+    Rossum Python's Benevolent Dictator" the words before it need not be one name either."""
     if _in_title_case(text):
         return []
     plain = stopwords() | _QUALIFIERS
@@ -525,13 +529,27 @@ def multiword_names(text: str) -> list[str]:
     first_at = len(text) - len(opening) if language_of_question(text) == "en" else -1
     found = []
     for run in _CAPITALISED_RUN.finditer(text):
-        kept = [
-            word.span()
-            for word in _NAME_WORD.finditer(text, run.start(), run.end())
-            if word.start() != first_at and word.group().lower() not in plain
-        ]
-        if len(kept) >= 2:
-            found.append(text[kept[0][0] : kept[-1][1]])
+        names: list[list[tuple[int, int]]] = [[]]
+        for word in _NAME_WORD.finditer(text, run.start(), run.end()):
+            if _POSSESSIVE.search(word.group()):
+                names.append([])
+            elif word.start() != first_at and word.group().lower() not in plain:
+                names[-1].append(word.span())
+        found += [text[kept[0][0] : kept[-1][1]] for kept in names if len(kept) >= 2]
+    return found
+
+
+# A Chinese name and its Latin spelling in brackets after it: 约翰·伯顿（John Burton）.
+_GLOSSED_NAME = re.compile(r"([\u3400-\u9fff·・]+)\s*[（(]\s*([A-Za-z][A-Za-z .'’-]*?)\s*[）)]")
+
+
+def latin_glosses(text: str) -> dict[str, tuple[str, ...]]:
+    """Each Chinese word of a name that text spells in Latin letters in brackets after it, and
+    those words, lower-case: 约翰·伯顿（John Burton） gives 约翰 and 伯顿 ('john', 'burton')."""
+    found: dict[str, tuple[str, ...]] = {}
+    for match in _GLOSSED_NAME.finditer(simplified(text)):
+        latin = tuple(word.lower() for word in name_words(match[2]))
+        found |= {word: latin for word in words(match[1]) if is_han_word(word)}
     return found
 
 
@@ -893,9 +911,11 @@ def leaves_out(sentence: str) -> bool:
 def asks_for_a_kind(question: str, word: str) -> bool:
     """Whether a question asks for something of the kind a word names ("What exponent...?",
     "Which port...?", 用什么算法, 哪种语言): its answer is a value or a name of that kind, which a
-    passage may give without the word ("h(x) = (x/c)^α, with α = 0.75")."""
+    passage may give without the word ("h(x) = (x/c)^α, with α = 0.75"); names may qualify
+    the word ("Under which U.S. statute...?")."""
     kind = re.escape(word)
-    english = rf"\b(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?{kind}\b"
+    named = r"(?:(?-i:[A-Z][\w.'’-]*)\s+){0,2}"
+    english = rf"\b(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?{named}{kind}\b"
     chinese = rf"(?<!为)什么(?:样的)?{kind}|哪[一个种些类位家款项]?{kind}"
     return re.search(f"{english}|{chinese}", simplified(question), re.IGNORECASE) is not None
 

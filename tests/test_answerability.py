@@ -474,6 +474,15 @@ def test_english_words_are_found_in_rarer_senses_and_chinese_names_in_pinyin(not
     assert "zhaozhou" in word_rarity(store, "notes", "Zhaozhou partners").absent
 
 
+def test_a_chinese_name_is_found_by_the_latin_spelling_the_question_gives_it(notes):
+    store, ingestor = notes
+    ingestor.ingest(b"John Burton published ten sonatas for the harpsichord in 1766.", "b.md")
+    question = "约翰·伯顿（John Burton）出版了什么？"
+    assert "伯顿" not in word_rarity(store, "notes", question).absent  # in no dictionary
+    assert "burton" in evidence(question)["伯顿"]
+    assert "伯顿" in word_rarity(store, "notes", "约翰·伯顿出版了什么？").absent
+
+
 def test_what_a_number_counts_is_found_after_digits_or_another_number(notes):
     store, ingestor = notes
     ingestor.ingest("3 岁及以下儿童免费入场。每局先得11分者胜。".encode(), "rules.md")
@@ -659,6 +668,8 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
     # An action names no thing ('guarded': 守卫, 护卫); nor does a day.
     assert missing_names("Is the park guarded at night?", ("guarded",), "en") == ()
+    # Nor does a verb in the passive, whatever thing its stem is ('staged': 'stag', 公鹿).
+    assert missing_names("When was Handel's Rinaldo first staged?", ("staged",), "en") == ()
     refreshed = "Which flag became obsolete because CRLs get refreshed more often?"
     assert missing_names(refreshed, ("refreshed",), "en") == ()  # refresh: 刷新, not 爽快
     assert missing_names("How much is parking on a Saturday?", ("Saturday",), "en") == ()
@@ -674,6 +685,11 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names(valued, ("exponent",), "en") == ()
     assert missing_names("How is the exponent chosen?", ("exponent",), "en") == ("exponent",)
     assert missing_names("这种细菌对什么抗生素耐药？", ("抗生素",), answered_in="en") == ()
+    assert missing_names("Under which U.S. statute is it disclosed?", ("statute",), "en") == ()
+    assert missing_names("抗生素能治病毒吗？", ("抗生素",), answered_in="en") == ("抗生素",)
+    # One character is no thing named: jieba cuts 羽 off 羽管键琴 (a harpsichord), a word
+    # neither it nor the dictionary lists.
+    assert missing_names("羽管键琴奏鸣曲是哪一年出版的？", ("羽",), answered_in="en") == ()
     # Nor is a verb jieba tags as a name (宕机 nrt): the dictionary glosses it 'to crash'.
     assert missing_names("主机宕机了，线程能杀掉吗？", ("宕机",), answered_in="en") == ()
     # A question typed without its question mark names what it names all the same.

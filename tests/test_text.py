@@ -229,7 +229,13 @@ def test_multiword_names_are_capitalised_words_in_a_row():
     ]
     assert multiword_names("如何把服务器加入 Active Directory 域？") == ["Active Directory"]
     assert multiword_names("What does Sentence-BERT use?") == ["Sentence-BERT"]
+    # A possessive parts two names: the text writes "Guido van Rossum, who served as its
+    # Benevolent Dictator for Life", never "Rossum Python".
+    assert multiword_names(
+        "Until when was Guido van Rossum Python's Benevolent Dictator for Life?"
+    ) == ["Benevolent Dictator"]
     for text in (
+        "When was Handel's Rinaldo first staged?",  # Handel's opera Rinaldo
         "Who won the Bank of America prize?",  # split by a function word
         "Chronic HIV stimulation of B cells",  # an English sentence's first word
         "How Do I Install Debian On A Raspberry Pi?",  # title case
@@ -247,6 +253,7 @@ def test_capitalised_words_are_the_names_a_question_writes_in_capitals():
         "Neptune has how many moons?",  # a sentence's first word
         "Does HMGB1 kill cells?",  # an acronym, which a document may write out
         "How do I install the Chinese fonts?",  # a language qualifies
+        "Which quotes suit Simplified Chinese?",  # and so does its script
         "How Do I Install Debian On A Raspberry Pi?",  # title case
         "Kubernetes 集群怎么搭？",
     ):
@@ -278,6 +285,8 @@ def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
 def test_a_question_asking_for_a_thing_of_a_kind_in_either_language():
     assert asks_for_a_kind("What exponent alpha does GloVe suggest?", "exponent")
     assert asks_for_a_kind("Which kind of index does Chroma build?", "index")
+    assert asks_for_a_kind("Under which U.S. statute can a court order it?", "statute")
+    assert not asks_for_a_kind("Which court order names the statute?", "statute")
     assert asks_for_a_kind("Debian Etch 的 OpenSSL 用了什么熵源？", "熵源")
     assert asks_for_a_kind("Word2Vec 用哪种損失函數？", "损失函数")  # traditional characters
     assert not asks_for_a_kind("How is the exponent chosen?", "exponent")

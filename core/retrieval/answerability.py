@@ -56,6 +56,7 @@ from core.text import (
     is_han_word,
     language,
     language_of_question,
+    latin_glosses,
     leaves_out,
     multiword_names,
     name_words,
@@ -394,7 +395,7 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
     uninflected forms ('earliest': early), its translations into the other language
     (core.glossary.word_translations) and the rarer senses the collection holds it under
     (rarity.senses)."""
-    translated = word_translations(content_words(question))
+    translated = question_translations(question)
     senses = rarity.senses if rarity else {}
     return {
         word: {_stem(without_accents(word)), *map(_stem, base_forms(word)), *found}
@@ -403,6 +404,17 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
         else {*_pieces(word), *map(_stem, found)}
         for word, found in translated.items()
     }
+
+
+def question_translations(question: str) -> dict[str, tuple[str, ...]]:
+    """Each content word's translations (core.glossary.word_translations()), a Chinese name's
+    with the Latin spelling the question gives it (core.text.latin_glosses()): an English
+    passage writes Burton for 约翰·伯顿（John Burton）, a name no dictionary lists."""
+    translated = word_translations(content_words(question))
+    for word, latin in latin_glosses(question).items():
+        if word in translated:
+            translated[word] = tuple(dict.fromkeys((*translated[word], *latin)))
+    return translated
 
 
 _COUNTING = "一二三四五六七八九十两百千万每"  # numerals that lead what they count (三岁, 每局)
@@ -449,7 +461,7 @@ class WordRarity:
 def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     """Each content word's inverse document frequency in the collection: that of the most
     common of its forms (as written or translated), and the words found in none."""
-    translated = word_translations(content_words(question))
+    translated = question_translations(question)
     forms = {
         word: _term_groups({*_pieces(word), *base_forms(word), *found})
         for word, found in translated.items()
@@ -689,8 +701,11 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
         names |= {word for word in missing if word.islower() and _names_a_thing(word, question)}
     if asked_in == "zh" and answered_in == "en" and is_asked(question):
         # Not a verb: its translations may not be the passages' verb (遮住, 'cover', for 'mask';
-        # 卡住, 'jam', for 'hang').
-        things = (word for word in missing if is_han_word(word) and not _is_verb(word))
+        # 卡住, 'jam', for 'hang'). Nor one character: often a piece jieba cut off a word it
+        # lacks (羽 of 羽管键琴, a harpsichord).
+        things = (
+            word for word in missing if is_han_word(word) and len(word) > 1 and not _is_verb(word)
+        )
         names |= {word for word in things if _rare_thing(word, question)}
     latin = asked_in == "zh"
     names -= _STORY_ROLES
@@ -731,7 +746,18 @@ def _rare_thing(word: str, question: str) -> bool:
     ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
     rare = zipf_frequency(word, language(word)) < RARE_ZIPF
     translated = word_translations([word])[word] if rare else ()
-    return bool(translated) and not _names_an_action(word) and not asks_for_a_kind(question, word)
+    if not translated or asks_for_a_kind(question, word):
+        return False
+    return not (_names_an_action(word) or _in_the_passive(word, question))
+
+
+def _in_the_passive(word: str, question: str) -> bool:
+    """Whether a question uses a word ending in -ed as a verb in the passive: "When was Handel's
+    Rinaldo first staged?" names no stag (公鹿), the dictionary's likeliest sense of 'stag'."""
+    if not word.endswith("ed"):
+        return False
+    passive = rf"\b(?:is|are|was|were|be|been|being|get|gets|got)(?:\s+[\w'’-]+){{0,4}}\s+{word}\b"
+    return re.search(passive, question, re.IGNORECASE) is not None
 
 
 def _names_an_action(word: str) -> bool:

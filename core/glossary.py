@@ -23,6 +23,11 @@ _TONE = re.compile(r"[0-9]")
 _SYLLABLE = re.compile(r"[b-df-hj-np-tw-z]*[aeiouv][a-z]*")  # one syllable with a vowel
 _BRACKETS = re.compile(r"\([^)]*\)|" + _PINYIN.pattern)
 _ARTICLES = re.compile(r"^(?:to|a|an|the|one's|sb|sth)\s+")
+_BE_ONE_WORD = re.compile(r"^be\s+(?=[a-z'-]+$)")  # "to be born": 'born'
+# A name's Chinese form after it ("United Kingdom 聯合王國|联合王国[Lian2 he2 wang2 guo2]"), its
+# pinyin already taken out (_BRACKETS).
+_NAME_IN_CHINESE = re.compile(r"^(?P<name>[A-Z][A-Za-z' -]*?)\s+\S*[\u3400-\u9fff]\S*$")
+_ABBREVIATES = "abbr. for "
 _PLAIN_GLOSS = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)?")  # one or two plain words
 _NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a proper name
 # A gloss that is a name and its acronym: "gross domestic product (GDP)", "WTO (World Trade
@@ -75,7 +80,7 @@ AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looke
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "10"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "11"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -285,9 +290,15 @@ def _parsed() -> Glossary:
             glosses = _PINYIN.sub("", rest.partition("]")[2])
             glossed = _GLOSS_WORD.findall(glosses.lower())
             vocabulary.update(glossed, (word.replace("-", "") for word in glossed))  # 'warmup'
-            for position, gloss in enumerate(rest.split("/")[1:-1]):
+            for position, written in enumerate(rest.split("/")[1:-1]):
+                # A word of several characters abbreviating an English name means it (英国:
+                # "abbr. for England"); a single character (京: Beijing) is in too many words.
+                abbreviates = len(headword) > 1 and written.startswith(_ABBREVIATES)
+                gloss = written.removeprefix(_ABBREVIATES) if abbreviates else written
                 if gloss.startswith(_NOT_TRANSLATIONS) or _NOT_MEANT.search(gloss):
                     continue
+                named = _NAME_IN_CHINESE.match(_BRACKETS.sub("", gloss).strip())
+                gloss = named["name"] if named else gloss
                 if position == 0 and _BRACKETS.sub("", gloss).strip().startswith("to "):
                     verbs.add(headword)  # "(of a computer) to crash"
                 acronym = _acronym(gloss)
@@ -298,7 +309,7 @@ def _parsed() -> Glossary:
                     if len(piece.split()) <= 3:
                         for name in _NAME.findall(piece):
                             _note(names, name.lower(), headword, position < LEADING)
-                    plain = _ARTICLES.sub("", piece.strip().lower()).strip()
+                    plain = _BE_ONE_WORD.sub("", _ARTICLES.sub("", piece.strip().lower()).strip())
                     if not _PLAIN_GLOSS.fullmatch(plain):
                         continue
                     words = [word for word in plain.split() if len(word) > 2]

@@ -20,6 +20,11 @@ def test_chinese_words_translate_to_the_english_words_of_their_glosses():
     assert glossary().translations("不是一个词") == ()
     # No slur, joke or slang sense is a translation: 'Korean' is no 韩棒子 ("(derog.)").
     assert word_translations(["korean"])["korean"] == ("韩国人",)
+    # "to be born": 'born'; "United Kingdom 聯合王國|联合王国[...]" and "abbr. for England": the
+    # English words, not the Chinese ones a gloss points to.
+    assert set(word_translations(["born"])["born"]) == {"出生", "诞生", "出世"}
+    assert set(glossary().translations("英国")) == {"united", "kingdom", "england"}
+    assert "beijing" not in glossary().translations("京")  # 京 is in 南京 and 东京 too
 
 
 def test_a_word_is_english_when_the_dictionary_glosses_it_in_some_form():

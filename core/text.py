@@ -400,9 +400,35 @@ def content_words(text: str) -> list[str]:
     Chinese in simplified characters (simplified())."""
     stop = stopwords()
     text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
-    found = (_POSSESSIVE.sub("", w) for w in words(text))
+    found = (_POSSESSIVE.sub("", w) for w in _measured(words(text)))
     kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
     return list(dict.fromkeys(word for word in kept if not _asks_how_many(word)))
+
+
+def _measured(tokens: list[str]) -> list[str]:
+    """Chinese tokens without the measure word after a count (多少名员工: 员工), which jieba's
+    dictionary may glue to what is counted (多少个字符: 字符, which a text may write after other
+    words: 40 个十六进制字符); a unit (多少天, 几年) stays, and so does a measure word that is
+    all the question counts (多少层？)."""
+    kept = []
+    for i, token in enumerate(tokens):
+        before, after = tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _counts(before) or before.isdigit():
+            if _is_measure_word(token) and token not in _WRITTEN_UNITS and is_han_word(after):
+                continue
+            counted = token[1:]
+            if (
+                len(counted) > 1
+                and _is_measure_word(token[0])
+                and chinese_word_frequencies().get(counted)
+            ):
+                token = counted
+        kept.append(token)
+    return kept
+
+
+def _is_measure_word(token: str) -> bool:
+    return len(token) == 1 and chinese_word_tags().get(token) == "q"
 
 
 def _asks_how_many(word: str) -> bool:
@@ -698,7 +724,7 @@ def counted_word(question: str) -> str | None:
     """What a question asking how many or how much counts: its first content word after the
     question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪), or the
     first plural of those right after "how many"; else None."""
-    tokens = words(simplified(question))  # as content_words() reads it: 多少錢 counts 钱
+    tokens = _measured(words(simplified(question)))  # as content_words() reads it: 多少錢 counts 钱
     content = set(content_words(question))
     for i, token in enumerate(tokens):
         english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])

@@ -437,6 +437,11 @@ def test_what_a_question_asking_how_many_counts():
     assert counted_word("How many pending connects get queued?") == "connects"
     assert counted_word("How many Gutenberg Bibles survive today?") == "bibles"
     assert counted_word("几乎所有人都知道吗？") is None and counted_word("What is BM25?") is None
+    # Not the measure word: what it measures, which jieba's dictionary may glue it to (个字符).
+    assert counted_word("公司有多少名员工？") == "员工"
+    assert counted_word("一个哈希值由多少个字符组成？") == "字符"
+    assert "字符" in content_words("一个哈希值由多少个字符组成？")
+    assert counted_word("这栋楼有多少层？") == "层"  # all it counts
 
 
 def test_amounts_are_found_as_texts_write_their_units():

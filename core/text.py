@@ -622,6 +622,9 @@ _ASKS_FOR_A_DATE = re.compile(
     re.IGNORECASE,
 )
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
+# A year a Chinese text writes without 年 after a preposition, beside other characters ("在2023
+# 第一次提供"), where \b finds no edge; not an amount (在2000米高空).
+_BARE_YEAR = r"[在于从自到至]\s*(?:1\d{3}|20\d{2})(?![\d.,%])(?!\s*[多余万亿个名人元米克吨次份块])"
 _CHINESE_DIGITS = "〇零一二三四五六七八九"
 _CHINESE_NUMERALS = _CHINESE_DIGITS + "十百两"
 # Words and forms that say when: a year, a date, a month, a season, an era, a time relative to
@@ -630,7 +633,7 @@ _CHINESE_NUMERALS = _CHINESE_DIGITS + "十百两"
 # other words (代号, 代码, 朝向): a release's codename and its years of support answered "When
 # was Debian 11 released?" before.
 _NAMES_A_TIME = re.compile(
-    r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
+    _BARE_YEAR + r"|\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
     r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\b(?:" + _MONTHS + r"|may\s+\d|\d+\s+may"
     r"|spring|summer|autumn|winter|century|centuries|decades?|ago|today|yesterday|tomorrow"
     r"|recently|dynasty|era|reign)\b"
@@ -651,9 +654,22 @@ _NAMES_A_TIME = re.compile(
 # says when, not which year.
 _ASKS_FOR_A_YEAR = re.compile(r"哪一?年|\b(?:what|which)\s+year\b", re.IGNORECASE)
 _NAMES_A_YEAR = re.compile(
-    r"\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
+    _BARE_YEAR + r"|\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
     r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\d{3,4}\s*年"
     rf"|[{_CHINESE_DIGITS}]{{4}}\s*年|\d{{4}}-\d\d-\d\d",
+    re.IGNORECASE,
+)
+
+
+# Of those, the ones asking which day: a year or a month (自 2005 年诞生以来) does not say it.
+_ASKS_FOR_A_DAY = re.compile(r"哪一?天|几号|几月几|\b(?:what|which)\s+(?:date|day)\b", re.I)
+_DAY_DIGITS = r"[\d〇零一二三四五六七八九十]{1,3}"
+_NAMES_A_DAY = re.compile(
+    rf"{_DAY_DIGITS}\s*月\s*{_DAY_DIGITS}\s*[日号]|\d{{4}}-\d\d-\d\d|(?<![\d/])\d{{1,2}}/\d{{1,2}}(?![\d/])"
+    rf"|\b(?:{_MONTHS}|may)\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS}|may)\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:星期|礼拜)[一二三四五六日天]|周[一二三四五六日]"
+    r"|今天|昨天|明天|[前后同]一天|当天|次日|翌日|\b(?:today|yesterday|tomorrow)\b"
+    r"|\b(?:same|next|following|previous)\s+day\b",
     re.IGNORECASE,
 )
 
@@ -671,6 +687,15 @@ def asks_for_a_year(question: str) -> bool:
 def names_a_year(text: str) -> bool:
     """Whether text names a year (1257, the 1890s, 1988年, 一九五四年, 2024-07-15)."""
     return _NAMES_A_YEAR.search(simplified(text)) is not None
+
+
+def names_the_time_asked(question: str, text: str) -> bool:
+    """Whether text names the kind of time a question asking when wants: a day for one asking
+    which day (names no year alone), a year for one asking which year (no dynasty, no
+    century), else any time (names_a_time())."""
+    if _ASKS_FOR_A_DAY.search(simplified(question)):
+        return _NAMES_A_DAY.search(simplified(text)) is not None
+    return names_a_year(text) if asks_for_a_year(question) else names_a_time(text)
 
 
 def names_a_time(text: str) -> bool:
@@ -951,7 +976,7 @@ def holds_what_is_asked(question: str, text: str) -> bool:
     when, an amount in the unit asked in (asked_unit()), else a number for one asking how
     many; False for any other question."""
     if asks_for_a_date(question):
-        return names_a_time(text)
+        return names_the_time_asked(question, text)
     unit = asked_unit(question)
     if unit is not None:
         return writes_amount_of(unit, text)

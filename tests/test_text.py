@@ -22,6 +22,7 @@ from core.text import (
     names_a_time,
     names_a_year,
     names_an_amount,
+    names_the_time_asked,
     numbered_names,
     safe_display_name,
     sentence_spans,
@@ -340,6 +341,20 @@ def test_a_question_asking_which_year_and_a_text_naming_one():
         assert names_a_year(said), said
     for said in ("在宋代以前", "in the 19th century", "port 5900 is open", "5年的支持"):
         assert not names_a_year(said), said
+    # A Chinese text may write a year without 年, beside other characters; not an amount.
+    assert names_a_year("形象照拍攝在2023第一次提供") and names_a_time("于1998开始")
+    assert not names_a_year("在2000米高空") and not names_a_time("共有2023个")
+
+
+def test_a_question_asking_which_day_wants_a_day_not_a_year():
+    question = "Git 的第一个版本具体是哪一天发布的？"
+    assert not names_the_time_asked(question, "自 2005 年诞生以来")
+    for said in ("2005年4月7日发布", "预热活动在8/2举行", "on April 7, 2005", "the 7th of April"):
+        assert names_the_time_asked(question, said), said
+    assert names_the_time_asked("On what date did it open?", "It opened on a Monday.")
+    assert names_the_time_asked("哪一年发布的？", "2005 年") and names_the_time_asked(
+        "When was it released?", "in the spring"
+    )
 
 
 def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_language():

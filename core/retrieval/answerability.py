@@ -42,7 +42,6 @@ from core.text import (
     asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
-    asks_for_a_year,
     asks_for_an_amount,
     capitalised_words,
     chinese_word_frequencies,
@@ -60,9 +59,8 @@ from core.text import (
     leaves_out,
     multiword_names,
     name_words,
-    names_a_time,
-    names_a_year,
     names_an_amount,
+    names_the_time_asked,
     numbered_names,
     shortens,
     simplified,
@@ -812,13 +810,15 @@ def undated(question: str, sentences: Sequence[str]) -> bool:
     """Whether a question asks when (core.text.asks_for_a_date()) and the sentences that would
     answer it name no time but those it names itself: the documents speak of it, but not of
     when ("2025 年证书过期以后，新证书有效期到哪一年？" of "当前证书有效至2025年"); one asking
-    which year, no year ("Pychess 是哪一年開始支援韓國將棋的？" of "在宋代以前由中國傳入高麗")."""
+    which year, no year ("Pychess 是哪一年開始支援韓國將棋的？" of "在宋代以前由中國傳入高麗");
+    one asking which day, no day ("Git 的第一个版本是哪一天发布的？" of "自 2005 年诞生以来")."""
     if not asks_for_a_date(question):
         return False
-    says_when = names_a_year if asks_for_a_year(question) else names_a_time
     asked = set(_NUMBER.findall(question))
     return not any(
-        says_when(_NUMBER.sub(lambda n: "" if n.group() in asked else n.group(), sentence))
+        names_the_time_asked(
+            question, _NUMBER.sub(lambda n: "" if n.group() in asked else n.group(), sentence)
+        )
         for sentence in sentences
     )
 

@@ -747,8 +747,9 @@ def names_an_amount(text: str) -> bool:
 
 def counted_word(question: str) -> str | None:
     """What a question asking how many or how much counts: its first content word after the
-    question word ("How many grams...": 'grams'; 多少毫升水: 毫升; 几天带薪年休假: 带薪), or the
-    first plural of those right after "how many"; else None."""
+    question word ("How many grams...": 'grams'), or the first plural of those right after "how
+    many"; in Chinese the word right after it (多少毫升水: 毫升; 几天带薪年休假: 带薪), if any;
+    else None."""
     tokens = _measured(words(simplified(question)))  # as content_words() reads it: 多少錢 counts 钱
     content = set(content_words(question))
     for i, token in enumerate(tokens):
@@ -758,7 +759,13 @@ def counted_word(question: str) -> str | None:
             # "How many" asks for a plural: the first among the words right after it ("how many
             # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles);
             # "how much" a word that has none ("how much batter goes...": batter).
-            many = english and tokens[i + 1] == "many"
+            if not english:
+                # 多少 counts what follows it at once (多少钱, 多少个字符), not what follows an
+                # adverb or an adjective after it (价值超过多少就一定要列入, 控制在多少最合适).
+                counted = after[0] if after else None
+                qualifies = chinese_word_tags().get(counted or "", "")[:1] in ("a", "d")
+                return counted if counted in content and not qualifies else None
+            many = tokens[i + 1] == "many"
             named = takewhile(lambda word: word in content, after) if many else ()
             plural = next((word for word in named if word.endswith("s")), None)
             return plural or next((word for word in after if word in content), None)

@@ -457,6 +457,9 @@ def test_what_a_question_asking_how_many_counts():
     assert counted_word("一个哈希值由多少个字符组成？") == "字符"
     assert "字符" in content_words("一个哈希值由多少个字符组成？")
     assert counted_word("这栋楼有多少层？") == "层"  # all it counts
+    # Nothing named: 多少 is followed by an adverb or an adjective.
+    assert counted_word("社團的物品價值超過多少就一定要列入產物清冊？") is None
+    assert counted_word("夯土楼用的泥土，含水量控制在多少最合适？") is None
 
 
 def test_amounts_are_found_as_texts_write_their_units():

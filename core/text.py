@@ -665,8 +665,10 @@ _NAMES_A_YEAR = re.compile(
 _ASKS_FOR_A_DAY = re.compile(r"哪一?天|几号|几月几|\b(?:what|which)\s+(?:date|day)\b", re.I)
 _DAY_DIGITS = r"[\d〇零一二三四五六七八九十]{1,3}"
 _NAMES_A_DAY = re.compile(
-    rf"{_DAY_DIGITS}\s*月\s*{_DAY_DIGITS}\s*[日号]|\d{{4}}-\d\d-\d\d|(?<![\d/])\d{{1,2}}/\d{{1,2}}(?![\d/])"
-    rf"|\b(?:{_MONTHS}|may)\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS}|may)\b"
+    rf"{_DAY_DIGITS}\s*月\s*{_DAY_DIGITS}\s*[日号]"  # 5月15日, 十月一日
+    r"|\d{4}-\d\d-\d\d|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])"  # 2024-07-15, 8/2
+    rf"|\b(?:{_MONTHS}|may)\s+\d{{1,2}}\b"  # April 7
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS}|may)\b"  # 7th of April
     r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:星期|礼拜)[一二三四五六日天]|周[一二三四五六日]"
     r"|今天|昨天|明天|[前后同]一天|当天|次日|翌日|\b(?:today|yesterday|tomorrow)\b"
     r"|\b(?:same|next|following|previous)\s+day\b",
@@ -756,15 +758,15 @@ def counted_word(question: str) -> str | None:
         english = token == "how" and tokens[i + 1 : i + 2] in (["many"], ["much"])
         if english or _counts(token):
             after = tokens[i + 2 if english else i + 1 :]
-            # "How many" asks for a plural: the first among the words right after it ("how many
-            # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles);
-            # "how much" a word that has none ("how much batter goes...": batter).
             if not english:
                 # 多少 counts what follows it at once (多少钱, 多少个字符), not what follows an
                 # adverb or an adjective after it (价值超过多少就一定要列入, 控制在多少最合适).
                 counted = after[0] if after else None
                 qualifies = chinese_word_tags().get(counted or "", "")[:1] in ("a", "d")
                 return counted if counted in content and not qualifies else None
+            # "How many" asks for a plural: the first among the words right after it ("how many
+            # pending connects" counts connects, "how many Gutenberg Bibles survive" Bibles);
+            # "how much" a word that has none ("how much batter goes...": batter).
             many = tokens[i + 1] == "many"
             named = takewhile(lambda word: word in content, after) if many else ()
             plural = next((word for word in named if word.endswith("s")), None)

@@ -754,7 +754,8 @@ def _in_the_passive(word: str, question: str) -> bool:
     Rinaldo first staged?" names no stag (公鹿), the dictionary's likeliest sense of 'stag'."""
     if not word.endswith("ed"):
         return False
-    passive = rf"\b(?:is|are|was|were|be|been|being|get|gets|got)(?:\s+[\w'’-]+){{0,4}}\s+{word}\b"
+    be = r"\b(?:is|are|was|were|be|been|being|get|gets|got)(?:\s+[\w'’-]+){0,4}\s+"
+    passive = be + re.escape(word) + r"\b"
     return re.search(passive, question, re.IGNORECASE) is not None
 
 

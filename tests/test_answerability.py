@@ -428,6 +428,9 @@ def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(no
     # looked for without it.
     ingestor.ingest("通常不应删除这样的签名。".encode(), "gpg.md")
     assert word_rarity(store, "notes", "删除签名会有什么后果？").absent == {"后果"}
+    # So is a guess of two characters: 社是, cut from 开源社是...
+    ingestor.ingest("开源社于 2012 年 3 月 15 日创立。".encode(), "club.md")
+    assert word_rarity(store, "notes", "开源社是哪一天创立的？").absent == set()
     # Only Chinese words have pieces: 'naïve' is looked for unaccented, not as 'na' or 've'.
     assert answerability.evidence("Is naïve Bayes fast?")["naïve"] == {"naiv"}
 

@@ -422,15 +422,21 @@ def _pieces(word: str) -> tuple[str, ...]:
     """A Chinese word and, when jieba's dictionary lacks it (a guess such as 幼崽有, cut from
     大熊猫幼崽有多重), its two-character pieces: a passage may hold only 幼崽; when the
     dictionary glues a particle onto a word (签名会, 'a signing event', cut from
-    删除签名会有什么后果), the word without it; when a number leads it (三岁, 一局), what it
-    counts, which a passage may write after digits (3 岁) or another number (每局)."""
+    删除签名会有什么后果), the word without it, and so for a guess of two characters (社是, cut
+    from 開源社是哪一天創立的, where passages write 開源社); when a number leads it (三岁,
+    一局), what it counts, which a passage may write after digits (3 岁) or another number."""
     counted = word.lstrip(_COUNTING)
     numeral = len(word) - len(counted)  # not a year: 一九五四年
     if counted and 0 < numeral <= 2 and chinese_word_tags().get(word) == "m":
         return (word, counted)
-    if not is_han_word(word) or len(word) < 3:
+    if not is_han_word(word):
         return (word,)
-    if chinese_word_frequencies().get(word, 0) > 0:
+    listed = chinese_word_frequencies().get(word, 0) > 0
+    if len(word) == 2 and not listed and word[1] in stopwords():
+        return (word, word[0])
+    if len(word) < 3:
+        return (word,)
+    if listed:
         return (word, word[:-1]) if word[-1] in stopwords() else (word,)
     return (word, *(word[i : i + 2] for i in range(len(word) - 1)))
 

@@ -823,9 +823,16 @@ _UNITS = (
         "centimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|yards?",
     ),
 )
-# A sum written with its currency first ($60/year, ¥300) or as a share (百分之八十). Not "free":
-# "3 岁及以下儿童免费" is no price of an adult's ticket.
-_MONEY_FIRST = r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之"
+# A sum written with its currency first ($60/year, ¥300) or as a share (百分之八十), or a number
+# after a word for a sum, which a Chinese text may write without its currency ("社费...最高金额
+# 不得超过三百"), not one of instalments or times (费用分三期). Not "free": "3 岁及以下儿童免费" is
+# no price of an adult's ticket.
+_FOR_A_SUM = "金额|价格|价钱|售价|票价|费用|收费|租金|工资|薪水|薪资|学费|会费|社费"
+_MONEY_FIRST = (
+    r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之"
+    rf"|(?:{_FOR_A_SUM})[^，,。；;？?！!\d{_CHINESE_NUMERALS}]{{0,6}}[\d{_CHINESE_NUMERALS}千万]+"
+    r"(?![\d.]*\s*[期次个天年月日人%])"
+)
 # A year (1964年, 一九五四年) says when, not how long.
 _A_YEAR = rf"(?<![\d{_CHINESE_DIGITS}])(?:1\d|20)\d\d\s*年|[{_CHINESE_DIGITS}]{{4}}\s*年"
 

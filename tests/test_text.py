@@ -473,6 +473,11 @@ def test_amounts_are_found_as_texts_write_their_units():
     # A unit written out, a currency before the sum or in the text's own language.
     assert writes_amount_of("hours", "It takes 2 hours.") and writes_amount_of("小时", "两个小时")
     assert writes_amount_of("钱", "$60/year") and writes_amount_of("钱", "a loan of 800 guilders")
+    # A number after a word for a sum is one, in Chinese texts that leave out the currency; not
+    # a count of instalments.
+    assert writes_amount_of("钱", "社費...最高金額不得超過三百")
+    assert writes_amount_of("钱", "票价：50")
+    assert not writes_amount_of("钱", "费用分三期支付")
     assert not writes_amount_of("钱", "It was founded in 1964.")
     assert not writes_amount_of("钱", "发掘出1000多块栏板") and writes_amount_of("钱", "5块钱")
     assert not writes_amount_of("分钟", "这十分重要")

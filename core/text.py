@@ -627,19 +627,22 @@ _MONTHS = "january|february|march|april|june|july|august|september|october|novem
 _BARE_YEAR = r"[在于从自到至]\s*(?:1\d{3}|20\d{2})(?![\d.,%])(?!\s*[多余万亿个名人元米克吨次份块])"
 _CHINESE_DIGITS = "〇零一二三四五六七八九"
 _CHINESE_NUMERALS = _CHINESE_DIGITS + "十百两"
+# A year: 1257, the 1890s, "in 476", 476 AD, 1988年, 一九五四年, 在2023 (names_a_year()).
+_YEAR_FORMS = (
+    _BARE_YEAR + r"|\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
+    rf"|\b\d{{1,4}}\s*(?:bce?|ad|ce)\b|\d{{3,4}}\s*年|[{_CHINESE_DIGITS}]{{4}}\s*年"
+)
 # Words and forms that say when: a year, a date, a month, a season, an era, a time relative to
 # another, a time of day (4:30, 下午3时, 清晨 4 時半). Not a length of time ("5 years of
 # support", 5年的支持) nor a number that only looks like a year (port 5900), nor 代 or 朝 inside
 # other words (代号, 代码, 朝向): a release's codename and its years of support answered "When
 # was Debian 11 released?" before.
 _NAMES_A_TIME = re.compile(
-    _BARE_YEAR + r"|\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
-    r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\b(?:" + _MONTHS + r"|may\s+\d|\d+\s+may"
+    _YEAR_FORMS + r"|\b(?:" + _MONTHS + r"|may\s+\d|\d+\s+may"
     r"|spring|summer|autumn|winter|century|centuries|decades?|ago|today|yesterday|tomorrow"
     r"|recently|dynasty|era|reign)\b"
     r"|\b(?:years?|months?|weeks?|days?)\s+(?:later|earlier|after|before|ago)\b"
     r"|\b(?:same|that|following|next|last|this|previous)\s+(?:year|month|week|day)\b"
-    r"|\d{3,4}\s*年|[" + _CHINESE_DIGITS + r"]{4}\s*年"
     r"|[\d" + _CHINESE_NUMERALS + r"]+\s*(?:月|日|世纪|年代)"
     r"|[今去明同当早近次翌]年|年[底初中末前后]|个月[前后]|世纪|年代|朝代|王朝|[夏商周秦汉晋隋唐宋元明清][朝代]"
     r"|[古近当]代|时期|[春夏秋冬][天季末]|初[春夏秋冬]|星期|今天|昨天|明天|最近|如今|目前"
@@ -653,17 +656,12 @@ _NAMES_A_TIME = re.compile(
 # Of the questions asking for a date, those asking which year: a dynasty or a century (宋代以前)
 # says when, not which year.
 _ASKS_FOR_A_YEAR = re.compile(r"哪一?年|\b(?:what|which)\s+year\b", re.IGNORECASE)
-_NAMES_A_YEAR = re.compile(
-    _BARE_YEAR + r"|\b(?:1\d{3}|20\d{2})s?\b|\b(?:in|by|since|until|around|circa)\s+\d{3,4}\b"
-    r"|\b\d{1,4}\s*(?:bce?|ad|ce)\b|\d{3,4}\s*年"
-    rf"|[{_CHINESE_DIGITS}]{{4}}\s*年|\d{{4}}-\d\d-\d\d",
-    re.IGNORECASE,
-)
+_NAMES_A_YEAR = re.compile(_YEAR_FORMS + r"|\d{4}-\d\d-\d\d", re.IGNORECASE)
 
 
 # Of those, the ones asking which day: a year or a month (自 2005 年诞生以来) does not say it.
 _ASKS_FOR_A_DAY = re.compile(r"哪一?天|几号|几月几|\b(?:what|which)\s+(?:date|day)\b", re.I)
-_DAY_DIGITS = r"[\d〇零一二三四五六七八九十]{1,3}"
+_DAY_DIGITS = rf"[\d{_CHINESE_DIGITS}十]{{1,3}}"
 _NAMES_A_DAY = re.compile(
     rf"{_DAY_DIGITS}\s*月\s*{_DAY_DIGITS}\s*[日号]"  # 5月15日, 十月一日
     r"|\d{4}-\d\d-\d\d|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])"  # 2024-07-15, 8/2

@@ -297,15 +297,17 @@ def _parsed() -> Glossary:
                 gloss = written.removeprefix(_ABBREVIATES) if abbreviates else written
                 if gloss.startswith(_NOT_TRANSLATIONS) or _NOT_MEANT.search(gloss):
                     continue
-                named = _NAME_IN_CHINESE.match(_BRACKETS.sub("", gloss).strip())
-                gloss = named["name"] if named else gloss
-                if position == 0 and _BRACKETS.sub("", gloss).strip().startswith("to "):
-                    verbs.add(headword)  # "(of a computer) to crash"
+                bare = _BRACKETS.sub("", gloss).strip()  # "(of a computer) to crash"
+                named = _NAME_IN_CHINESE.match(bare)
+                if named:
+                    gloss = bare = named["name"]
+                if position == 0 and bare.startswith("to "):
+                    verbs.add(headword)
                 acronym = _acronym(gloss)
                 if acronym:
                     english.setdefault(headword, set()).add(acronym)
                     _note(chinese, acronym, headword, position < LEADING)
-                for piece in re.split(r"[;,]", _BRACKETS.sub("", gloss)):
+                for piece in re.split(r"[;,]", bare):
                     if len(piece.split()) <= 3:
                         for name in _NAME.findall(piece):
                             _note(names, name.lower(), headword, position < LEADING)

@@ -4,8 +4,9 @@ the Zhaozhou Bridge, which no dictionary lists. The readings are CC-CEDICT's (co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 from core.glossary import glossary
 from core.text import chinese_word_tags, simplified
@@ -28,7 +29,51 @@ def _characters() -> dict[str, frozenset[str]]:
 def syllables(word: str) -> list[tuple[str, ...]]:
     """The ways to read a word in Latin letters as toneless pinyin of MIN_SYLLABLES or more
     syllables ("Xi'an": xi-an; 'Lüshun' and 'Lvshun': lv-shun); none for a word that cannot be."""
-    letters = word.lower().replace("'", "").replace("’", "").replace("ü", "v")
+    ways = _readings(_letters(word))
+    if any(len(way) < MIN_SYLLABLES for way in ways) and word.isalpha():
+        return []  # 'xian' is one syllable as often as Xi'an
+    ways = [way for way in ways if len(way) >= MIN_SYLLABLES]
+    # Pinyin marks a syllable that starts with a vowel inside a word ("Xi'an"), and writers
+    # drop the mark (Tiananmen): the readings with the fewest such syllables.
+    fewest = min((_inner_vowels(way) for way in ways), default=0)
+    return [way for way in ways if _inner_vowels(way) == fewest]
+
+
+def name_syllables(words: Sequence[str]) -> list[tuple[str, ...]]:
+    """The ways to read a name of several words as pinyin, each word a syllable or more ('Liu
+    Hui': liu-hui; 'Wenchang Lou': wen-chang-lou), as syllables() reads them joined."""
+    if len(words) < 2 or not all(_readings(_letters(word)) for word in words):
+        return []
+    ends = set(accumulate(len(_letters(word)) for word in words))
+    return [way for way in syllables("".join(words)) if ends <= set(accumulate(map(len, way)))]
+
+
+def names_in(question: str) -> list[tuple[str, ...]]:
+    """The runs of two or more capitalised words that read as pinyin ('Liu Hui', 'Bi Sheng',
+    'Wenchang Lou'), after the question's first word (What, Can, Did)."""
+    runs = []
+    for match in _CAPITALISED_RUN.finditer(question):
+        words = match.group().split()[1 if match.start() == 0 else 0 :]
+        run: list[str] = []
+        for word in [*words, ""]:
+            if word and _readings(_letters(word)):
+                run.append(word)
+                continue
+            if name_syllables(run):
+                runs.append(tuple(run))
+            run = []
+    return runs
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-zü'’]*(?: [A-Z][a-zü'’]*)+\b")
+
+
+def _letters(word: str) -> str:
+    return word.lower().replace("'", "").replace("’", "").replace("ü", "v")
+
+
+def _readings(letters: str) -> list[tuple[str, ...]]:
+    """Up to MAX_READINGS ways to cut letters into toneless syllables."""
     if not letters.isascii() or not letters.isalpha() or len(letters) > MAX_LETTERS:
         return []
     known = _characters()
@@ -39,14 +84,7 @@ def syllables(word: str) -> list[tuple[str, ...]]:
             if letters[start:end] in known:
                 rests = readings[end][:MAX_READINGS]
                 readings[start] += [(letters[start:end], *rest) for rest in rests]
-    ways = readings[0][:MAX_READINGS]
-    if any(len(way) < MIN_SYLLABLES for way in ways) and word.isalpha():
-        return []  # 'xian' is one syllable as often as Xi'an
-    ways = [way for way in ways if len(way) >= MIN_SYLLABLES]
-    # Pinyin marks a syllable that starts with a vowel inside a word ("Xi'an"), and writers
-    # drop the mark (Tiananmen): the readings with the fewest such syllables.
-    fewest = min((_inner_vowels(way) for way in ways), default=0)
-    return [way for way in ways if _inner_vowels(way) == fewest]
+    return readings[0][:MAX_READINGS]
 
 
 def _inner_vowels(way: tuple[str, ...]) -> int:
@@ -57,12 +95,16 @@ def pattern(word: str) -> re.Pattern[str] | None:
     """A pattern that finds, overlapping, the Chinese words or pieces of them that read as word
     in pinyin (syllables()): 'xianglin' finds 祥林 in 祥林嫂 (and 相邻); None when no reading
     has MIN_SYLLABLES."""
+    return pattern_of(syllables(word))
+
+
+def pattern_of(ways: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """pattern() of these readings (syllables(), name_syllables())."""
     known = _characters()
-    ways = [
-        "".join("[" + "".join(sorted(known[syllable])) + "]" for syllable in way)
-        for way in syllables(word)
+    alternatives = [
+        "".join("[" + "".join(sorted(known[syllable])) + "]" for syllable in way) for way in ways
     ]
-    return re.compile("(?=(" + "|".join(ways) + "))") if ways else None
+    return re.compile("(?=(" + "|".join(alternatives) + "))") if alternatives else None
 
 
 def names_among(pieces: Iterable[str]) -> set[str]:

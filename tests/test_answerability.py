@@ -477,6 +477,22 @@ def test_english_words_are_found_in_rarer_senses_and_chinese_names_in_pinyin(not
     assert "zhaozhou" in word_rarity(store, "notes", "Zhaozhou partners").absent
 
 
+def test_a_chinese_name_in_pinyin_is_found_in_words_or_across_them(notes):
+    store, ingestor = notes
+    ingestor.ingest("刘徽注《九章算术》。田螺坑有文昌楼，土墙厚1米。".encode(), "tulou.md")
+    # 'Liu' and 'Hui' read alone as too many characters; together as 刘徽, one of jieba's words.
+    rarity = word_rarity(store, "notes", "When did Liu Hui write his notes?")
+    assert rarity.senses == {"liu": ("刘徽",), "hui": ("刘徽",)}
+    assert not {"liu", "hui"} & rarity.absent
+    # jieba cuts 田螺坑 into 田螺 (a snail) and 坑, and 文昌楼 into 文昌 and 楼.
+    question = "How thick is the wall of Wenchang Lou in Tianluokeng?"
+    rarity = word_rarity(store, "notes", question)
+    assert rarity.senses == {"lou": ("文昌楼",), "tianluokeng": ("田螺坑",)}
+    assert "文昌楼" in evidence(question, rarity)["lou"]
+    # A name the collection does not write stays absent.
+    assert {"zhang", "heng"} <= word_rarity(store, "notes", "When did Zhang Heng live?").absent
+
+
 def test_a_chinese_name_is_found_by_the_latin_spelling_the_question_gives_it(notes):
     store, ingestor = notes
     ingestor.ingest(b"John Burton published ten sonatas for the harpsichord in 1766.", "b.md")

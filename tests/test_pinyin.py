@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.pinyin import names_among, pattern, syllables
+from core.pinyin import name_syllables, names_among, names_in, pattern, syllables
 
 
 def test_a_word_is_read_as_syllables_of_pinyin():
@@ -28,3 +28,16 @@ def test_names_are_the_pieces_jieba_tags_as_names_or_does_not_know():
         "赵州",
         "梁思成",
     }
+
+
+def test_a_name_of_several_words_is_read_as_pinyin_a_word_a_syllable_or_more():
+    assert names_in("Who invented movable type, Bi Sheng or Cai Lun?") == [
+        ("Bi", "Sheng"),
+        ("Cai", "Lun"),
+    ]
+    assert names_in("How thick is the wall of Wenchang Lou?") == [("Wenchang", "Lou")]
+    assert name_syllables(("Wenchang", "Lou")) == [("wen", "chang", "lou")]
+    # Not the question's first word, nor words that are no pinyin, nor one word alone.
+    assert names_in("Can Bi Sheng read?") == [("Bi", "Sheng")]
+    assert names_in("Who won the FIFA World Cup in New York?") == []
+    assert names_in("Where is Xianglin?") == [] and name_syllables(("Lu",)) == []

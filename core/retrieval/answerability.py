@@ -21,6 +21,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -127,6 +128,7 @@ UNDATED_CONFIDENCE = 0.33  # at most, when the sentences lack the time or amount
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 NAME_PASSAGES = 200  # passages read for a name of several words written together
 WRITTEN_PASSAGES = 200  # passages read for a Chinese word jieba's dictionary lacks
+HEADS = 20  # words read as a pinyin name's first two syllables whose passages are searched for it
 MISSPELT_LENGTH = 7  # letters a word needs to be read as a misspelling (_misspells())
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
@@ -479,7 +481,9 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
         word: max((min(frequency[term] for term in group) for group in groups), default=0)
         for word, groups in forms.items()
     }
-    senses = {word: _held_senses(store, collection, word) for word, df in listed.items() if not df}
+    unfound = [word for word, df in listed.items() if not df]
+    named = _names_in_pinyin(store, collection, question, unfound)
+    senses = {word: named.get(word) or _held_senses(store, collection, word) for word in unfound}
     commonest = {
         word: df
         or max(senses.get(word, {}).values(), default=0)
@@ -500,18 +504,59 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
 
 def _held_senses(store: Store, collection: str, word: str) -> dict[str, int]:
     """How many chunks hold each rarer sense of an English word (core.glossary's senses()), or
-    each Chinese word that a word in no dictionary spells in pinyin (core.pinyin: 'xianglin',
-    祥林), that some chunk holds."""
+    each Chinese name that a word in no dictionary spells in pinyin (_written_in_pinyin():
+    'xianglin', 祥林), that some chunk holds."""
     if not word.isascii():
         return {}
     senses = glossary().senses(word)
     if not senses and not glossary().translations(word):
         # The glosses write names in pinyin too: is_english_word() knows 'xianglin'.
-        spelt = pinyin.pattern(word)
-        found = store.chinese_terms_found(collection, spelt) if spelt else ()
-        senses = tuple(sorted(pinyin.names_among(found)))
+        return _written_in_pinyin(store, collection, pinyin.syllables(word))
     frequency, _ = store.document_frequencies(collection, senses) if senses else ({}, 0)
     return {sense: df for sense, df in frequency.items() if df}
+
+
+def _names_in_pinyin(
+    store: Store, collection: str, question: str, unfound: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """For each unfound word of a name in pinyin of several words (core.pinyin's names_in():
+    'Liu Hui', 'Wenchang Lou'), the Chinese names the whole reads as (_written_in_pinyin()),
+    which no word alone can find: one syllable reads as too many characters."""
+    named: dict[str, dict[str, int]] = {}
+    for name in pinyin.names_in(question):
+        words = [word.lower() for word in name if word.lower() in unfound]
+        written = (
+            _written_in_pinyin(store, collection, pinyin.name_syllables(name)) if words else {}
+        )
+        for word in words:
+            named[word] = {**named.get(word, {}), **written}
+    return named
+
+
+def _written_in_pinyin(
+    store: Store, collection: str, ways: Sequence[tuple[str, ...]]
+) -> dict[str, int]:
+    """The Chinese names that read as these pinyin syllables (core.pinyin), with how many
+    chunks hold each: as one of the index's words (刘徽, 祥林 in 祥林嫂), or written across
+    the words jieba cut (文昌楼: 文昌, 楼; 田螺坑: 田螺, 坑), found in the text of the chunks
+    holding the word its first two syllables read as."""
+    whole = pinyin.pattern_of(ways)
+    if whole is None:
+        return {}
+    found = pinyin.names_among(store.chinese_terms_found(collection, whole))
+    if found:
+        frequency, _ = store.document_frequencies(collection, found)
+        return {name: df for name, df in frequency.items() if df}
+    heads = pinyin.pattern_of(sorted({way[:2] for way in ways if len(way) > 2}))
+    texts = {
+        chunk.id: simplified(chunk.text)
+        for head in sorted(store.chinese_terms_found(collection, heads) if heads else ())[:HEADS]
+        for chunk in store.chunks_holding(collection, [head], WRITTEN_PASSAGES)
+    }
+    written = Counter(
+        name for text in texts.values() for name in {m.group(1) for m in whole.finditer(text)}
+    )
+    return {name: df for name, df in written.items() if pinyin.names_among([name])}
 
 
 def _misspelt_frequency(store: Store, collection: str, word: str) -> int:

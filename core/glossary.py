@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from breame.spelling import get_american_spelling, get_british_spelling
+
 from core.files import default_cache, fallback_cache, write_atomically
 from core.text import chinese_word_frequencies, is_cjk, is_han_word, simplified, unit_names
 
@@ -209,6 +211,14 @@ def base_forms(word: str) -> list[str]:
     vocabulary = glossary().vocabulary
     forms = english_forms(word.lower())[1:] if word.isascii() and "-" not in word else []
     return [form for form in forms if len(form) >= 4 and form in vocabulary]
+
+
+def other_spellings(word: str) -> list[str]:
+    """A word as the other side of the Atlantic spells it ('behaviour': behavior; 'colors':
+    colours), from breame's lists: a question and its documents may spell it apart."""
+    lowered = word.lower()
+    spelt = (get_american_spelling(lowered), get_british_spelling(lowered))
+    return [spelling for spelling in dict.fromkeys(spelt) if spelling != lowered]
 
 
 def is_english_word(word: str) -> bool:

@@ -443,6 +443,16 @@ def test_a_superlative_counts_as_the_word_the_documents_hold(notes):
     assert lexical_coverage(evidence(question), ["Early printers cut their own typefaces."]) == 1
 
 
+def test_a_word_spelt_the_other_side_of_the_atlantic_counts_as_the_word_held(notes):
+    store, ingestor = notes
+    ingestor.ingest(b"Harassing behavior leads to a temporary ban.", "conduct.md")
+    question = "Which behaviour leads to a ban?"
+    assert "behaviour" not in word_rarity(store, "notes", question).absent
+    assert lexical_coverage(evidence(question), ["Harassing behavior leads to a ban."]) == 1
+    ingestor.ingest(b"The colours of the flag are red and white.", "flag.md")
+    assert "colors" not in word_rarity(store, "notes", "What colors is the flag?").absent
+
+
 def test_a_misspelt_word_counts_as_the_word_the_documents_hold(notes):
     store, ingestor = notes
     rarity = word_rarity(store, "notes", "Why does sourdouhg rise?")

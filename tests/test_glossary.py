@@ -8,6 +8,7 @@ from core.glossary import (
     english_forms,
     glossary,
     is_english_word,
+    other_spellings,
     translated_words,
     word_translations,
 )
@@ -91,6 +92,9 @@ def test_english_forms():
     assert base_forms("samples") == ["sample"] and base_forms("早期") == []
     assert base_forms("kept") == ["keep"] and english_forms("went") == ["went", "go"]
     assert base_forms("governor-general") == []
+    # Spelt the other side of the Atlantic: both ways, inflected, and no word that only looks so.
+    assert other_spellings("behaviour") == ["behavior"] and other_spellings("Colors") == ["colours"]
+    assert other_spellings("organised") == ["organized"] and other_spellings("four") == []
     # A consonant doubled before the ending.
     assert "stop" in english_forms("stopped") and "run" in english_forms("running")
     assert "cal" not in english_forms("called") and "ad" not in english_forms("added")

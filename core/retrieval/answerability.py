@@ -31,7 +31,13 @@ import numpy as np
 
 from core import pinyin
 from core.files import write_atomically
-from core.glossary import base_forms, glossary, is_english_word, word_translations
+from core.glossary import (
+    base_forms,
+    glossary,
+    is_english_word,
+    other_spellings,
+    word_translations,
+)
 from core.records import Chunk, Hit
 from core.retrieval.chroma import chroma_name
 from core.retrieval.encoders import Encoder
@@ -391,14 +397,17 @@ def _occurs(form: str, text: str) -> bool:
 
 
 def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[str]]:
-    """What shows each of the question's content words in a passage: its stem, unaccented, its
-    uninflected forms ('earliest': early), its translations into the other language
-    (core.glossary.word_translations) and the rarer senses the collection holds it under
-    (rarity.senses)."""
+    """What shows each of the question's content words in a passage: its stem, unaccented, as
+    spelt across the Atlantic ('behaviour': behavior), its uninflected forms ('earliest':
+    early), its translations into the other language (core.glossary.word_translations) and the
+    rarer senses the collection holds it under (rarity.senses)."""
     translated = question_translations(question)
     senses = rarity.senses if rarity else {}
     return {
-        word: {_stem(without_accents(word)), *map(_stem, base_forms(word)), *found}
+        word: {
+            *map(_stem, (without_accents(word), *other_spellings(word), *base_forms(word))),
+            *found,
+        }
         | set(senses.get(word, ()))
         if word.isascii() or not is_han_word(word)
         else {*_pieces(word), *map(_stem, found)}
@@ -469,7 +478,7 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     common of its forms (as written or translated), and the words found in none."""
     translated = question_translations(question)
     forms = {
-        word: _term_groups({*_pieces(word), *base_forms(word), *found})
+        word: _term_groups({*_pieces(word), *base_forms(word), *other_spellings(word), *found})
         for word, found in translated.items()
     }
     frequency, chunks = store.document_frequencies(

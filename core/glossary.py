@@ -35,8 +35,13 @@ _NAME = re.compile(r"\b[A-Z][a-z'-]{3,}")  # a capitalised word in a gloss: a pr
 # A gloss that is a name and its acronym: "gross domestic product (GDP)", "WTO (World Trade
 # Organization)". Chinese writers use such acronyms as English ones do: a question may ask about
 # GDP of a text that writes 国内生产总值.
-_SPELT_OUT = re.compile(r"(?P<full>[A-Za-z][A-Za-z' -]+) \((?P<short>[A-Z][A-Z0-9]{2,})\)")
-_SPELT_OUT_AFTER = re.compile(r"(?P<short>[A-Z][A-Z0-9]{2,}) \((?P<full>[A-Za-z][A-Za-z' -]+)\)")
+# An acronym of two letters too ("artificial intelligence (AI)"), and one after the field a
+# gloss is of: "(Tw) mass rapid transit (MRT)", "(computing) solid-state drive (SSD)".
+_SPELT_OUT = re.compile(
+    r"(?:\([^()]*\) )?(?P<full>[A-Za-z][A-Za-z' -]+) \((?P<short>[A-Z][A-Z0-9]+)\)"
+)
+_SPELT_OUT_AFTER = re.compile(r"(?P<short>[A-Z][A-Z0-9]+) \((?P<full>[A-Za-z][A-Za-z' -]+)\)")
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _GLOSS_WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 # Read before a word when it is not listed as written ('unsafe', 'recompiling', 'misconfigured').
 _PREFIXES = ("un", "in", "im", "non", "re", "mis", "dis", "de", "pre", "post", "over", "under")
@@ -82,7 +87,7 @@ AMERICAN_FIRST = 6  # letters a word needs for its American spelling to be looke
 # Chinese words kept for an English word, the likeliest first: more make BM25 slower (17 for
 # 'increase', 20 for 'study') and add senses the question does not mean.
 MOST = 3
-GLOSSARY_VERSION = "11"  # bumped when parsing changes: the cached tables are made again
+GLOSSARY_VERSION = "12"  # bumped when parsing changes: the cached tables are made again
 LEADING = 2  # glosses that give an entry's main senses ('研究': research / a study / ...)
 
 
@@ -283,6 +288,7 @@ def _parsed() -> Glossary:
     vocabulary: set[str] = set()
     verbs: set[str] = set()
     readings: dict[str, dict[str, None]] = {}
+    short_acronyms: dict[str, dict[str, bool]] = {}
     with gzip.open(_dictionary_file(), "rt", encoding="utf-8") as file:
         for line in file:
             head, _, rest = line.partition(" [")
@@ -317,6 +323,10 @@ def _parsed() -> Glossary:
                 if acronym:
                     english.setdefault(headword, set()).add(acronym)
                     _note(chinese, acronym, headword, position < LEADING)
+                    if len(acronym) == 2:
+                        _note(short_acronyms, acronym, headword, position < LEADING)
+                if _TWO_CAPITALS.fullmatch(bare):  # 欧盟: "European Union/EU"
+                    _note(short_acronyms, bare.lower(), headword, position < LEADING)
                 for piece in re.split(r"[;,]", bare):
                     if len(piece.split()) <= 3:
                         for name in _NAME.findall(piece):
@@ -330,7 +340,9 @@ def _parsed() -> Glossary:
     frequency = chinese_word_frequencies()
     return Glossary(
         {key: tuple(sorted(values)) for key, values in english.items() if values},
-        _likeliest_first(chinese, frequency),
+        # A word of two letters that glosses write in capitals means only what they mean by
+        # it: 'ai' is artificial intelligence (人工智能), not the legendary emperor Ai (哀).
+        _likeliest_first(chinese, frequency) | _likeliest_first(short_acronyms, frequency),
         _likeliest_first(names, frequency),
         frozenset(vocabulary),
         frozenset(verbs),

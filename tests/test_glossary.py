@@ -66,6 +66,12 @@ def test_acronyms_translate_as_the_names_they_stand_for():
     assert "世界贸易组织" in glossary().translations("wto")  # WTO (World Trade Organization)
     assert glossary().translations("国内生产总值") == ("gdp",)
     assert "国务院" not in glossary().translations("prc")  # State Council (PRC): a qualifier
+    # Of two letters ('ai' is no sorrow, 哀), and after the field a gloss is of.
+    assert glossary().translations("ai") == ("人工智能",)  # artificial intelligence (AI)
+    assert set(glossary().translations("eu")) == {"欧盟", "欧洲联盟"}  # 欧盟: "EU"
+    assert "公元前" in glossary().translations("bc")  # BC (before Christ)
+    assert glossary().translations("mrt") == ("捷运",)  # (Tw) mass rapid transit (MRT)
+    assert "固态硬盘" in glossary().translations("ssd")  # (computing) solid-state drive (SSD)
     assert glossary().translations("iii") == ()  # a Roman numeral
 
 

@@ -50,10 +50,11 @@ def name_syllables(words: Sequence[str]) -> list[tuple[str, ...]]:
 
 def names_in(question: str) -> list[tuple[str, ...]]:
     """The runs of two or more capitalised words that read as pinyin ('Liu Hui', 'Bi Sheng',
-    'Wenchang Lou'), after the question's first word (What, Can, Did)."""
+    "Zu Chongzhi's": Zu, Chongzhi), after the question's first word (What, Can, Did)."""
     runs = []
     for match in _CAPITALISED_RUN.finditer(question):
-        words = match.group().split()[1 if match.start() == 0 else 0 :]
+        written = match.group().split()[1 if match.start() == 0 else 0 :]
+        words = [_POSSESSIVE.sub("", word) for word in written]
         run: list[str] = []
         for word in [*words, ""]:
             if word and _readings(_letters(word)):
@@ -66,6 +67,7 @@ def names_in(question: str) -> list[tuple[str, ...]]:
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-zü'’]*(?: [A-Z][a-zü'’]*)+\b")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _letters(word: str) -> str:

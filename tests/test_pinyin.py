@@ -37,6 +37,7 @@ def test_a_name_of_several_words_is_read_as_pinyin_a_word_a_syllable_or_more():
     ]
     assert names_in("How thick is the wall of Wenchang Lou?") == [("Wenchang", "Lou")]
     assert name_syllables(("Wenchang", "Lou")) == [("wen", "chang", "lou")]
+    assert names_in("What was Zu Chongzhi's value of pi?") == [("Zu", "Chongzhi")]
     # Not the question's first word, nor words that are no pinyin, nor one word alone.
     assert names_in("Can Bi Sheng read?") == [("Bi", "Sheng")]
     assert names_in("Who won the FIFA World Cup in New York?") == []

@@ -395,14 +395,20 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 def content_words(text: str) -> list[str]:
-    """The words that carry a question's meaning, once each: no stop-words, no Latin words
-    under three letters, possessives dropped ("China's" is "china", which a dictionary knows),
-    Chinese in simplified characters (simplified())."""
+    """The words that carry a question's meaning, once each, lower-case: no stop-words, no
+    Latin words under three letters but acronyms (AI, EU), possessives dropped ("China's" is
+    "china", which a dictionary knows), Chinese in simplified characters (simplified())."""
     stop = stopwords()
     text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
-    found = (_POSSESSIVE.sub("", w) for w in _measured(words(text)))
-    kept = (w for w in found if w not in stop and not (w.isascii() and len(w) < 3))
+    found = (_POSSESSIVE.sub("", w) for w in _measured(words(text, lowercase=False)))
+    kept = (w.lower() for w in found if w.lower() not in stop and not _too_short(w))
     return list(dict.fromkeys(word for word in kept if not _asks_how_many(word)))
+
+
+def _too_short(word: str) -> bool:
+    """Whether a Latin word is too short to carry meaning: under three letters and no acronym of
+    two (AI, EU, 5G)."""
+    return word.isascii() and len(word) < 3 and not (len(word) == 2 and word.isupper())
 
 
 def _measured(tokens: list[str]) -> list[str]:

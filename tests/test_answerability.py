@@ -503,6 +503,14 @@ def test_a_chinese_name_in_pinyin_is_found_in_words_or_across_them(notes):
     assert {"zhang", "heng"} <= word_rarity(store, "notes", "When did Zhang Heng live?").absent
 
 
+def test_an_acronym_of_two_letters_is_looked_for_as_written_and_translated(notes):
+    store, ingestor = notes
+    ingestor.ingest("人工智能可以帮助医生读片。".encode(), "ai.md")
+    rarity = word_rarity(store, "notes", "How can AI help doctors?")
+    assert "ai" in rarity.idf and "ai" not in rarity.absent  # 人工智能
+    assert "vr" in word_rarity(store, "notes", "How can VR help doctors?").absent
+
+
 def test_a_chinese_name_is_found_by_the_latin_spelling_the_question_gives_it(notes):
     store, ingestor = notes
     ingestor.ingest(b"John Burton published ten sonatas for the harpsichord in 1766.", "b.md")

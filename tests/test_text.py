@@ -442,6 +442,12 @@ def test_contractions_are_no_content_words_however_typed():
     assert content_words("I feel ill, the shell is wet") == ["feel", "ill", "shell", "wet"]
 
 
+def test_an_acronym_of_two_letters_is_a_content_word_and_no_other_short_word():
+    assert content_words("How does the EU regulate AI?") == ["eu", "regulate", "ai"]
+    assert content_words("Is X bigger than an ox?") == ["bigger"]  # 'x', 'ox': too short
+    assert content_words("WHAT IS IT?") == []  # stop-words in capitals too
+
+
 def test_what_a_question_asking_how_many_counts():
     assert counted_word("How much krumkake batter goes on the iron?") == "krumkake"
     assert counted_word("How many grams of samples did Chang'e 6 bring back?") == "grams"

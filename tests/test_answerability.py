@@ -489,7 +489,7 @@ def test_english_words_are_found_in_rarer_senses_and_chinese_names_in_pinyin(not
 
 def test_a_chinese_name_in_pinyin_is_found_in_words_or_across_them(notes):
     store, ingestor = notes
-    ingestor.ingest("刘徽注《九章算术》。田螺坑有文昌楼，土墙厚1米。".encode(), "tulou.md")
+    ingestor.ingest("刘徽注《九章算术》。田螺坑有文昌楼，土楼的土墙厚1米。".encode(), "tulou.md")
     # 'Liu' and 'Hui' read alone as too many characters; together as 刘徽, one of jieba's words.
     rarity = word_rarity(store, "notes", "When did Liu Hui write his notes?")
     assert rarity.senses == {"liu": ("刘徽",), "hui": ("刘徽",)}
@@ -501,6 +501,10 @@ def test_a_chinese_name_in_pinyin_is_found_in_words_or_across_them(notes):
     assert "文昌楼" in evidence(question, rarity)["lou"]
     # A name the collection does not write stays absent.
     assert {"zhang", "heng"} <= word_rarity(store, "notes", "When did Zhang Heng live?").absent
+    # In lower case, a word English took from Chinese: any word of the collection reads as it.
+    rarity = word_rarity(store, "notes", "How thick is the wall of a tulou?")
+    assert rarity.senses["tulou"] == ("土楼",) and "tulou" not in rarity.absent
+    assert "tulou" in word_rarity(store, "notes", "Who was Tulou?").absent  # a name: none
 
 
 def test_an_acronym_of_two_letters_is_looked_for_as_written_and_translated(notes):

@@ -492,7 +492,10 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     }
     unfound = [word for word, df in listed.items() if not df]
     named = _names_in_pinyin(store, collection, question, unfound)
-    senses = {word: named.get(word) or _held_senses(store, collection, word) for word in unfound}
+    senses = {
+        word: named.get(word) or _held_senses(store, collection, _as_written(word, question))
+        for word in unfound
+    }
     commonest = {
         word: df
         or max(senses.get(word, {}).values(), default=0)
@@ -511,16 +514,19 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
     )
 
 
-def _held_senses(store: Store, collection: str, word: str) -> dict[str, int]:
-    """How many chunks hold each rarer sense of an English word (core.glossary's senses()), or
-    each Chinese name that a word in no dictionary spells in pinyin (_written_in_pinyin():
-    'xianglin', 祥林), that some chunk holds."""
+def _held_senses(store: Store, collection: str, written: str) -> dict[str, int]:
+    """How many chunks hold each rarer sense of an English word, as a question writes it
+    (core.glossary's senses()), or each Chinese word that a word in no dictionary spells in
+    pinyin (_written_in_pinyin()): a name when it is capitalised ('Xianglin': 祥林, not 相邻),
+    any word when it is not, a word English took from Chinese ('tulou': 土楼)."""
+    word = written.lower()
     if not word.isascii():
         return {}
     senses = glossary().senses(word)
     if not senses and not glossary().translations(word):
         # The glosses write names in pinyin too: is_english_word() knows 'xianglin'.
-        return _written_in_pinyin(store, collection, pinyin.syllables(word))
+        ways = pinyin.syllables(word)
+        return _written_in_pinyin(store, collection, ways, names_only=not written.islower())
     frequency, _ = store.document_frequencies(collection, senses) if senses else ({}, 0)
     return {sense: df for sense, df in frequency.items() if df}
 
@@ -543,16 +549,17 @@ def _names_in_pinyin(
 
 
 def _written_in_pinyin(
-    store: Store, collection: str, ways: Sequence[tuple[str, ...]]
+    store: Store, collection: str, ways: Sequence[tuple[str, ...]], names_only: bool = True
 ) -> dict[str, int]:
-    """The Chinese names that read as these pinyin syllables (core.pinyin), with how many
-    chunks hold each: as one of the index's words (刘徽, 祥林 in 祥林嫂), or written across
-    the words jieba cut (文昌楼: 文昌, 楼; 田螺坑: 田螺, 坑), found in the text of the chunks
-    holding the word its first two syllables read as."""
+    """The Chinese names (or any words) that read as these pinyin syllables (core.pinyin), with
+    how many chunks hold each: as one of the index's words (刘徽, 祥林 in 祥林嫂), or written
+    across the words jieba cut (文昌楼: 文昌, 楼; 田螺坑: 田螺, 坑), found in the text of the
+    chunks holding the word its first two syllables read as."""
     whole = pinyin.pattern_of(ways)
     if whole is None:
         return {}
-    found = pinyin.names_among(store.chinese_terms_found(collection, whole))
+    kept = pinyin.names_among if names_only else set
+    found = kept(store.chinese_terms_found(collection, whole))
     if found:
         frequency, _ = store.document_frequencies(collection, found)
         return {name: df for name, df in frequency.items() if df}
@@ -565,7 +572,7 @@ def _written_in_pinyin(
     written = Counter(
         name for text in texts.values() for name in {m.group(1) for m in whole.finditer(text)}
     )
-    return {name: df for name, df in written.items() if pinyin.names_among([name])}
+    return {name: df for name, df in written.items() if kept([name])}
 
 
 def _misspelt_frequency(store: Store, collection: str, word: str) -> int:

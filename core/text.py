@@ -407,8 +407,12 @@ def content_words(text: str) -> list[str]:
 
 def _too_short(word: str) -> bool:
     """Whether a Latin word is too short to carry meaning: under three letters and no acronym of
-    two (AI, EU, 5G)."""
-    return word.isascii() and len(word) < 3 and not (len(word) == 2 and word.isupper())
+    two (AI, EU), nor one a text may write otherwise or not at all (OK, 3 PM, 200 BC)."""
+    acronym = len(word) == 2 and word.isupper() and word not in _SAID_IN_CAPITALS
+    return word.isascii() and len(word) < 3 and not acronym
+
+
+_SAID_IN_CAPITALS = frozenset(("OK", "AM", "PM", "AD", "BC", "CE"))
 
 
 def _measured(tokens: list[str]) -> list[str]:

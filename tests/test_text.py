@@ -446,6 +446,7 @@ def test_an_acronym_of_two_letters_is_a_content_word_and_no_other_short_word():
     assert content_words("How does the EU regulate AI?") == ["eu", "regulate", "ai"]
     assert content_words("Is X bigger than an ox?") == ["bigger"]  # 'x', 'ox': too short
     assert content_words("WHAT IS IT?") == []  # stop-words in capitals too
+    assert content_words("Is it OK to post at 3 PM?") == ["post"]
 
 
 def test_what_a_question_asking_how_many_counts():

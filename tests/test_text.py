@@ -441,6 +441,7 @@ def test_contractions_are_no_content_words_however_typed():
     assert content_words("whats wrong, it cant heat") == ["wrong", "heat"]
     assert content_words("I feel ill, the shell is wet") == ["feel", "ill", "shell", "wet"]
     assert content_words("What happens to someone who spams?") == ["happens", "spams"]
+    assert content_words("巨人一共有几棵桃树？至少几棵？") == ["巨人", "桃树"]
 
 
 def test_an_acronym_of_two_letters_is_a_content_word_and_no_other_short_word():

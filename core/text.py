@@ -389,6 +389,11 @@ _ASKS_WHAT_IT_STANDS_FOR = re.compile(
     r"|\bmean\s*[?？]\s*$|是什么的缩写|的缩写是什么|代表什么|是什么意思",
     re.IGNORECASE,
 )
+# How a Chinese question asks for a name (叫什么名字, 名字是什么): what it asks, not what it is
+# about; jieba would cut 团叫 from 布袋戏团叫什么名字.
+_ASKS_ITS_NAME = re.compile(
+    r"(?:名叫|叫做|叫作|称为|称作|叫)\s*(?:什么|啥)\s*(?:名字|名称)?|(?:名字|名称)\s*(?:是|叫)\s*(?:什么|啥)"
+)
 # A question asked as "A not A" (要不要买票, 需不需要, 去没去过): jieba cuts 馆要 / 不要 from
 # 探索馆要不要买票, and no passage writes either.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
@@ -400,9 +405,10 @@ def content_words(text: str) -> list[str]:
     "china", which a dictionary knows), Chinese in simplified characters (simplified())."""
     stop = stopwords()
     text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
+    text = _ASKS_ITS_NAME.sub(" ", text)
     found = (_POSSESSIVE.sub("", w) for w in _measured(words(text, lowercase=False)))
     kept = (w.lower() for w in found if w.lower() not in stop and not _too_short(w))
-    return list(dict.fromkeys(word for word in kept if not _asks_how_many(word)))
+    return list(dict.fromkeys(w for w in kept if not (_asks_how_many(w) or _asks_which(w))))
 
 
 def _too_short(word: str) -> bool:
@@ -439,6 +445,13 @@ def _measured(tokens: list[str]) -> list[str]:
 
 def _is_measure_word(token: str) -> bool:
     return len(token) == 1 and chinese_word_tags().get(token) == "q"
+
+
+def _asks_which(word: str) -> bool:
+    """Whether a Chinese word asks which or who, as 哪个 and 谁 do (哪座, 哪几个, 由谁来), and
+    names nothing (哪吒 does)."""
+    asks = word.startswith("哪") or (len(word) > 1 and "谁" in word)
+    return asks and not chinese_word_tags().get(word, "").startswith("n")
 
 
 def _asks_how_many(word: str) -> bool:

@@ -444,6 +444,16 @@ def test_contractions_are_no_content_words_however_typed():
     assert content_words("巨人一共有几棵桃树？至少几棵？") == ["巨人", "桃树"]
 
 
+def test_asking_which_or_for_a_name_is_no_content_word():
+    assert content_words("邮票是照着哪座土楼设计的？") == ["邮票", "照着", "土楼", "设计"]
+    assert content_words("社长罢免后由谁来代理？") == ["社长", "罢免", "代理"]
+    assert content_words("哪吒的父亲是谁？") == ["哪吒", "父亲"]  # a name
+    assert content_words("第一个布袋戏团叫什么名字？") == content_words(
+        "第一个布袋戏团的名字是什么？"
+    )
+    assert "名字" not in content_words("秀才叫什麼名字？")
+
+
 def test_an_acronym_of_two_letters_is_a_content_word_and_no_other_short_word():
     assert content_words("How does the EU regulate AI?") == ["eu", "regulate", "ai"]
     assert content_words("Is X bigger than an ox?") == ["bigger"]  # 'x', 'ox': too short

@@ -416,10 +416,15 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
 
 
 def question_translations(question: str) -> dict[str, tuple[str, ...]]:
-    """Each content word's translations (core.glossary.word_translations()), a Chinese name's
+    """Each content word's translations (core.glossary.word_translations()), or those of its
+    pieces (_pieces()) for a Chinese word with none, a Chinese name's
     with the Latin spelling the question gives it (core.text.latin_glosses()): an English
     passage writes Burton for 约翰·伯顿（John Burton）, a name no dictionary lists."""
     translated = word_translations(content_words(question))
+    for word, found in translated.items():
+        if not found and is_han_word(word):  # 花园里 (listed, untranslated): 花园, a garden
+            pieces = word_translations([p for p in _pieces(word)[1:] if len(p) > 1]).values()
+            translated[word] = tuple(dict.fromkeys(english for each in pieces for english in each))
     for word, latin in latin_glosses(question).items():
         if word in translated:
             translated[word] = tuple(dict.fromkeys((*translated[word], *latin)))

@@ -435,22 +435,22 @@ def test_a_chinese_word_is_looked_for_whole_or_jiebas_guesses_by_their_pieces(no
     assert answerability.evidence("Is naïve Bayes fast?")["naïve"] == {"naiv"}
 
 
-def test_a_superlative_counts_as_the_word_the_documents_hold(notes):
+@pytest.mark.parametrize(
+    ("passage", "question", "word"),
+    [
+        ("Early printers cut their own typefaces.", "Who cut the earliest typefaces?", "earliest"),
+        # Spelt the other side of the Atlantic, either way.
+        ("Harassing behavior leads to a ban.", "Which behaviour leads to a ban?", "behaviour"),
+        ("The colours of the flag are red and white.", "What colors is the flag?", "colors"),
+    ],
+)
+def test_a_word_in_another_form_counts_as_the_word_the_documents_hold(
+    notes, passage, question, word
+):
     store, ingestor = notes
-    ingestor.ingest(b"Early printers cut their own typefaces.", "type.md")
-    question = "Who cut the earliest typefaces?"
-    assert "earliest" not in word_rarity(store, "notes", question).absent
-    assert lexical_coverage(evidence(question), ["Early printers cut their own typefaces."]) == 1
-
-
-def test_a_word_spelt_the_other_side_of_the_atlantic_counts_as_the_word_held(notes):
-    store, ingestor = notes
-    ingestor.ingest(b"Harassing behavior leads to a temporary ban.", "conduct.md")
-    question = "Which behaviour leads to a ban?"
-    assert "behaviour" not in word_rarity(store, "notes", question).absent
-    assert lexical_coverage(evidence(question), ["Harassing behavior leads to a ban."]) == 1
-    ingestor.ingest(b"The colours of the flag are red and white.", "flag.md")
-    assert "colors" not in word_rarity(store, "notes", "What colors is the flag?").absent
+    ingestor.ingest(passage.encode(), "notes.md")
+    assert word not in word_rarity(store, "notes", question).absent
+    assert lexical_coverage(evidence(question), [passage]) == 1
 
 
 def test_a_misspelt_word_counts_as_the_word_the_documents_hold(notes):

@@ -417,9 +417,9 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
 
 def question_translations(question: str) -> dict[str, tuple[str, ...]]:
     """Each content word's translations (core.glossary.word_translations()), or those of its
-    pieces (_pieces()) for a Chinese word with none, a Chinese name's
-    with the Latin spelling the question gives it (core.text.latin_glosses()): an English
-    passage writes Burton for 约翰·伯顿（John Burton）, a name no dictionary lists."""
+    pieces (_pieces()) for a Chinese word with none; a Chinese name's with the Latin spelling
+    the question gives it (core.text.latin_glosses()): an English passage writes Burton for
+    约翰·伯顿（John Burton）, a name no dictionary lists."""
     translated = word_translations(content_words(question))
     for word, found in translated.items():
         if not found and is_han_word(word):  # 花园里 (listed, untranslated): 花园, a garden

@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from core.glossary import glossary
-from core.text import chinese_word_tags, simplified
+from core.text import chinese_word_tags, simplified, without_possessive
 
 MIN_SYLLABLES = 2  # one syllable ('Lu') reads as too many characters to tell anything
 MAX_LETTERS = 24
@@ -54,7 +54,7 @@ def names_in(question: str) -> list[tuple[str, ...]]:
     runs = []
     for match in _CAPITALISED_RUN.finditer(question):
         written = match.group().split()[1 if match.start() == 0 else 0 :]
-        words = [_POSSESSIVE.sub("", word) for word in written]
+        words = [without_possessive(word) for word in written]
         run: list[str] = []
         for word in [*words, ""]:
             if word and _readings(_letters(word)):
@@ -66,8 +66,8 @@ def names_in(question: str) -> list[tuple[str, ...]]:
     return runs
 
 
+# Not core.text's runs of names: pinyin may write ü (Lü Buwei), and its words are apart.
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-zü'’]*(?: [A-Z][a-zü'’]*)+\b")
-_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _letters(word: str) -> str:
@@ -93,15 +93,10 @@ def _inner_vowels(way: tuple[str, ...]) -> int:
     return sum(syllable[0] in "aeo" for syllable in way[1:])
 
 
-def pattern(word: str) -> re.Pattern[str] | None:
-    """A pattern that finds, overlapping, the Chinese words or pieces of them that read as word
-    in pinyin (syllables()): 'xianglin' finds 祥林 in 祥林嫂 (and 相邻); None when no reading
-    has MIN_SYLLABLES."""
-    return pattern_of(syllables(word))
-
-
-def pattern_of(ways: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
-    """pattern() of these readings (syllables(), name_syllables())."""
+def pattern(ways: Iterable[tuple[str, ...]]) -> re.Pattern[str] | None:
+    """A pattern that finds, overlapping, the Chinese words or pieces of them that read as these
+    pinyin readings (syllables(), name_syllables()): 'xianglin' finds 祥林 in 祥林嫂 (and 相邻);
+    None for no reading."""
     known = _characters()
     alternatives = [
         "".join("[" + "".join(sorted(known[syllable])) + "]" for syllable in way) for way in ways

@@ -406,7 +406,7 @@ def content_words(text: str) -> list[str]:
     stop = stopwords()
     text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
     text = _ASKS_ITS_NAME.sub(" ", text)
-    found = (_POSSESSIVE.sub("", w) for w in _measured(words(text, lowercase=False)))
+    found = (without_possessive(w) for w in _measured(words(text, lowercase=False)))
     kept = (w.lower() for w in found if w.lower() not in stop and not _too_short(w))
     return list(dict.fromkeys(w for w in kept if not (_asks_how_many(w) or _asks_which(w))))
 
@@ -524,6 +524,11 @@ _CALENDAR = frozenset(
 )
 
 
+def without_possessive(word: str) -> str:
+    """The word without its possessive ending ("China's": China)."""
+    return _POSSESSIVE.sub("", word)
+
+
 def name_words(text: str) -> list[str]:
     """The Latin words of text as a name has them ("Sentence-BERT": Sentence, BERT)."""
     return _NAME_WORD.findall(text)
@@ -612,7 +617,7 @@ def capitalised_words(text: str) -> list[str]:
     plain = stopwords() | _QUALIFIERS | _CALENDAR
     found = []
     for i, word in enumerate(_WORD.findall(text)):  # "Chang'e", "iPhone", "Wi-Fi" whole
-        word = _POSSESSIVE.sub("", word)
+        word = without_possessive(word)
         named = word != word.lower() and not word.isupper()
         if i and named and word.lower() not in plain:
             found.append(word)

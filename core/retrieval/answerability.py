@@ -543,7 +543,7 @@ def _names_in_pinyin(
     'Liu Hui', 'Wenchang Lou'), the Chinese names the whole reads as (_written_in_pinyin()),
     which no word alone can find: one syllable reads as too many characters."""
     named: dict[str, dict[str, int]] = {}
-    for name in pinyin.names_in(question):
+    for name in pinyin.names_in(question) if unfound else ():
         words = [word.lower() for word in name if word.lower() in unfound]
         written = (
             _written_in_pinyin(store, collection, pinyin.name_syllables(name)) if words else {}
@@ -560,7 +560,7 @@ def _written_in_pinyin(
     how many chunks hold each: as one of the index's words (刘徽, 祥林 in 祥林嫂), or written
     across the words jieba cut (文昌楼: 文昌, 楼; 田螺坑: 田螺, 坑), found in the text of the
     chunks holding the word its first two syllables read as."""
-    whole = pinyin.pattern_of(ways)
+    whole = pinyin.pattern(ways)
     if whole is None:
         return {}
     kept = pinyin.names_among if names_only else set
@@ -568,7 +568,7 @@ def _written_in_pinyin(
     if found:
         frequency, _ = store.document_frequencies(collection, found)
         return {name: df for name, df in frequency.items() if df}
-    heads = pinyin.pattern_of(sorted({way[:2] for way in ways if len(way) > 2}))
+    heads = pinyin.pattern(sorted({way[:2] for way in ways if len(way) > 2}))
     texts = {
         chunk.id: simplified(chunk.text)
         for head in sorted(store.chinese_terms_found(collection, heads) if heads else ())[:HEADS]

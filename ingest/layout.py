@@ -2,7 +2,8 @@
 
 PDFium reports text in content-stream order, and many PDFs draw two columns line by line across
 both. So runs (boxes in PDF points, origin bottom-left) are grouped into bands of lines; bands
-that share a vertical gutter form a block whose columns are read one at a time, recursively.
+that share a vertical gutter form a block whose columns are read one at a time, recursively,
+or, where the lines left of the gutter are short as a table's cells are, row by row.
 A page's first and last bands, when blank sets them apart or they are in small print, are its
 header and footer, read on their own.
 """
@@ -19,12 +20,15 @@ _MIN_GUTTER = 8.0  # points; wider than a space between words, narrower than a c
 _MIN_COLUMN_WIDTH = 40.0  # points: a narrower "column" is bullets, numbers or labels
 _MIN_COLUMN_SHARE = 0.1  # of the block's width
 _GAP = 1.0  # of a line's height: a wider gap between two runs is a space (table cells)
+_CELL_GAP = 2.0  # of a line's height: a wider gap is a space between Chinese characters too
 _TOUCH = 0.3  # of a line's print size: a run reaching this far into a gutter only touches it
 _THIN = 0.3  # of a line's print size: a thinner run (an underscore, a dash) makes no line
 _BELOW = 4  # bands below a block's first whose gaps may be its gutter (_gaps_below())
 _NESTED_FACING = 3  # lines with text on both sides of a gutter inside a column (_order)
 _APART = 1.5  # line pitches of blank: a page's first or last band set this far apart is its frame
 _SMALL_PRINT = 0.8  # of a page's median font size: smaller print at its top or foot is its frame
+_CELL = 20  # characters (a Chinese one counts two): a column's lines are shorter in a table
+_ROWS = 3 / 4  # of a table's bands start in its first column and reach across its gutter
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,41 @@ def _read(bands: list[list[Run]], facing: int = 1) -> list[list[Run]]:
         middle = (gutter[0] + gutter[1]) / 2
         left = [run for run in block if (run.left + run.right) / 2 < middle]
         right = [run for run in block if (run.left + run.right) / 2 >= middle]
+        if _a_table(bands[i:end], middle):  # rows read across: "Nebraska 1872 22nd of April."
+            lines.extend(line for band in bands[i:end] for line in _band_lines(band))
+            i = end
+            continue
         # Within a column, justified lines stretch their word gaps as wide as a gutter, and two
         # lines' gaps can line up by chance: columns within it need more lines to be believed.
         lines.extend(_order(left, _NESTED_FACING))
         lines.extend(_order(right, _NESTED_FACING))
         i = end
     return lines
+
+
+def _a_table(bands: list[list[Run]], middle: float) -> bool:
+    """Whether a block of bands split at middle is a table of one line a cell, not columns of
+    text: in most bands the first cell, up to its first gap, is shorter than a column's line
+    (a name, a year, a label); most hold text on both sides of the gutter and start where the
+    first column does. A cell wrapped over lines leaves the others blank beside it: such a
+    table is read a column at a time, each cell whole."""
+    widths = sorted(sum(2 if is_cjk(c) else 1 for c in _first_cell(band)) for band in bands)
+    if len(widths) < 3 or widths[len(widths) // 2] >= _CELL:
+        return False
+    starts = [min(run.left for run in band) for band in bands]
+    first, line = median(starts), median(_print_size(band) for band in bands)
+    rows = sum(
+        abs(start - first) < line and start < middle < max(run.right for run in band)
+        for start, band in zip(starts, bands, strict=True)
+    )
+    return rows >= _ROWS * len(bands)
+
+
+def _first_cell(band: list[Run]) -> str:
+    """A band's text up to its first gap as wide as a gutter (_gaps())."""
+    gaps = _gaps(band)
+    end = gaps[0][0] if gaps else max(run.right for run in band)
+    return _line_text(sorted((run for run in band if run.right <= end), key=lambda r: r.left))
 
 
 def _bands(runs: list[Run]) -> list[list[Run]]:
@@ -274,8 +307,10 @@ def _line_text(line: list[Run]) -> str:
         if text and previous is not None and not text[-1].isspace() and not piece[0].isspace():
             # PDFium puts a run of spaces where it sees a word end, and splits runs at font
             # changes and, in browsers' PDFs, at every glyph: a narrower gap is a letter's own
-            # blank ('1 1', 'Ea rly', '8月 1日'). No space goes between two Chinese characters.
-            wide = run.left - previous.right > _GAP * height and not is_cjk(piece[0])
+            # blank ('1 1', 'Ea rly', '8月 1日'). No space goes between two Chinese characters
+            # but a table's cells ('流派名稱 流派別名').
+            gap = run.left - previous.right
+            wide = gap > _GAP * height and (not is_cjk(piece[0]) or gap > _CELL_GAP * height)
             if wide or (spaced and not (is_cjk(text[-1]) and is_cjk(piece[0]))):
                 text += " "
         text += piece

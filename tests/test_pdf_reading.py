@@ -164,23 +164,43 @@ def test_a_few_dotted_lines_in_a_page_of_text_stay():
     assert result.notes == ()
 
 
+def _prose(name: str, row: int) -> str:
+    return f"{name}{row} is a line of prose in its column"
+
+
 def test_layout_reads_three_columns_in_order():
     runs = [
-        Run(x, 700 - 15 * row, x + 100, 710 - 15 * row, f"{name}{row}")
+        Run(x, 700 - 15 * row, x + 100, 710 - 15 * row, _prose(name, row))
         for x, name in ((300, "b"), (72, "a"), (528, "c"))
         for row in range(3)
     ]
-    assert page_lines(runs) == ["a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2"]
+    expected = [_prose(name, row) for name in "abc" for row in range(3)]
+    assert page_lines(runs) == expected
+
+
+def test_layout_reads_a_tables_rows_across():
+    # Short lines left of the gutter are a table's cells: each goes with the cells beside it.
+    rows = [("Alabama", "1887", "22nd February."), ("Nebraska", "1872", "22nd of April.")]
+    runs = [
+        Run(x, 700 - 15 * row, x + 6 * len(cell), 710 - 15 * row, cell)
+        for row, cells in enumerate([("STATES.", "YEAR", "TIME OF OBSERVANCE."), *rows])
+        for x, cell in zip((72, 200, 300), cells, strict=True)
+    ]
+    assert page_lines(runs) == [
+        "STATES. YEAR TIME OF OBSERVANCE.",
+        "Alabama 1887 22nd February.",
+        "Nebraska 1872 22nd of April.",
+    ]
 
 
 def test_layout_reads_columns_whose_lines_stand_half_a_line_apart():
     # No band holds both columns: each right line overlaps two left ones by less than a third.
     runs = [
-        Run(x, 700 - 15 * row - drop, x + 200, 710 - 15 * row - drop, f"{name}{row}")
+        Run(x, 700 - 15 * row - drop, x + 200, 710 - 15 * row - drop, _prose(name, row))
         for x, name, drop in ((72, "a", 0), (320, "b", 7.5))
         for row in range(4)
     ]
-    assert page_lines(runs) == ["a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3"]
+    assert page_lines(runs) == [_prose(name, row) for name in "ab" for row in range(4)]
 
 
 def test_layout_keeps_bullets_with_their_items():
@@ -227,14 +247,16 @@ def test_layout_reads_justified_lines_inside_a_column_whole():
         Run(150, 685, 260, 695, "able to convince"),
     ]
     left += [
-        Run(72, 700 - 15 * row, 260, 710 - 15 * row, f"left line {row}") for row in range(2, 6)
+        Run(72, 700 - 15 * row, 260, 710 - 15 * row, _prose("left", row)) for row in range(2, 6)
     ]
-    right = [Run(300, 700 - 15 * row, 490, 710 - 15 * row, f"right line {row}") for row in range(6)]
+    right = [
+        Run(300, 700 - 15 * row, 490, 710 - 15 * row, _prose("right", row)) for row in range(6)
+    ]
     assert page_lines(left + right) == [
         "the first item to be printed there.",
         "Gutenberg was able to convince",
-        *(f"left line {row}" for row in range(2, 6)),
-        *(f"right line {row}" for row in range(6)),
+        *(_prose("left", row) for row in range(2, 6)),
+        *(_prose("right", row) for row in range(6)),
     ]
 
 

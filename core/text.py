@@ -408,7 +408,8 @@ def content_words(text: str) -> list[str]:
     text = _ASKS_ITS_NAME.sub(" ", text)
     found = (without_possessive(w) for w in _measured(words(text, lowercase=False)))
     kept = (w.lower() for w in found if w.lower() not in stop and not _too_short(w))
-    return list(dict.fromkeys(w for w in kept if not (_asks_how_many(w) or _asks_which(w))))
+    asks = (_asks_how_many, _asks_which, _a_small_count)
+    return list(dict.fromkeys(w for w in kept if not any(ask(w) for ask in asks)))
 
 
 def _too_short(word: str) -> bool:
@@ -457,6 +458,18 @@ def _asks_which(word: str) -> bool:
 def _asks_how_many(word: str) -> bool:
     """Whether a word is 几 and what it counts (几分, 几层, 几分钟): it asks, as 多少 does."""
     return len(word) >= 2 and _counts(word)
+
+
+def _a_small_count(word: str) -> bool:
+    """Whether a Chinese word is a small number and its measure word (三个, 两次, 一套): a
+    passage shows a count by listing what it counts as often as by writing it, as English
+    'three' (a stop-word); a unit (三天, 五米) stays."""
+    return (
+        len(word) == 2
+        and word[0] in "一二两三四五六七八九十"
+        and _is_measure_word(word[1])
+        and word[1] not in _WRITTEN_UNITS
+    )
 
 
 def _counts(token: str) -> bool:

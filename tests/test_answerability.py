@@ -516,9 +516,9 @@ def test_an_acronym_of_two_letters_is_looked_for_as_written_and_translated(notes
 
 
 def test_a_chinese_word_with_no_translation_is_translated_by_its_pieces():
-    # jieba lists 花园里 ('in the garden'), which no dictionary translates; 两次 is no 次.
-    translated = answerability.question_translations("巨人的花园里有几棵桃树？他来了两次吗？")
-    assert translated["花园里"] == ("garden",) and translated["两次"] == ()
+    # jieba lists 花园里 ('in the garden'), which no dictionary translates; 三岁 is no 岁.
+    translated = answerability.question_translations("巨人的花园里有几棵桃树？他三岁吗？")
+    assert translated["花园里"] == ("garden",) and translated["三岁"] == ()
 
 
 def test_a_chinese_name_is_found_by_the_latin_spelling_the_question_gives_it(notes):

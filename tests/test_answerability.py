@@ -753,7 +753,8 @@ def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes,
     ingestor.ingest(
         b"Debian 12 is called bookworm and Debian 13 trixie. Debian 5 was lenny. "
         b"Python 3.12 removed distutils. The Boot Loader is GRUB. It reads its menu at every "
-        b"boot. A secure password keeps the firmware settings safe.",
+        b"boot. A secure password keeps the firmware settings safe. Framton came to rest in "
+        b"the country. Mr. Nuttel met the niece; OCR read FramtonNuttel as one word.",
         "debian.md",
     )
     # A name the documents write only with other numbers.
@@ -777,6 +778,8 @@ def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes,
     assert unjoined_names(store, "notes", "Is Secure Shell safe?") == ()  # 'shell': nowhere
     # A name the documents write in the singular is the one asked about in the plural.
     assert unjoined_names(store, "notes", "Which Boot Loaders read the menu?") == ()
+    # Or with no space between its words, as OCR may read a scanned page.
+    assert unjoined_names(store, "notes", "Why did Framton Nuttel come?") == ()
 
     assert _judged(store, e5, "What is Debian 13 called?").answerable
     for question, missing in (

@@ -678,6 +678,8 @@ def _never_together(store: Store, collection: str, name: str) -> bool:
     passages = store.chunks_holding(collection, wanted, NAME_PASSAGES)
     if len(passages) == NAME_PASSAGES:
         return False  # too many to read them all: the name may be in one of the others
+    # A scanned page read by OCR may lose the space between them ("FramtonNuttel"): one term.
+    passages += store.chunks_holding(collection, terms("".join(words)), NAME_PASSAGES)
     # Singular or plural as the documents write it: "Gutenberg Bibles" of "the Gutenberg Bible".
     spelt = (re.escape(_singular(word)) + "(?:e?s)?" for word in words)
     together = re.compile(

@@ -654,12 +654,14 @@ def stopwords() -> frozenset[str]:
     return frozenset([*listed, *(word.replace("'", "’") for word in listed if "'" in word)])
 
 
+# "What time does it open?", not "What time complexity does it have?".
+_WHAT_TIME = r"^\W*(?:at\s+)?what\s+time\s+(?:do|does|did|is|are|was|were|will|should|can)\b"
 # A question asking for a date ("When did...", "In what year...", 哪一年, 是什么时候...的).
 # "When should I use HNSW?" and 什么时候该用 ask for a condition, and are left out.
 _ASKS_FOR_A_DATE = re.compile(
     r"^\W*(?:when\s+(?:did|was|were|will)|(?:in|on)?\s*(?:what|which)\s+(?:year|date|month))\b"
     r"|\b(?:in|on)\s+(?:what|which)\s+(?:year|date|month)\b|\band\s+when\s*\??\s*$"
-    r"|哪一?年|哪一?天|哪个月|几月|几号|几点|几时|是什么时候|从什么时候",
+    rf"|{_WHAT_TIME}|哪一?年|哪一?天|哪个月|几月|几号|几点|几时|是什么时候|从什么时候",
     re.IGNORECASE,
 )
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
@@ -714,6 +716,15 @@ _NAMES_A_DAY = re.compile(
     re.IGNORECASE,
 )
 
+# What time of day (几点, "What time does it open?"), and a time of day: 10:00, 3 pm, 下午三点.
+_ASKS_FOR_AN_HOUR = re.compile(rf"几点|{_WHAT_TIME}", re.IGNORECASE)
+_NAMES_AN_HOUR = re.compile(
+    r"(?<![\d:])\d{1,2}\s*[:：]\s*\d\d(?![\d:])|\b\d{1,2}\s*(?:[ap]\.?m\b\.?|o['’]clock)"
+    rf"|[\d{_CHINESE_DIGITS}十两]{{1,3}}\s*(?:点|时(?![代期候间]))"
+    r"|上午|下午|中午|晚上|早上|凌晨|傍晚|\b(?:noon|midnight|morning|afternoon|evening)\b",
+    re.IGNORECASE,
+)
+
 
 def asks_for_a_date(question: str) -> bool:
     """Whether a question asks when something happened or will ("When did...?", 哪一年...？)."""
@@ -731,9 +742,11 @@ def names_a_year(text: str) -> bool:
 
 
 def names_the_time_asked(question: str, text: str) -> bool:
-    """Whether text names the kind of time a question asking when wants: a day for one asking
-    which day (names no year alone), a year for one asking which year (no dynasty, no
-    century), else any time (names_a_time())."""
+    """Whether text names the kind of time a question asking when wants: a time of day for one
+    asking what time (no year, no day), a day for one asking which day (names no year alone), a
+    year for one asking which year (no dynasty, no century), else any time (names_a_time())."""
+    if _ASKS_FOR_AN_HOUR.search(simplified(question)):
+        return _NAMES_AN_HOUR.search(simplified(text)) is not None
     if _ASKS_FOR_A_DAY.search(simplified(question)):
         return _NAMES_A_DAY.search(simplified(text)) is not None
     return names_a_year(text) if asks_for_a_year(question) else names_a_time(text)

@@ -357,6 +357,16 @@ def test_a_question_asking_which_day_wants_a_day_not_a_year():
     )
 
 
+def test_a_question_asking_what_time_wants_a_time_of_day():
+    for question in ("按摩小站幾點開放？", "What time does the museum open?"):
+        assert asks_for_a_date(question)
+        for said in ("上午10点开放", "下午三點結束", "10:00 开放", "It opens at 9 am."):
+            assert names_the_time_asked(question, said), said
+        for said in ("今年有焊接课程", "It opened in 1990.", "TR2樓到6楼皆為活動場地"):
+            assert not names_the_time_asked(question, said), said
+    assert not asks_for_a_date("What time complexity does HNSW have?")
+
+
 def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_language():
     for asked in (
         "How many copies of the Gutenberg Bible were printed?",

@@ -799,6 +799,23 @@ def names_an_amount(text: str) -> bool:
     return _NAMES_AN_AMOUNT.search(_NO_AMOUNT.sub(" ", simplified(text))) is not None
 
 
+_ASKS_HOW_OFTEN = re.compile(r"\bhow\s+often\b|多久.*一次|多长时间.*一次|频率", re.IGNORECASE)
+# How often, as a text may say it with no number: 每周, "every week", daily.
+_HOW_OFTEN = re.compile(
+    r"每隔?个?(?:[天日周月年晚季]|小时|星期)"
+    r"|\bevery\s+(?:other\s+)?(?:day|week|month|year|hour|night|morning|evening|quarter)\b"
+    r"|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_how_often(question: str, text: str) -> bool:
+    """Whether a question asks how often ("How often...?", 多久开一次会) and text says it, in
+    numbers or not ("Linus releases a new -rc kernel about every week": 每周发布一次)."""
+    asks = _ASKS_HOW_OFTEN.search(simplified(question)) is not None
+    return asks and _HOW_OFTEN.search(simplified(text)) is not None
+
+
 def counted_word(question: str) -> str | None:
     """What a question asking how many or how much counts: its first content word after the
     question word ("How many grams...": 'grams'), or the first plural of those right after "how
@@ -926,11 +943,17 @@ _PHONE_NUMBER = re.compile(
     r"|\d{7,12}|1[12]\d|911|12\d{3}|95\d{3}"
     r")(?!\d|\.\d)"
 )
+_EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WRITTEN_UNITS = {
     name: _written(names, abbreviations)
     for names, abbreviations in _UNITS
     for name in names.split()
-} | {"phone number": _PHONE_NUMBER, "电话号码": _PHONE_NUMBER}
+} | {
+    "phone number": _PHONE_NUMBER,
+    "电话号码": _PHONE_NUMBER,
+    "email address": _EMAIL_ADDRESS,
+    "邮箱地址": _EMAIL_ADDRESS,
+}
 
 
 _ASKS_WHY = re.compile(r"为什么|为何|\bwhy\b", re.IGNORECASE)
@@ -964,6 +987,14 @@ _ASKS_A_TEMPERATURE = re.compile(
 _ASKS_A_PHONE_NUMBER = re.compile(
     r"\b(?:tele)?phone\s+(?:number|no\b)|\bhotline\b|\bnumber\b[^?？]{0,30}\bcall\b"
     r"|电话(?:号码)?(?:是)?(?:多少|几号)|(?:电话|手机|热线)号码|热线",
+    re.IGNORECASE,
+)
+# A question asking for an email address: "What email address should I use?", 邮箱是什么; not
+# "Which two variables tell the tools your name and email address?".
+_ASKS_AN_EMAIL_ADDRESS = re.compile(
+    r"^\W*(?:what|which)(?:['’]s|\s+is|\s+are)?\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?e-?mail"
+    r"(?:\s+address(?:es)?)?\b(?!\s+(?:list|notification))"
+    r"|(?:邮箱|电子邮件|邮件)(?:地址)?(?:是|为)?(?:什么|多少|哪个)|(?:什么|哪个)(?:邮箱|(?:电子)?邮件地址)",
     re.IGNORECASE,
 )
 # A question asking for a distance, a height or a depth: not "多大" (a size, an age, a share).
@@ -1000,6 +1031,8 @@ def asked_unit(question: str) -> str | None:
         return "钱" if chinese else "money"
     if _ASKS_A_PHONE_NUMBER.search(text):
         return "电话号码" if chinese else "phone number"
+    if _ASKS_AN_EMAIL_ADDRESS.search(text):
+        return "邮箱地址" if chinese else "email address"
     return None
 
 
@@ -1041,10 +1074,12 @@ def asks_for_a_kind(question: str, word: str) -> bool:
 
 def holds_what_is_asked(question: str, text: str) -> bool:
     """Whether text holds the kind of thing a question asks for: a time for a question asking
-    when, an amount in the unit asked in (asked_unit()), else a number for one asking how
-    many; False for any other question."""
+    when, how often for one asking that (tells_how_often()), an amount in the unit asked in
+    (asked_unit()), else a number for one asking how many; False for any other question."""
     if asks_for_a_date(question):
         return names_the_time_asked(question, text)
+    if tells_how_often(question, text):
+        return True
     unit = asked_unit(question)
     if unit is not None:
         return writes_amount_of(unit, text)

@@ -272,6 +272,24 @@ def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(
             "链表长度超过 8 时，链表会转换为红黑树。",
             "数字",
         ),
+        (  # how often, said with no number
+            "How often does Linus release a new -rc kernel?",
+            "Linus releases new -rc kernels until the code is stable enough.",
+            "Linus releases a new -rc kernel about every week.",
+            "number",
+        ),
+        (
+            "Linus 多久发布一次新的 -rc 内核？",
+            "Linus 发布新的 -rc 内核，直到代码足够稳定。",
+            "Linus 大约每周发布一次新的 -rc 内核。",
+            "时长",
+        ),
+        (
+            "What email address should I write to about volunteering?",
+            "Questions about volunteering go to the secretariat.",
+            "Questions about volunteering go to secretary@example.org.",
+            "email address",
+        ),
         (
             "Phone number for the lost and found desk?",
             "The lost and found desk is next to the main entrance.",

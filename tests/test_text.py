@@ -403,6 +403,11 @@ def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how
     assert holds_what_is_asked("How many moons has Jupiter?", "It has 95 known moons.")
     assert not holds_what_is_asked("How many moons has Jupiter?", "Io and Europa are its moons.")
     assert not holds_what_is_asked("Why does sourdough rise?", "It rises in 1 day.")
+    # How often, with no number: every week, 每周.
+    assert holds_what_is_asked("How often is it released?", "It is released every week.")
+    assert holds_what_is_asked("多久开一次会？", "工作组每月开一次会。")
+    assert not holds_what_is_asked("How often is it released?", "It is released by Linus.")
+    assert not holds_what_is_asked("How many people come?", "It is held every year.")
 
 
 def test_jiebas_dictionary_tells_a_chinese_verb():
@@ -571,6 +576,17 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert not writes_amount_of("电话号码", "1883年") and not writes_amount_of(
         "phone number", "v5.1.0"
     )
+    # An email address asked, and written; not one a question names in passing.
+    assert asked_unit("What email address should I use to report it?") == "email address"
+    assert asked_unit("举报应该发到哪个邮箱？") == asked_unit("邮箱是什么？") == "邮箱地址"
+    for named in (
+        "Which two environment variables tell the tools your name and email address?",
+        "Is it OK to post another member's email address?",
+        "How do I send an email notification when a file changes?",
+    ):
+        assert asked_unit(named) is None, named
+    assert writes_amount_of("email address", "Write to secretary@coscup.org with questions.")
+    assert not writes_amount_of("邮箱地址", "请写信给行政组。")
     # A temperature asked, and written with its unit; not a parameter called a temperature.
     assert asked_unit("What temperature should the iron be heated to?") == "temperature"
     assert asked_unit("面团发酵时最好保持多少度？") == asked_unit("冷冻要几度") == "温度"

@@ -73,6 +73,7 @@ from core.text import (
     simplified,
     spells_out,
     stopwords,
+    tells_how_often,
     without_accents,
     writes_amount_of,
     zipf_frequency,
@@ -860,6 +861,8 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
     when none of the sentences that would answer it gives a number in that unit; for one asking
     how many in no unit, NUMBER when the sentence that answers it best gives no number (链表长度
     超过多少时转成红黑树？ of "链表过长会降低查询效率，可以进一步将链表转换为红黑树"); else ''."""
+    if any(tells_how_often(question, sentence) for sentence in sentences):
+        return ""  # 每周发布一次: how often, with no amount in a unit
     unit = asked_unit(question)
     if unit is not None:
         return "" if any(writes_amount_of(unit, sentence) for sentence in sentences) else unit
@@ -955,6 +958,8 @@ NUMBER = {"en": "number", "zh": "数字"}
 UNMEASURED_NUMBER = {
     "phone number": "You asked for a phone number, and none of the sentences found gives one.",
     "电话号码": "你问的是电话号码，但找到的句子都没有给出。",
+    "email address": "You asked for an email address, and none of the sentences found gives one.",
+    "邮箱地址": "你问的是邮箱地址，但找到的句子都没有给出。",
     "number": "You asked how many or how much, and the sentence that answers best gives no number.",
     "数字": "你问的是多少，但最匹配的句子没有给出数字。",
 }

@@ -60,7 +60,7 @@ _NOT_TRANSLATIONS = ("variant of", "old variant", "see ", "surname", "CL:", "use
 _NOT_MEANT = re.compile(r"\((?:derog|vulgar|offensive|slang|Internet slang|jocular)\b", re.I)
 # English endings tried when a word is not listed as written ("samples" -> "sample").
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""))
-_ENDINGS += (("ing", "e"), ("d", ""), ("iest", "y"), ("ier", "y"))  # earliest, easier
+_ENDINGS += (("ing", "e"), ("d", ""), ("iest", "y"), ("ier", "y"), ("ied", "y"))  # easier, carried
 
 # Irregular past forms of common verbs, which the glosses write in the present ('to come').
 _IRREGULAR_PAIRS = (

@@ -52,6 +52,7 @@ def test_english_words_translate_in_any_inflection():
     assert glossary().translations("wars")[0] == "战争"
     # An inflected word glossed by few words takes its base word's too ('invited': 受聘).
     assert "邀请" in glossary().translations("invited")
+    assert "核实" in glossary().senses("verified") and base_forms("verified") == ["verify"]
     assert "新生" not in glossary().translations("news")  # glossed by enough words of its own
 
 

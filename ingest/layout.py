@@ -2,8 +2,8 @@
 
 PDFium reports text in content-stream order, and many PDFs draw two columns line by line across
 both. So runs (boxes in PDF points, origin bottom-left) are grouped into bands of lines; bands
-that share a vertical gutter form a block whose columns are read one at a time, recursively,
-or, where the lines left of the gutter are short as a table's cells are, row by row.
+that share a vertical gutter form a block whose columns are read one at a time, recursively;
+a table's (short first cells, rows across the gutter) is read row by row.
 A page's first and last bands, when blank sets them apart or they are in small print, are its
 header and footer, read on their own.
 """
@@ -97,14 +97,14 @@ def _read(bands: list[list[Run]], facing: int = 1) -> list[list[Run]]:
             lines.extend(_band_lines(bands[i]))
             i += 1
             continue
-        block = [run for band in bands[i:end] for run in band]
         middle = (gutter[0] + gutter[1]) / 2
-        left = [run for run in block if (run.left + run.right) / 2 < middle]
-        right = [run for run in block if (run.left + run.right) / 2 >= middle]
         if _a_table(bands[i:end], middle):  # rows read across: "Nebraska 1872 22nd of April."
             lines.extend(line for band in bands[i:end] for line in _band_lines(band))
             i = end
             continue
+        block = [run for band in bands[i:end] for run in band]
+        left = [run for run in block if (run.left + run.right) / 2 < middle]
+        right = [run for run in block if (run.left + run.right) / 2 >= middle]
         # Within a column, justified lines stretch their word gaps as wide as a gutter, and two
         # lines' gaps can line up by chance: columns within it need more lines to be believed.
         lines.extend(_order(left, _NESTED_FACING))

@@ -54,8 +54,8 @@ TERMS_FILE = "terms-version"
 # spoken Chinese question words, adverbs and modals left out; 6: contractions typed without an
 # apostrophe left out; 7-9: indefinite pronouns and adverbs, someone, anywhere, and Chinese
 # adverbs of all, at least, at most, 一共, 至少, 最多, left out; 10: happen, currently, small
-# numbers, 多长时间): the kept terms of an index made
-# before are made again from the store's chunks (sync()).
+# numbers, 多长时间 left out): the kept terms of an index made before are made again from the
+# store's chunks (sync()).
 TERMS_VERSION = "10"
 DOCS_FOLDER = "docs"
 BUILT_FOLDER = "built"

@@ -812,8 +812,12 @@ _HOW_OFTEN = re.compile(
 def tells_how_often(question: str, text: str) -> bool:
     """Whether a question asks how often ("How often...?", 多久开一次会) and text says it, in
     numbers or not ("Linus releases a new -rc kernel about every week": 每周发布一次)."""
-    asks = _ASKS_HOW_OFTEN.search(simplified(question)) is not None
-    return asks and _HOW_OFTEN.search(simplified(text)) is not None
+    return _asks_how_often(question) and _HOW_OFTEN.search(simplified(text)) is not None
+
+
+@lru_cache(maxsize=256)  # read again for each sentence an answer ranks (holds_what_is_asked())
+def _asks_how_often(question: str) -> bool:
+    return _ASKS_HOW_OFTEN.search(simplified(question)) is not None
 
 
 def counted_word(question: str) -> str | None:

@@ -98,7 +98,8 @@ def _read(bands: list[list[Run]], facing: int = 1) -> list[list[Run]]:
             i += 1
             continue
         middle = (gutter[0] + gutter[1]) / 2
-        if _a_table(bands[i:end], middle):  # rows read across: "Nebraska 1872 22nd of April."
+        # A table's rows are read across: "Nebraska 1872 22nd of April."
+        if _a_table(bands[i:end], gaps[i:end], middle):
             lines.extend(line for band in bands[i:end] for line in _band_lines(band))
             i = end
             continue
@@ -113,13 +114,14 @@ def _read(bands: list[list[Run]], facing: int = 1) -> list[list[Run]]:
     return lines
 
 
-def _a_table(bands: list[list[Run]], middle: float) -> bool:
+def _a_table(bands: list[list[Run]], gaps: list[list[tuple[float, float]]], middle: float) -> bool:
     """Whether a block of bands split at middle is a table of one line a cell, not columns of
     text: in most bands the first cell, up to its first gap, is shorter than a column's line
     (a name, a year, a label); most hold text on both sides of the gutter and start where the
     first column does. A cell wrapped over lines leaves the others blank beside it: such a
-    table is read a column at a time, each cell whole."""
-    widths = sorted(sum(2 if is_cjk(c) else 1 for c in _first_cell(band)) for band in bands)
+    table is read a column at a time, each cell whole. gaps: each band's (_gaps())."""
+    cells = (_first_cell(band, own) for band, own in zip(bands, gaps, strict=True))
+    widths = sorted(sum(2 if is_cjk(c) else 1 for c in cell) for cell in cells)
     if len(widths) < 3 or widths[len(widths) // 2] >= _CELL:
         return False
     starts = [min(run.left for run in band) for band in bands]
@@ -131,9 +133,8 @@ def _a_table(bands: list[list[Run]], middle: float) -> bool:
     return rows >= _ROWS * len(bands)
 
 
-def _first_cell(band: list[Run]) -> str:
-    """A band's text up to its first gap as wide as a gutter (_gaps())."""
-    gaps = _gaps(band)
+def _first_cell(band: list[Run], gaps: list[tuple[float, float]]) -> str:
+    """A band's text up to its first gap as wide as a gutter (gaps: the band's _gaps())."""
     end = gaps[0][0] if gaps else max(run.right for run in band)
     return _line_text(sorted((run for run in band if run.right <= end), key=lambda r: r.left))
 

@@ -37,3 +37,21 @@ def test_words_run_into_numbers_and_sums_get_their_spaces():
     )
     assert respaced("Lot10 has a fee of$10, 30%of it", None) == "Lot 10 has a fee of $10, 30% of it"
     assert respaced("mp3 at 10am, 4th", None) == "mp3 at 10am, 4th"  # no word of three letters
+
+
+def test_the_wider_step_out_of_a_capital_says_nothing_of_a_space():
+    # Read off a scanned page: B to u is 1.4 median steps, every step after it 1.0. Cut at
+    # that step, the name became "Bug aba", and a question asking about Bugaba was refused.
+    text = "of Bugaba, or"
+    wide = [0.0, 1.0, 0.0, 2.2, 1.4, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 2.0, 0.9]
+    assert respaced(text, wide) == text
+    # Its words run together, the step into B is a space; Bugaba is still one word (not Bug
+    # and the rare 'aba'), and a rare word after a small one is still cut out ('dataset').
+    glued = "ofBugaba,orBugava"
+    steps_read = [0.0, 0.83, 1.81, 1.14, 1.05, 0.83, 1.05, 0.79, 1.11, 1.43, 0.83, 1.87]
+    assert respaced(glued, steps_read + [1.05, 0.83, 1.08, 1.08, 0.79]) == "of Bugaba, or Bugava"
+    assert respaced("thedataset", steps("thedataset", {3})) == "the dataset"
+    # "Iwillputthat", read off the same scan: 1.9 from I to w is a space.
+    text = "Iwillputthat"
+    wide = [0.0, 1.89, 0.82, 0.66, 0.82, 1.29, 1.26, 0.99, 1.26, 0.96, 0.96, 0.96]
+    assert respaced(text, wide) == "I will put that"

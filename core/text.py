@@ -433,6 +433,7 @@ def _measured(tokens: list[str]) -> list[str]:
         if _counts(before) or before.isdigit():
             if _is_measure_word(token) and token not in _WRITTEN_UNITS and is_han_word(after):
                 continue
+            token = _without_bounds(token)
             counted = token[1:]
             if (
                 len(counted) > 1
@@ -442,6 +443,20 @@ def _measured(tokens: list[str]) -> list[str]:
                 token = counted
         kept.append(token)
     return kept
+
+
+# What jieba glues to a unit after a count (多少天内: 天内; 几年后: 年后), which the text writes
+# after its own number (30日内) or not at all.
+_BOUNDS = ("以内", "之内", "以后", "之后", "以前", "之前", "内", "后", "前")
+
+
+def _without_bounds(token: str) -> str:
+    """A unit without the bound glued after it (天内: 天); any other token as it is."""
+    for bound in _BOUNDS:
+        unit = token.removesuffix(bound)
+        if unit != token and unit in _WRITTEN_UNITS:
+            return unit
+    return token
 
 
 def _is_measure_word(token: str) -> bool:
@@ -877,9 +892,15 @@ _UNITS = (
     (
         "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (1000多块栏板)
         "美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
-        "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|cents?|yen|rupees?|倍|%|％",
+        "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|cents?|yen|rupees?|倍|%|％|"
+        "文[钱正]?(?![\u3400-\u9fff])",  # old copper coins (价五百文正), not 三文鱼
     ),
     ("岁 age", r"周?岁|years?\s+old"),
+    # A size in memory or on disk: "How much memory does a char take?" of "four bytes".
+    (
+        "字节 内存 byte bytes memory",
+        "[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?|bits?|比特|千字节|兆字节|兆",
+    ),
     ("卡路里 千卡 calorie calories", "kcal|cal"),
     ("温度 temperature", "°\\s*[cf]?|℃|℉|摄氏度|华氏度|度|degrees?|c|f"),  # 180℃, 320C
     *_TIMES,

@@ -507,6 +507,10 @@ def test_what_a_question_asking_how_many_counts():
     assert counted_word("一个哈希值由多少个字符组成？") == "字符"
     assert "字符" in content_words("一个哈希值由多少个字符组成？")
     assert counted_word("这栋楼有多少层？") == "层"  # all it counts
+    # A unit with what jieba glues after it (多少天内: 天内), which the text writes as 30日内.
+    question = "取得证明后，最迟多少天内要去办理养犬登记？"
+    assert counted_word(question) == asked_unit(question) == "天"
+    assert writes_amount_of("天", "自取得证明之日起30日内，到公安机关登记")
     # Nothing named: 多少 is followed by an adverb or an adjective.
     assert counted_word("社團的物品價值超過多少就一定要列入產物清冊？") is None
     assert counted_word("夯土楼用的泥土，含水量控制在多少最合适？") is None
@@ -541,6 +545,13 @@ def test_amounts_are_found_as_texts_write_their_units():
     )
     assert not writes_amount_of("时长", "那年正是1964年")
     assert not writes_amount_of("年", "一九五四年")
+    # Old copper coins; not salmon (三文鱼).
+    assert writes_amount_of("钱", "白纸石印的一厚本，价五百文正。")
+    assert not writes_amount_of("钱", "买了三文鱼")
+    # A size in memory: how much memory a value takes is answered in bytes.
+    assert asked_unit("How much memory does each Rust char take?") == "memory"
+    assert writes_amount_of("memory", "Rust's char type is four bytes in size")
+    assert writes_amount_of("内存", "至少需要 512MB 内存") and not writes_amount_of("memory", "RAM")
 
 
 def test_a_unit_is_named_in_the_other_language():

@@ -394,6 +394,9 @@ _ASKS_WHAT_IT_STANDS_FOR = re.compile(
 _ASKS_ITS_NAME = re.compile(
     r"(?:名叫|叫做|叫作|称为|称作|叫)\s*(?:什么|啥)\s*(?:名字|名称)?|(?:名字|名称)\s*(?:是|叫)\s*(?:什么|啥)"
 )
+# A question asking when something starts (从什么时候开始施行): a text says so with 自...起 or
+# a date alone (本规定自2003年10月15日起施行), seldom with 开始.
+_WHEN_IT_STARTS = re.compile(r"(什么时候|何时|几时|哪一?年|哪一?天)\s*(?:开始|起)")
 # A question asked as "A not A" (要不要买票, 需不需要, 去没去过): jieba cuts 馆要 / 不要 from
 # 探索馆要不要买票, and no passage writes either.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
@@ -405,10 +408,10 @@ def content_words(text: str) -> list[str]:
     "china", which a dictionary knows), Chinese in simplified characters (simplified())."""
     stop = stopwords()
     text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
-    text = _ASKS_ITS_NAME.sub(" ", text)
+    text = _WHEN_IT_STARTS.sub(r"\1", _ASKS_ITS_NAME.sub(" ", text))
     found = (without_possessive(w) for w in _measured(words(text, lowercase=False)))
     kept = (w.lower() for w in found if w.lower() not in stop and not _too_short(w))
-    asks = (_asks_how_many, _asks_which, _a_small_count)
+    asks = (_asks_how_many, _asks_which, _a_small_count, _points_at)
     return list(dict.fromkeys(w for w in kept if not any(ask(w) for ask in asks)))
 
 
@@ -485,6 +488,17 @@ def _a_small_count(word: str) -> bool:
         and _is_measure_word(word[1])
         and word[1] not in _WRITTEN_UNITS
     )
+
+
+def _points_at(word: str) -> bool:
+    """Whether a Chinese word is 这, 那, 该, 此, 本 or 某 and a measure word (这部, 那位, 该条):
+    it points at what a question is about, which the passage names instead."""
+    return len(word) == 2 and word[0] in "这那该此本某" and word[1] in _POINTED_MEASURES
+
+
+# Measure words jieba tags otherwise too (部, 条 and 项 as nouns, 本 as a pronoun); not 名 or
+# 家: 本名 is a name, 本家 a kinsman.
+_POINTED_MEASURES = frozenset("个位部本条项座篇件份种次段届章款处笔台张幅首")
 
 
 def _counts(token: str) -> bool:

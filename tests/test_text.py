@@ -458,6 +458,12 @@ def test_a_questions_frame_its_now_and_small_counts_are_no_content_words():
     assert content_words("一般要腌多长时间？标点该用全角吗？") == ["一般", "腌", "标点", "全角"]
 
 
+def test_words_pointing_at_what_a_question_is_about_are_no_content_words():
+    assert content_words("这部规定从什么时候开始施行？") == ["规定", "施行"]
+    assert content_words("那位女子为什么会成为话题？") == ["女子", "成为", "话题"]
+    assert content_words("他的本名是什么？") == ["本名"]  # a name, not 本 and a measure word
+
+
 def test_contractions_are_no_content_words_however_typed():
     typed = ["how do i lock it so i dont bump it", "how do I lock it so I don’t bump it"]
     assert [content_words(question) for question in typed] == [["lock", "bump"]] * 2

@@ -501,6 +501,10 @@ def test_a_chinese_name_in_pinyin_is_found_in_words_or_across_them(notes):
     assert "文昌楼" in evidence(question, rarity)["lou"]
     # A name the collection does not write stays absent.
     assert {"zhang", "heng"} <= word_rarity(store, "notes", "When did Zhang Heng live?").absent
+    # jieba cuts 衍太太 after its first syllable (衍 | 太太): found by its last two.
+    ingestor.ingest("衍太太说可以拿首饰去变卖。".encode(), "suoji.md")
+    rarity = word_rarity(store, "notes", "What did Yan Taitai suggest?")
+    assert rarity.senses["yan"] == rarity.senses["taitai"] == ("衍太太",)
     # In lower case, a word English took from Chinese: any word of the collection reads as it.
     rarity = word_rarity(store, "notes", "How thick is the wall of a tulou?")
     assert rarity.senses["tulou"] == ("土楼",) and "tulou" not in rarity.absent
@@ -656,6 +660,9 @@ def test_a_question_counting_in_what_no_passage_holds_is_refused(notes, e5):
     assert _judged(store, e5, "长江全长多少公里？").answerable
     counted = _judged(store, e5, "成年人每天应该喝多少毫升水？")
     assert "毫升" in counted.missing and counted.cap == MISSING_NAME_CONFIDENCE
+    # Not one character, which a text may write otherwise: 狗 of a text writing 犬.
+    assert missing_names("一户最多能养几只狗？", ("狗",), answered_in="zh") == ()
+    assert missing_names("报名费是多少钱？", ("钱",), answered_in="zh") == ("钱",)  # a unit
     # "How many" counts a plural: a missing adjective before it is no unit.
     assert _judged(store, e5, "How many pending yeasts ferment the flour?").cap == 1.0
     # A unit is found as texts write it after a number: kilometres as 公里 (and km).
@@ -713,6 +720,8 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("How do antibiotics work?", ("antibiotics",), "en") == ("antibiotics",)
     assert missing_names("How do I read hardware sensors?", ("hardware",), "en") == ()
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
+    # An adjective names no thing: "Why is i32 a sensible default?" of "generally the fastest".
+    assert missing_names("Why is i32 a sensible default?", ("sensible",), "en") == ()
     # An action names no thing ('guarded': 守卫, 护卫); nor does a day.
     assert missing_names("Is the park guarded at night?", ("guarded",), "en") == ()
     # Nor does a verb in the passive, whatever thing its stem is ('staged': 'stag', 公鹿).

@@ -74,6 +74,7 @@ from core.text import (
     spells_out,
     stopwords,
     tells_how_often,
+    unit_names,
     without_accents,
     writes_amount_of,
     zipf_frequency,
@@ -135,7 +136,7 @@ UNDATED_CONFIDENCE = 0.33  # at most, when the sentences lack the time or amount
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 NAME_PASSAGES = 200  # passages read for a name of several words written together
 WRITTEN_PASSAGES = 200  # passages read for a Chinese word jieba's dictionary lacks
-HEADS = 20  # words read as a pinyin name's first two syllables whose passages are searched for it
+HEADS = 20  # words read as a pinyin name's first or last two syllables, whose passages are read
 MISSPELT_LENGTH = 7  # letters a word needs to be read as a misspelling (_misspells())
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
@@ -569,11 +570,13 @@ def _written_in_pinyin(
     if found:
         frequency, _ = store.document_frequencies(collection, found)
         return {name: df for name, df in frequency.items() if df}
-    heads = pinyin.pattern(sorted({way[:2] for way in ways if len(way) > 2}))
+    # Its first two syllables or its last two, as jieba cut it: 文昌 of 文昌楼, 太太 of 衍太太
+    # (衍 | 太太).
+    ends = pinyin.pattern(sorted({e for way in ways if len(way) > 2 for e in (way[:2], way[-2:])}))
     texts = {
         chunk.id: simplified(chunk.text)
-        for head in sorted(store.chinese_terms_found(collection, heads) if heads else ())[:HEADS]
-        for chunk in store.chunks_holding(collection, [head], WRITTEN_PASSAGES)
+        for end in sorted(store.chinese_terms_found(collection, ends) if ends else ())[:HEADS]
+        for chunk in store.chunks_holding(collection, [end], WRITTEN_PASSAGES)
     }
     written = Counter(
         name for text in texts.values() for name in {m.group(1) for m in whole.finditer(text)}
@@ -768,7 +771,13 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
         # 多少毫升水？" of a text with no millilitres). Across languages the dictionary may
         # lack the word ('dietary' for 膳食).
         counted = counted_word(question)
-        names |= {word for word in missing if word.lower() == counted}
+        # Not one character, which a text may write otherwise (几只狗 of a text writing 犬),
+        # unless it is a unit, which missing_words() found written in no form (钱, 天).
+        names |= {
+            word
+            for word in missing
+            if word.lower() == counted and (len(word) > 1 or unit_names(word))
+        }
     if asked_in == answered_in == "en" and is_asked(question):
         names |= set(capitalised_words(question)) | set(filter(is_acronym, missing))
         names |= {word for word in missing if word.islower() and _names_a_thing(word, question)}
@@ -817,11 +826,16 @@ def _rare_thing(word: str, question: str) -> bool:
     so that a passage in either language about what it names would hold it (antibiotics,
     firewall, 抗生素), and the question does not ask for a thing of that kind: "What exponent
     ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
+    if _DESCRIBES.search(word):
+        return False  # 'sensible', 'dangerous', 'careless' say what a thing is like
     rare = zipf_frequency(word, language(word)) < RARE_ZIPF
     translated = word_translations([word])[word] if rare else ()
     if not translated or asks_for_a_kind(question, word):
         return False
     return not (_names_an_action(word) or _in_the_passive(word, question))
+
+
+_DESCRIBES = re.compile(r"[a-z]{3}(?:ible|ous|less)$")  # adjectives, rarely a noun
 
 
 def _in_the_passive(word: str, question: str) -> bool:

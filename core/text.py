@@ -496,8 +496,8 @@ def _points_at(word: str) -> bool:
     return len(word) == 2 and word[0] in "这那该此本某" and word[1] in _POINTED_MEASURES
 
 
-# Measure words jieba tags otherwise too (部, 条 and 项 as nouns, 本 as a pronoun); not 名 or
-# 家: 本名 is a name, 本家 a kinsman.
+# Measure words, some of which jieba tags otherwise (部, 条 and 项 as nouns, 本 as a pronoun);
+# not 名 or 家: 本名 is a name, 本家 a kinsman.
 _POINTED_MEASURES = frozenset("个位部本条项座篇件份种次段届章款处笔台张幅首")
 
 

@@ -892,6 +892,7 @@ _TIMES = (
     ("小时 hour hours", "h|hrs?|个小时|个钟头|钟头"),
     ("分钟 minute minutes", "min|mins"),
 )
+_SIZES = "[kmgtp]i?b|(?:kilo|mega|giga|tera)?bytes?|bits?|比特|个?千?字节|兆字节|兆"
 _UNITS = (
     ("公里 千米 kilometre kilometres kilometer kilometers", "km"),
     ("米 公尺 metre metres meter meters", "m"),
@@ -910,11 +911,10 @@ _UNITS = (
         "文[钱正]?(?![\u3400-\u9fff])",  # old copper coins (价五百文正), not 三文鱼
     ),
     ("岁 age", r"周?岁|years?\s+old"),
-    # A size in memory or on disk: "How much memory does a char take?" of "four bytes".
-    (
-        "字节 内存 byte bytes memory",
-        "[kmgtp]i?b|(?:kilo|mega|giga|tera)bytes?|bits?|比特|千字节|兆字节|兆",
-    ),
+    # A size in memory or on disk, and how much memory: "How much memory does a char take?" is
+    # answered by "four bytes".
+    ("字节 byte bytes", _SIZES),
+    ("内存 memory", _SIZES),
     ("卡路里 千卡 calorie calories", "kcal|cal"),
     ("温度 temperature", "°\\s*[cf]?|℃|℉|摄氏度|华氏度|度|degrees?|c|f"),  # 180℃, 320C
     *_TIMES,
@@ -957,11 +957,12 @@ def _written(names: str, abbreviations: str) -> re.Pattern:
     return re.compile(f"{after}|{_MONEY_FIRST}" if "钱" in names else after, re.IGNORECASE)
 
 
-# Each unit's names, by each of them: not "时长 time" or "长度 length", which name no unit.
+# Each unit's names, by each of them: not "时长 time", "长度 length" or "内存 memory", which
+# name no unit.
 _UNIT_NAMES = {
     name: tuple(names.split())
     for names, _ in _UNITS
-    if names.split()[0] not in ("时长", "长度")
+    if names.split()[0] not in ("时长", "长度", "内存")
     for name in names.split()
 }
 

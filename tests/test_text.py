@@ -558,6 +558,9 @@ def test_amounts_are_found_as_texts_write_their_units():
     assert asked_unit("How much memory does each Rust char take?") == "memory"
     assert writes_amount_of("memory", "Rust's char type is four bytes in size")
     assert writes_amount_of("内存", "至少需要 512MB 内存") and not writes_amount_of("memory", "RAM")
+    assert writes_amount_of("字节", "每个 char 占 4 个字节")
+    # How much memory is no unit: 'memory' is translated as the dictionary says, not as 字节.
+    assert unit_names("memory") == () and unit_names("bytes") == ("字节",)
 
 
 def test_a_unit_is_named_in_the_other_language():

@@ -893,6 +893,9 @@ _TIMES = (
     ("分钟 minute minutes", "min|mins"),
 )
 _SIZES = "[kmgtp]i?b|(?:kilo|mega|giga|tera)?bytes?|bits?|比特|个?千?字节|兆字节|兆"
+# What a question may ask an amount of in any of several units (how long, how far, how much
+# memory): answered by an amount in one of them, but no unit's name to translate.
+_QUANTITIES = ("时长", "长度", "内存")
 _UNITS = (
     ("公里 千米 kilometre kilometres kilometer kilometers", "km"),
     ("米 公尺 metre metres meter meters", "m"),
@@ -957,12 +960,11 @@ def _written(names: str, abbreviations: str) -> re.Pattern:
     return re.compile(f"{after}|{_MONEY_FIRST}" if "钱" in names else after, re.IGNORECASE)
 
 
-# Each unit's names, by each of them: not "时长 time", "长度 length" or "内存 memory", which
-# name no unit.
+# Each unit's names, by each of them: not those of _QUANTITIES, which name no unit.
 _UNIT_NAMES = {
     name: tuple(names.split())
     for names, _ in _UNITS
-    if names.split()[0] not in ("时长", "长度", "内存")
+    if names.split()[0] not in _QUANTITIES
     for name in names.split()
 }
 

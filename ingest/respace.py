@@ -74,17 +74,19 @@ def _words(run: str, gaps: Sequence[float] | None) -> list[str]:
     wordfreq lacks: getaddrinfo)."""
     if len(run) < 3 or run.isupper() or not gaps or _widest(run, gaps) <= _GLUED:
         return [run]
-    # best[i]: the cost of the best cut of run[:i], and where its last word starts.
+    # best[i]: the cost of the best cut of run[:i], and where its last word starts;
+    # after_name[i]: whether that last word is capitalised.
     best: list[tuple[float, int]] = [(0.0, 0)]
+    after_name = [False]
     for end in range(1, len(run) + 1):
         choices = []
         for start in range(max(0, end - _LONGEST), end):
-            before = run[best[start][1] : start]  # the word before, in the best cut up to it
-            cost = best[start][0] + _word_cost(run[start:end], _is_name(before))
+            cost = best[start][0] + _word_cost(run[start:end], after_name[start])
             if start > 0:
                 cost += _gap_cost(gaps[start])
             choices.append((cost, start))
         best.append(min(choices))
+        after_name.append(_is_name(run[best[end][1] : end]))
     words, end = [], len(run)
     while end > 0:
         start = best[end][1]

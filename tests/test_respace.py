@@ -39,7 +39,7 @@ def test_words_run_into_numbers_and_sums_get_their_spaces():
     assert respaced("mp3 at 10am, 4th", None) == "mp3 at 10am, 4th"  # no word of three letters
 
 
-def test_the_wider_step_out_of_a_capital_says_nothing_of_a_space():
+def test_a_capitalised_name_read_off_a_scan_stays_whole():
     # Read off a scanned page: B to u is 1.4 median steps, every step after it 1.0. Cut at
     # that step, the name became "Bug aba", and a question asking about Bugaba was refused.
     text = "of Bugaba, or"

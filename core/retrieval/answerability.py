@@ -136,7 +136,7 @@ UNDATED_CONFIDENCE = 0.33  # at most, when the sentences lack the time or amount
 NUMBERED_PASSAGES = 200  # passages read for the numbers a collection writes after a name
 NAME_PASSAGES = 200  # passages read for a name of several words written together
 WRITTEN_PASSAGES = 200  # passages read for a Chinese word jieba's dictionary lacks
-HEADS = 20  # words read as a pinyin name's first or last two syllables, whose passages are read
+NAME_ENDS = 20  # words read as a pinyin name's first or last two syllables, whose passages are read
 MISSPELT_LENGTH = 7  # letters a word needs to be read as a misspelling (_misspells())
 BASELINE_VERSION = "3"  # bumped when what a baseline holds changes: older cached ones recompute
 
@@ -575,7 +575,7 @@ def _written_in_pinyin(
     ends = pinyin.pattern(sorted({e for way in ways if len(way) > 2 for e in (way[:2], way[-2:])}))
     texts = {
         chunk.id: simplified(chunk.text)
-        for end in sorted(store.chinese_terms_found(collection, ends) if ends else ())[:HEADS]
+        for end in sorted(store.chinese_terms_found(collection, ends) if ends else ())[:NAME_ENDS]
         for chunk in store.chunks_holding(collection, [end], WRITTEN_PASSAGES)
     }
     written = Counter(

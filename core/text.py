@@ -816,9 +816,12 @@ def asks_for_an_amount(question: str) -> bool:
     return _ASKS_FOR_AN_AMOUNT.search(simplified(question)) is not None
 
 
-# Digits that count nothing: a link's, a release's (v5.3.1, 2.8.0), a date's (2024-08-09).
+# Numbers that count nothing: a link's, a release's (v5.3.1, 2.8.0), a date's (2024-08-09), an
+# hour's ("twelve o'clock", 十二点钟), and "one of" the pews.
 _NO_AMOUNT = re.compile(
-    r"\S*://\S*|\bv?\d+(?:\.\d+){2,}\b|\bv\d+(?:\.\d+)?\b|\b\d{4}-\d\d-\d\d\b", re.IGNORECASE
+    r"\S*://\S*|\bv?\d+(?:\.\d+){2,}\b|\bv\d+(?:\.\d+)?\b|\b\d{4}-\d\d-\d\d\b"
+    rf"|\b\w+\s+o['’]clock\b|[\d{_CHINESE_NUMERALS}]+\s*点钟|\bone\s+of\b",
+    re.IGNORECASE,
 )
 
 
@@ -910,7 +913,8 @@ _UNITS = (
     (
         "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (1000多块栏板)
         "美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
-        "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|cents?|yen|rupees?|倍|%|％|"
+        "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|crowns?|guineas?|cents?|yen|"
+        "rupees?|倍|%|％|"
         "文[钱正]?(?![\u3400-\u9fff])",  # old copper coins (价五百文正), not 三文鱼
     ),
     ("岁 age", r"周?岁|years?\s+old"),
@@ -940,7 +944,7 @@ _UNITS = (
 # no price of an adult's ticket.
 _FOR_A_SUM = "金额|价格|价钱|售价|票价|费用|收费|租金|工资|薪水|薪资|学费|会费|社费"
 _MONEY_FIRST = (
-    r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之"
+    r"(?:[$¥￥€£]|rmb|usd)\s*\d|百分之|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven)pence\b"
     rf"|(?:{_FOR_A_SUM})[^，,。；;？?！!\d{_CHINESE_NUMERALS}]{{0,6}}[\d{_CHINESE_NUMERALS}千万]+"
     r"(?![\d.]*\s*[期次个天年月日人%])"
 )
@@ -986,6 +990,13 @@ _PHONE_NUMBER = re.compile(
     r")(?!\d|\.\d)"
 )
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A share of a whole: 80%, 百分之八十, 三成, 五分之一, "one in five", 1:3, "a third".
+_SHARE = re.compile(
+    rf"\d\s*(?:%|％|percent\b|per\s+cent\b)|百分之|[\d两二三四五六七八九十]成(?=[的左右以上下多余，,。；;、\s]|$)"
+    rf"|[\d{_CHINESE_NUMERALS}]分之|\b(?:{_NUMBER_WORDS}|\d+)\s+(?:in|out\s+of)\s+(?:{_NUMBER_WORDS}|\d+)\b"
+    r"|\d\s*[:：/]\s*\d|\b(?:a|one|two)\s+(?:half|third|quarter|fifth|tenth)s?\b|\bhalf\b|一半",
+    re.IGNORECASE,
+)
 _WRITTEN_UNITS = {
     name: _written(names, abbreviations)
     for names, abbreviations in _UNITS
@@ -995,6 +1006,8 @@ _WRITTEN_UNITS = {
     "电话号码": _PHONE_NUMBER,
     "email address": _EMAIL_ADDRESS,
     "邮箱地址": _EMAIL_ADDRESS,
+    "share": _SHARE,
+    "比例": _SHARE,
 }
 
 
@@ -1005,18 +1018,28 @@ _SPANS_OF_TIME = (
     "lesson|class|course|semester|term|season|trip|journey|flight|ride|drive|tour|visit|stay|"
     "show|film|movie|warranty|guarantee|trial|leave|holiday|vacation|ban|suspension|sentence"
 )
+# What a thing is kept, left or allowed for: "How long are old build files kept?" asks for a time.
+_LASTING = (
+    "kept|retained|stored|held|preserved|archived|cached|maintained|supported|valid|available|"
+    "open|closed|allowed|suspended|banned|delayed|left|needed|required|active|locked|blocked"
+)
 # A question asking for a length of time: not "How long is the bridge?".
 _ASKS_HOW_LONG = re.compile(
     r"多久|多长时间|多少时间|\bfor\s+how\s+long\b|\bhow\s+long\s+(?:does|did|do|will|would|can|could"
     r"|should|must|has|have|had|to|is\s+it|was\s+it)\b"
     rf"|\bhow\s+long\s+(?:is|are|was|were)\s+(?:(?:the|a|an|each|every|one|its|their)\s+)?"
-    rf"(?:[\w-]+\s+)?(?:{_SPANS_OF_TIME})s?\b",
+    rf"(?:[\w-]+\s+)?(?:{_SPANS_OF_TIME})s?\b"
+    rf"|\bhow\s+long\s+(?:is|are|was|were|will)\b[^?？]*\b(?:{_LASTING})"
+    r"(?:\s+(?:in|on|at|for|by|before|after|under|until|during|once|without)\b|\s*[?？]|\s*$)",
     re.IGNORECASE,
 )
-# A question asking a price: 票价是多少, 停车一小时收费多少, "How much does it cost?".
+# A question asking a price: 票价是多少, 停车一小时收费多少, "How much does it cost?", "What was
+# the price of the sword?".
 _ASKS_A_PRICE = re.compile(
     r"(?:价|(?<![免浪])费|租金|工资|薪[水金酬资])[^，,。？?]{0,4}(?:多少|几)"  # not 免费, 浪费
-    r"|\bhow\s+much\b.*\b(?:costs?|charged?|charges|pay|paid|spend|spent|price|fees?|fares?|rent)\b",
+    r"|\bhow\s+much\b.*\b(?:costs?|charged?|charges|pay|paid|spend|spent|price|fees?|fares?|rent)\b"
+    r"|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:[\w-]+\s+)?(?:price|cost|fee|fare|rent)s?"
+    r"(?=\s+(?:of|for|to|at|in|per|on)\b|\s*[?？,]|\s*$)",
     re.IGNORECASE,
 )
 # A question asking for a temperature: not "温度参数取多少", a parameter called a temperature.
@@ -1037,6 +1060,13 @@ _ASKS_AN_EMAIL_ADDRESS = re.compile(
     r"^\W*(?:what|which)(?:['’]s|\s+is|\s+are)?\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?e-?mail"
     r"(?:\s+address(?:es)?)?\b(?!\s+(?:list|notification))"
     r"|(?:邮箱|电子邮件|邮件)(?:地址)?(?:是|为)?(?:什么|多少|哪个)|(?:什么|哪个)(?:邮箱|(?:电子)?邮件地址)",
+    re.IGNORECASE,
+)
+# A question asking for a share of a whole: 百分之多少, 占多少比例, "what percentage".
+_ASKS_A_SHARE = re.compile(
+    r"百分之(?:多少|几)|(?:百分比|比例|比率|占比)[^，,。？?]{0,4}(?:多少|几)|占多少"
+    r"|\b(?:what|which)\s+(?:percentage|percent|proportion|fraction|share|ratio)\b"
+    r"|\bhow\s+many\s+percent\b|\bby\s+how\s+much\s+percent\b",
     re.IGNORECASE,
 )
 # A question asking for a distance, a height or a depth: not "多大" (a size, an age, a share).
@@ -1069,6 +1099,8 @@ def asked_unit(question: str) -> str | None:
         unit = (token[2:] or after) if token.startswith("多少") else unit
         if unit in _WRITTEN_UNITS:
             return unit
+    if _ASKS_A_SHARE.search(text):
+        return "比例" if chinese else "share"
     if _ASKS_A_PRICE.search(text):
         return "钱" if chinese else "money"
     if _ASKS_A_PHONE_NUMBER.search(text):

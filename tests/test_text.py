@@ -387,14 +387,18 @@ def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_langua
         assert names_an_amount(said), said
     for said in ("It is a modular server.", "这是一种模型。", "FastText 统一处理。"):
         assert not names_an_amount(said), said
-    # Nor does a link or a release's number count anything.
+    # Nor does a link's or a release's number count anything, nor an hour's, nor "one of".
     for said in (
         "Changelog: https://example.org/compare/v5.3.1...v5.3.2",
         "Git 2.8.0 (v6)",
         "Release date: 2024-08-09",
+        "going to market at twelve o'clock they found the Giant playing with the children",
+        "Carved on one of the pews in the church of Zennor is a strange figure",
+        "他十二点钟才回家",
     ):
         assert not names_an_amount(said), said
     assert names_an_amount("pi is 3.14") and names_an_amount("up to 100 peers")
+    assert names_an_amount("one of three copies") and names_an_amount("only one copy survives")
 
 
 def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how_many():
@@ -558,6 +562,28 @@ def test_amounts_are_found_as_texts_write_their_units():
     assert asked_unit("How much memory does each Rust char take?") == "memory"
     assert writes_amount_of("memory", "Rust's char type is four bytes in size")
     assert writes_amount_of("内存", "至少需要 512MB 内存") and not writes_amount_of("memory", "RAM")
+
+
+def test_a_question_asking_for_a_share_wants_one_written():
+    for question, unit in (
+        ("新增的方舟JS运行时比原来的JS引擎性能提升了百分之多少？", "比例"),
+        ("通過 -mm 樹進入主線的補丁大約佔多少比例？", "比例"),
+        ("What percentage of the population must be immune?", "share"),
+        ("What proportion of patches goes through -mm?", "share"),
+    ):
+        assert asked_unit(question) == unit, question
+    for said in (
+        "在典型的開發周期中，大約5-10%的補丁通過-mm 進入主線。",
+        "工资的百分之八十",
+        "约三成的人",
+        "出席人數須達全社社員五分之一",
+        "one in five patients",
+        "mix salt and meat at 1:50",
+        "a third of the votes",
+    ):
+        assert writes_amount_of("share", said), said
+    for said in ("新增方舟JS编译工具链和运行时", "一成不变", "买了二成品", "It rose in 1998."):
+        assert not writes_amount_of("比例", said), said
     assert writes_amount_of("字节", "每个 char 占 4 个字节")
     # How much memory is no unit: 'memory' is translated as the dictionary says, not as 字节.
     assert unit_names("memory") == () and unit_names("bytes") == ("字节",)
@@ -579,6 +605,12 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("触觉穹顶的票价是多少") == asked_unit("附近停车一小时收费多少") == "钱"
     assert asked_unit("How much does an annual membership cost?") == "money"
     assert asked_unit("How much does the bridge weigh?") is None
+    assert asked_unit("What was the price of the magic toy sword?") == "money"
+    assert asked_unit("What is the entrance fee?") == "money"
+    assert asked_unit("What is the cost function of an SVM?") is None  # no price
+    # Old English money, written out: "Half a crown to seven and sixpence".
+    assert writes_amount_of("money", "Half a crown to seven and sixpence, according to size.")
+    assert writes_amount_of("money", "two guineas") and not writes_amount_of("money", "A Sword.")
     assert asked_unit("InfiniCLOUD 免费给多少 G 空间") is None  # free, no price
     # In traditional characters as in simplified ones; Taiwan's metric names.
     assert asked_unit("學生助教每個月的工讀助學金是多少錢？") == "钱"
@@ -628,6 +660,10 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("how long are the lunch breaks") == "time"
     assert asked_unit("How long is a half?") == "time"
     assert asked_unit("How long is the Great Wall?") is None
+    # How long a thing is kept, left or allowed for is a time too.
+    question = "How long are build files for old Visual Studio releases kept in the source tree?"
+    assert asked_unit(question) == "time" and asked_unit("How long is the warranty valid?")
+    assert asked_unit("How long is the bridge that is open to cars?") is None
     assert asked_unit("硅谷银行为什么会在几天之内倒闭？") is None  # asks why
     assert asked_unit("主镜由多少块镜片组成？") is None  # 块 of pieces, not of money
 

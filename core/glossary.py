@@ -58,8 +58,9 @@ _DERIVED += (("al", ""), ("izer", "ize"), ("ency", "ent"), ("ancy", "ant"))
 _NOT_TRANSLATIONS = ("variant of", "old variant", "see ", "surname", "CL:", "used in", "abbr.")
 # Senses no document means by the word: a slur ('Korean': 韩棒子, "(derog.)"), a joke, slang.
 _NOT_MEANT = re.compile(r"\((?:derog|vulgar|offensive|slang|Internet slang|jocular)\b", re.I)
-# English endings tried when a word is not listed as written ("samples" -> "sample").
-_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""))
+# English endings tried when a word is not listed as written ("samples" -> "sample"). Less is
+# taken off first: 'nodes' is a node (节点) before a nod (点头), 'hoped' a hope before a hop.
+_ENDINGS = (("ies", "y"), ("s", ""), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", ""))
 _ENDINGS += (("ing", "e"), ("d", ""), ("iest", "y"), ("ier", "y"), ("ied", "y"))  # easier, carried
 
 # Irregular past forms of common verbs, which the glosses write in the present ('to come').

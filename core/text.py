@@ -631,21 +631,35 @@ def multiword_names(text: str) -> list[str]:
                 names.append([])
             elif word.start() != first_at and word.group().lower() not in plain:
                 names[-1].append(word.span())
-        found += [text[kept[0][0] : kept[-1][1]] for kept in names if len(kept) >= 2]
+        found += [
+            text[kept[0][0] : kept[-1][1]]
+            for kept in names
+            if len(kept) >= 2 and not all(_is_identifier(text[a:b]) for a, b in kept)
+        ]
     return found
 
 
-# A Chinese name and its Latin spelling in brackets after it: 约翰·伯顿（John Burton）.
-_GLOSSED_NAME = re.compile(r"([\u3400-\u9fff·・]+)\s*[（(]\s*([A-Za-z][A-Za-z .'’-]*?)\s*[）)]")
+def _is_identifier(word: str) -> bool:
+    """Whether a word is written with two capitals or more, as software and formats name
+    themselves (PostgreSQL, JSONB): several such words in a row are several names ("Can SQLite's
+    JSONB be read as PostgreSQL JSONB?" of a text writing "PostgreSQL's")."""
+    return sum(char.isupper() for char in word) >= 2
+
+
+# A Chinese name or word and its Latin spelling in brackets after it: 约翰·伯顿（John Burton）,
+# 第一层级（Tier 1）.
+_GLOSSED_NAME = re.compile(r"([\u3400-\u9fff·・]+)\s*[（(]\s*([A-Za-z][\w .'’-]*?)\s*[）)]")
 
 
 def latin_glosses(text: str) -> dict[str, tuple[str, ...]]:
-    """Each Chinese word of a name that text spells in Latin letters in brackets after it, and
-    those words, lower-case: 约翰·伯顿（John Burton） gives 约翰 and 伯顿 ('john', 'burton')."""
+    """Each Chinese word of a name or term that text spells in Latin letters in brackets after
+    it, and those words, lower-case: 约翰·伯顿（John Burton） gives 约翰 and 伯顿 ('john',
+    'burton'); function words (的) take none."""
     found: dict[str, tuple[str, ...]] = {}
+    stop = stopwords()
     for match in _GLOSSED_NAME.finditer(simplified(text)):
         latin = tuple(word.lower() for word in name_words(match[2]))
-        found |= {word: latin for word in words(match[1]) if is_han_word(word)}
+        found |= {word: latin for word in words(match[1]) if is_han_word(word) and word not in stop}
     return found
 
 

@@ -17,6 +17,7 @@ from core.text import (
     is_cjk,
     is_question,
     language,
+    latin_glosses,
     leaves_out,
     multiword_names,
     names_a_time,
@@ -242,8 +243,22 @@ def test_multiword_names_are_capitalised_words_in_a_row():
         "How Do I Install Debian On A Raspberry Pi?",  # title case
         "Is Cyclin A2 destroyed?",  # a name's number is another matter (numbered_names)
         "How large are the Chinese BGE models?",  # a language qualifies a name
+        "Can SQLite's JSONB be read as PostgreSQL JSONB?",  # two names of software
     ):
         assert multiword_names(text) == [], text
+    assert multiword_names("Who runs GitHub Actions?") == ["GitHub Actions"]
+
+
+def test_a_chinese_word_takes_the_latin_spelling_written_in_brackets_after_it():
+    assert latin_glosses("约翰·伯顿（John Burton）出版了什么？") == {
+        "约翰": ("john", "burton"),
+        "伯顿": ("john", "burton"),
+    }
+    # A gloss may hold a number; a function word before the glossed one takes none.
+    assert latin_glosses("PEP 11 的第一层级（Tier 1）平台") == {
+        "第一": ("tier",),
+        "层级": ("tier",),
+    }
 
 
 def test_capitalised_words_are_the_names_a_question_writes_in_capitals():

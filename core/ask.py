@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         record["missing_words"] = list(verdict.missing)  # found nowhere in the collection
         record["undated"] = verdict.undated  # asked when; no sentence found says when
         record["left_out"] = verdict.left_out  # the best sentence says the documents leave it out
+        record["restates"] = verdict.restates  # the sentences found only repeat the question
         record["unmeasured"] = verdict.unmeasured or None  # the unit of an amount none gives
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer

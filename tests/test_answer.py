@@ -318,6 +318,16 @@ def test_a_sentence_saying_the_documents_leave_the_matter_out_answers_nothing(e5
     assert result.verdict.confidence == UNDATED_CONFIDENCE
 
 
+def test_sentences_that_only_repeat_the_question_answer_nothing(e5):
+    query = "《三字经》的作者是谁？"
+    result = answer(query, e5.encode_query(query), [_hit("三字经", 1, 0.9)], e5, verdict())
+    assert not result.relevant and result.verdict.restates
+    assert result.verdict.confidence == UNDATED_CONFIDENCE
+    said = "《三字经》相传为宋代王应麟所作。"
+    result = answer(query, e5.encode_query(query), [_hit(said, 1, 0.9)], e5, verdict())
+    assert result.relevant and not result.verdict.restates
+
+
 def test_only_passages_near_the_best_one_add_to_an_answer(e5):
     hits = [_hit("Sourdough rises because yeast makes gas.", 1, 0.9), _hit("Taxes.", 2, 0.84)]
     query = "Why does sourdough rise?"

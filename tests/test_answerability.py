@@ -34,6 +34,8 @@ from core.retrieval.answerability import (
     no_answer_message,
     probe_questions,
     refusal_hint,
+    restates,
+    restates_message,
     signals,
     unjoined_names,
     unmeasured_message,
@@ -866,3 +868,13 @@ def test_reading_the_word_lists_at_start_leaves_none_for_the_first_question():
     answerability.read_word_lists()
     assert answerability.glossary.cache_info().currsize == 1
     assert answerability.chinese_word_tags.cache_info().currsize == 1
+
+
+def test_sentences_holding_only_the_questions_own_words_tell_it_nothing():
+    assert restates("《三字经》的作者是谁？", ["三字经"])
+    assert restates("What is JSONB?", ["JSONB"])
+    assert not restates("《三字经》的作者是谁？", ["三字经，相传为王应麟所作"])
+    assert not restates("What is JSONB?", ["JSONB is a binary format."])
+    # A question asking yes or no may be answered in its own words.
+    assert not restates("Is JSONB binary?", ["JSONB is binary."])
+    assert restates_message("《三字经》的作者是谁？") == "找到的句子只是重复了你问题里的词。"

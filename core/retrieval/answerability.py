@@ -260,6 +260,8 @@ class Verdict:
     cap: float = 1.0
     # The sentence that would answer it best says the documents leave the matter out.
     left_out: bool = False
+    # The sentences that would answer a question asking what, who or when only repeat its words.
+    restates: bool = False
 
     def admits(self, hit: Hit) -> bool:
         """Whether a passage may be quoted in the answer (else it is only closest)."""
@@ -268,8 +270,8 @@ class Verdict:
 
     def unsure(self, **why: bool | str) -> Verdict:
         """The verdict once the sentences that would answer turn out not to (doubt() says why:
-        undated, unmeasured or left_out): at most UNDATED_CONFIDENCE, refused below the
-        strictness."""
+        undated, unmeasured, left_out or restates): at most UNDATED_CONFIDENCE, refused below
+        the strictness."""
         capped = min(self.confidence, UNDATED_CONFIDENCE)
         return replace(self, answerable=capped >= self.strictness, confidence=capped, **why)
 
@@ -888,14 +890,48 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
 def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
     """Why the sentences an answer would quote leave it unsure, as Verdict fields ({} when they
     don't): the first says the documents leave the matter out (core.text.leaves_out()), they
-    name no time asked for (undated()), or no amount (unmeasured()). With no sentences a
+    only repeat the question's words (restates()), name no time asked for (undated()), or no
+    amount (unmeasured()). With no sentences a
     question asking when or an amount in a unit is doubted too: nothing would answer it."""
     if sentences and leaves_out(sentences[0]):
         return {"left_out": True}
+    if sentences and restates(question, sentences):
+        return {"restates": True}
     if undated(question, sentences):
         return {"undated": True}
     unit = unmeasured(question, sentences)
     return {"unmeasured": unit} if unit else {}
+
+
+# A question asking for something the answer must name: what, who, when, how many...; not one
+# asking yes or no, which a sentence may answer in the question's own words.
+_ASKS_FOR_SOMETHING = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
+    r"|什么|谁|哪|几|多少|怎么|怎样|如何|为什么|为何|何时|何地|何人",
+    re.IGNORECASE,
+)
+
+
+def restates(question: str, sentences: Sequence[str]) -> bool:
+    """Whether a question asking what, who, when or how is met by sentences holding none but
+    its own words, as written or translated, and no number of their own: a title tells nothing
+    about what it names (三字经 for 《三字经》的作者是谁？)."""
+    if not _ASKS_FOR_SOMETHING.search(simplified(question)):
+        return False
+    # Its own numbers and words taken out (三字经 holds a 三), a sentence naming an amount tells
+    # how many: 链表长度超过 8 时会转换为红黑树.
+    own = re.compile("|".join(map(re.escape, content_words(question))) or "$^", re.IGNORECASE)
+    numbers = set(_NUMBER.findall(question))
+    if any(names_an_amount(_without(numbers, own.sub(" ", simplified(s)))) for s in sentences):
+        return False
+    asked = without_accents(simplified(question.lower()))
+    forms = {form for found in evidence(question).values() for form in found}
+
+    def given(word: str) -> bool:
+        word = without_accents(simplified(word.lower()))
+        return word in asked or any(_occurs(form, word) for form in forms)
+
+    return all(given(word) for sentence in sentences for word in content_words(sentence))
 
 
 def undated(question: str, sentences: Sequence[str]) -> bool:
@@ -907,12 +943,12 @@ def undated(question: str, sentences: Sequence[str]) -> bool:
     if not asks_for_a_date(question):
         return False
     asked = set(_NUMBER.findall(question))
-    return not any(
-        names_the_time_asked(
-            question, _NUMBER.sub(lambda n: "" if n.group() in asked else n.group(), sentence)
-        )
-        for sentence in sentences
-    )
+    return not any(names_the_time_asked(question, _without(asked, s)) for s in sentences)
+
+
+def _without(numbers: set[str], text: str) -> str:
+    """Text without the numbers given (a question's own)."""
+    return _NUMBER.sub(lambda number: "" if number.group() in numbers else number.group(), text)
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -966,6 +1002,10 @@ LEFT_OUT = {
     "en": "The sentence that answers best says your documents leave this out.",
     "zh": "最匹配的句子说明你的文档没有讲这一点。",
 }
+RESTATES = {
+    "en": "The sentences found only repeat the words of your question.",
+    "zh": "找到的句子只是重复了你问题里的词。",
+}
 # What a question asking how many in no unit lacks (unmeasured()).
 NUMBER = {"en": "number", "zh": "数字"}
 # The same, for a number that is no amount, and for one the best sentence lacks.
@@ -1011,6 +1051,11 @@ def left_out_message(question: str) -> str:
     return _in_the_questions_language(LEFT_OUT, question)
 
 
+def restates_message(question: str) -> str:
+    """Why a question met only by its own words was not answered, in the question's language."""
+    return _in_the_questions_language(RESTATES, question)
+
+
 def unmeasured_message(question: str, unit: str) -> str:
     """Why a question asking an amount in a unit was not answered surely, in its language."""
     if unit in UNMEASURED_NUMBER:
@@ -1025,6 +1070,8 @@ def verdict_notes(question: str, verdict: Verdict) -> list[str]:
     notes = []
     if verdict.left_out:
         notes.append(left_out_message(question))
+    if verdict.restates:
+        notes.append(restates_message(question))
     if verdict.undated:
         notes.append(undated_message(question))
     if verdict.unmeasured:

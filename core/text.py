@@ -1006,9 +1006,11 @@ _PHONE_NUMBER = re.compile(
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A share of a whole: 80%, 百分之八十, 三成, 五分之一, "one in five", 1:3, "a third".
 _SHARE = re.compile(
-    rf"\d\s*(?:%|％|percent\b|per\s+cent\b)|百分之|[\d两二三四五六七八九十]成(?=[的左右以上下多余，,。；;、\s]|$)"
-    rf"|[\d{_CHINESE_NUMERALS}]分之|\b(?:{_NUMBER_WORDS}|\d+)\s+(?:in|out\s+of)\s+(?:{_NUMBER_WORDS}|\d+)\b"
-    r"|\d\s*[:：/]\s*\d|\b(?:a|one|two)\s+(?:half|third|quarter|fifth|tenth)s?\b|\bhalf\b|一半",
+    r"\d\s*(?:%|％|percent\b|per\s+cent\b)|百分之|一半|\bhalf\b|\d\s*[:：/]\s*\d"
+    r"|[\d两二三四五六七八九十]成(?=[的左右以上下多余，,。；;、\s]|$)"  # 三成, not 一成不变
+    rf"|[\d{_CHINESE_NUMERALS}]分之"
+    rf"|\b(?:{_NUMBER_WORDS}|\d+)\s+(?:in|out\s+of)\s+(?:{_NUMBER_WORDS}|\d+)\b"
+    r"|\b(?:a|one|two)\s+(?:half|third|quarter|fifth|tenth)s?\b",
     re.IGNORECASE,
 )
 _WRITTEN_UNITS = {
@@ -1078,7 +1080,7 @@ _ASKS_AN_EMAIL_ADDRESS = re.compile(
 )
 # A question asking for a share of a whole: 百分之多少, 占多少比例, "what percentage".
 _ASKS_A_SHARE = re.compile(
-    r"百分之(?:多少|几)|(?:百分比|比例|比率|占比)[^，,。？?]{0,4}(?:多少|几)|占多少"
+    r"百分之(?:多少|几)|(?:百分比|比例|比率|占比)[^，,。？?]{0,4}(?:多少|几)"
     r"|\b(?:what|which)\s+(?:percentage|percent|proportion|fraction|share|ratio)\b"
     r"|\bhow\s+many\s+percent\b|\bby\s+how\s+much\s+percent\b",
     re.IGNORECASE,

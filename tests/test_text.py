@@ -587,6 +587,7 @@ def test_a_question_asking_for_a_share_wants_one_written():
         ("What proportion of patches goes through -mm?", "share"),
     ):
         assert asked_unit(question) == unit, question
+    assert asked_unit("TiUP 占多少磁盘空间？") is None  # a size, not a share
     for said in (
         "在典型的開發周期中，大約5-10%的補丁通過-mm 進入主線。",
         "工资的百分之八十",

@@ -890,17 +890,17 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
 def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
     """Why the sentences an answer would quote leave it unsure, as Verdict fields ({} when they
     don't): the first says the documents leave the matter out (core.text.leaves_out()), they
-    only repeat the question's words (restates()), name no time asked for (undated()), or no
-    amount (unmeasured()). With no sentences a
+    name no time asked for (undated()) or no amount (unmeasured()), or they only repeat the
+    question's words (restates()). With no sentences a
     question asking when or an amount in a unit is doubted too: nothing would answer it."""
     if sentences and leaves_out(sentences[0]):
         return {"left_out": True}
-    if sentences and restates(question, sentences):
-        return {"restates": True}
     if undated(question, sentences):
         return {"undated": True}
     unit = unmeasured(question, sentences)
-    return {"unmeasured": unit} if unit else {}
+    if unit:
+        return {"unmeasured": unit}
+    return {"restates": True} if sentences and restates(question, sentences) else {}
 
 
 # A question asking for something the answer must name: what, who, when, how many...; not one

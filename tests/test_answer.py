@@ -328,6 +328,21 @@ def test_sentences_that_only_repeat_the_question_answer_nothing(e5):
     assert result.relevant and not result.verdict.restates
 
 
+def test_a_label_holding_only_the_questions_words_is_quoted_up_to_what_is_asked(e5):
+    query = "What was the price of the magic toy sword?"
+    text = (
+        '"A Magic Toy Sword. It neither bends, breaks, nor cuts the fingers. It renders the '
+        "bearer invincible in battle. Half a crown to seven and sixpence, according to size. "
+        'These panoplies on cards are for juvenile knights-errant."'
+    )
+    result = answer(query, e5.encode_query(query), [_hit(text, 1, 0.9)], e5, verdict())
+    assert result.relevant and not result.verdict.restates
+    assert result.sentences[0].sentence.startswith('"A Magic Toy Sword.')
+    assert result.sentences[0].sentence.endswith(
+        "Half a crown to seven and sixpence, according to size."
+    )
+
+
 def test_only_passages_near_the_best_one_add_to_an_answer(e5):
     hits = [_hit("Sourdough rises because yeast makes gas.", 1, 0.9), _hit("Taxes.", 2, 0.84)]
     query = "Why does sourdough rise?"

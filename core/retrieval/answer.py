@@ -15,6 +15,7 @@ from core.retrieval.answerability import (
     doubt,
     judge,
     load_calibration,
+    restates,
     sentence_coverages,
     word_rarity,
 )
@@ -120,17 +121,21 @@ def ranked_sentences(
     # the question's own words, found in a sentence, break near ties.
     scores = encoder.encode_documents(flat) @ query_vector
     scores = scores + WORDS_WEIGHT * np.array(sentence_coverages(query, flat))
-    scores = scores + KIND_WEIGHT * np.array([holds_what_is_asked(query, s) for s in flat])
+    holds = [holds_what_is_asked(query, sentence) for sentence in flat]
+    scores = scores + KIND_WEIGHT * np.array(holds)
     asks = [is_question(sentence) for sentence in flat]
     ranked, offset = [], 0
     for hit, hit_spans in zip(hits, spans):
         end_at = offset + len(hit_spans)
         own_scores, own_asks = scores[offset:end_at], asks[offset:end_at]
+        own_holds = holds[offset:end_at]
         best, best_score = _answering(own_scores, own_asks)
         picks = [(best, best_score), *_followers(own_scores, own_asks, best, best_score, per_hit)]
         own: list[Evidence] = []
         for index, score in picks:
             start, end = _quoted_span(hit.chunk.text, hit_spans, own_asks, index)
+            if restates(query, [hit.chunk.text[start:end]]):
+                end = _up_to_what_is_asked(hit_spans, own_holds, index, end)
             # A runner-up's span may take in the best one ("This..." quotes the one before).
             if not any(start < e.end and e.start < end for e in own):
                 own.append(Evidence(hit, start, end, score))
@@ -185,6 +190,16 @@ def _quoted_span(
         # ...": what the sentence after it announces is what was asked.
         end = after[1][1]
     return start, end
+
+
+def _up_to_what_is_asked(
+    spans: list[tuple[int, int]], holds: list[bool], best: int, end: int
+) -> int:
+    """Where the quote of a sentence holding only the question's words ends: at the first of the
+    few sentences after it that holds what is asked ("A Magic Toy Sword. [two sentences] Half a
+    crown to seven and sixpence, according to size." for its price), else where it did."""
+    after = range(best + 1, min(best + 1 + _HEADINGS_IN_A_ROW, len(spans)))
+    return next((spans[i][1] for i in after if holds[i]), end)
 
 
 def _says_little(sentence: str) -> bool:

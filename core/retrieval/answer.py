@@ -199,7 +199,7 @@ def _up_to_what_is_asked(
     few sentences after it that holds what is asked ("A Magic Toy Sword. [two sentences] Half a
     crown to seven and sixpence, according to size." for its price), else where it did."""
     after = range(best + 1, min(best + 1 + _HEADINGS_IN_A_ROW, len(spans)))
-    return next((spans[i][1] for i in after if holds[i]), end)
+    return max(end, next((spans[i][1] for i in after if holds[i]), end))  # never shorter
 
 
 def _says_little(sentence: str) -> bool:

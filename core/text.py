@@ -242,6 +242,21 @@ def is_asked(query: str) -> bool:
     return is_question(query) or _ASKING.search(simplified(query)) is not None
 
 
+# A question asking for something its answer must name (what, who, when, how many...), anywhere
+# in it; not one asking yes or no, which is_asked() reads as asking too.
+_ASKS_FOR_SOMETHING = re.compile(
+    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
+    r"|什么|谁|哪|几|多少|怎么|怎样|如何|为什么|为何|何时|何地|何人",
+    re.IGNORECASE,
+)
+
+
+def asks_for_something(question: str) -> bool:
+    """Whether a question asks what, who, when, where, why or how, not yes or no: a sentence
+    may answer "Is JSONB binary?" in the question's own words, not "What is JSONB?"."""
+    return _ASKS_FOR_SOMETHING.search(simplified(question)) is not None
+
+
 # Latin letters that are no base letter plus an accent, written as a reader without them would.
 _UNACCENTED = {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "ı": "i"}
 _UNACCENTED |= {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"}

@@ -50,6 +50,7 @@ from core.text import (
     asks_for_a_date,
     asks_for_a_kind,
     asks_for_an_amount,
+    asks_for_something,
     capitalised_words,
     chinese_word_frequencies,
     chinese_word_tags,
@@ -903,20 +904,11 @@ def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
     return {"restates": True} if sentences and restates(question, sentences) else {}
 
 
-# A question asking for something the answer must name: what, who, when, how many...; not one
-# asking yes or no, which a sentence may answer in the question's own words.
-_ASKS_FOR_SOMETHING = re.compile(
-    r"\b(?:what|which|who|whom|whose|when|where|why|how)\b"
-    r"|什么|谁|哪|几|多少|怎么|怎样|如何|为什么|为何|何时|何地|何人",
-    re.IGNORECASE,
-)
-
-
 def restates(question: str, sentences: Sequence[str]) -> bool:
     """Whether a question asking what, who, when or how is met by sentences holding none but
     its own words, as written or translated, and no number of their own: a title tells nothing
     about what it names (三字经 for 《三字经》的作者是谁？)."""
-    if not _ASKS_FOR_SOMETHING.search(simplified(question)):
+    if not asks_for_something(question):
         return False
     # Its own numbers and words taken out (三字经 holds a 三), a sentence naming an amount tells
     # how many: 链表长度超过 8 时会转换为红黑树.

@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         record["left_out"] = verdict.left_out  # the best sentence says the documents leave it out
         record["restates"] = verdict.restates  # the sentences found only repeat the question
         record["unmeasured"] = verdict.unmeasured or None  # the unit of an amount none gives
+        record["unnamed"] = verdict.unnamed  # asked for a name; no sentence found gives one
         if not verdict.answerable and result.generator == "extractive":
             record["answer"] = ""  # nothing is extracted from passages that don't answer
         record["passages"] = [hit_record(hit) for hit in hits]

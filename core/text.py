@@ -703,6 +703,63 @@ def _in_title_case(text: str) -> bool:
     return len(latin) >= 3 and all(w[0].isupper() for w in latin)
 
 
+# A question asking what someone or something is called: "What was the name of the boy?",
+# "What was Mrs. Sappleton's first name?", 叫什么名字, 名称是什么. Not "What are they called?",
+# which a term in lower case may answer ("huacals, as they are called"), nor a codename, which
+# may be written so (trixie), nor a name server.
+_ASKS_FOR_A_NAME = re.compile(
+    r"\b(?:first|last|full|given|family|christian|maiden|real|official)\s+names?\b"
+    r"|(?:\b(?:what|which)(?:['’]s\s+|\s+(?:(?:is|was|are|were)\s+)?)(?:(?:the|his|her|its|their)\s+)?"
+    r"|['’]s\s+)(?:nick)?names?"
+    r"(?=\s*(?:$|[^\w\s]|(?:of|for|did|does|do|was|were|is|are|has|had|given|that|in)\b))"
+    r"|什么名字|什么名称|什么名号|叫什么名|(?:名字|名称|姓名)\s*(?:是|叫)\s*(?:什么|啥)",
+    re.IGNORECASE,
+)
+# A short quotation, which may be a name: "Argon", “索引”, 《时务报》, `journald`; not speech.
+_QUOTED = re.compile(
+    r'"([^"\n]{1,30})"|“([^”\n]{1,30})”|「([^」\n]{1,30})」|『([^』\n]{1,30})』|《([^》\n]{1,30})》'
+    r"|`([^`\n]{1,30})`"
+)
+_SPOKEN = re.compile(r"[,.!?;:，。！？；：]")
+# Words written in capitals that name no one: a form of address is said before a name.
+_TITLES = frozenset(("mr", "mrs", "ms", "miss", "dr", "sir", "madam", "lady", "lord", "st"))
+# Latin letters joined by dots, slashes, underscores or digits, as code and versions are named
+# (v4.2.0, nodejs/node, max_connections).
+_CODE_NAME = re.compile(r"[A-Za-z_][\w-]*(?:[./:_][\w-]+)+|[A-Za-z]+\d[\w.-]*")
+# jieba's tags for names: of people (nr), places (ns), bodies (nt) and other things (nz).
+_NAME_TAGS = ("nr", "ns", "nt", "nz")
+
+
+def asks_for_a_name(question: str) -> bool:
+    """Whether a question asks what someone or something is named (not what a thing is called,
+    which a term in lower case may answer)."""
+    return _ASKS_FOR_A_NAME.search(simplified(question)) is not None
+
+
+def written_names(text: str) -> list[str]:
+    """What text writes as names, generously: short quotations that are no speech, Latin words
+    written in capitals (no function word, qualifier, month or title), code names (v4.2.0) and
+    the Chinese words jieba tags as names of people, places, bodies or things (梁炳麟, 泉州)."""
+    found = [quoted for quoted in _quoted(text) if not _SPOKEN.search(quoted)]
+    plain = stopwords() | _QUALIFIERS | _CALENDAR | _TITLES
+    latin = (word for word in map(without_possessive, _WORD.findall(text)) if word.isascii())
+    found += [w for w in latin if len(w) > 1 and w != w.lower() and w.lower() not in plain]
+    found += _CODE_NAME.findall(text)
+    if HAN_RUNS.search(text):
+        import jieba.posseg
+
+        chinese_segmenter()  # quiet first
+        tagged = jieba.posseg.dt.cut(text)
+        found += [word for word, tag in tagged if tag.startswith(_NAME_TAGS) and len(word) > 1]
+    return found
+
+
+def _quoted(text: str) -> list[str]:
+    """The short quotations of text, of four words at most."""
+    spans = (next(part for part in found if part) for found in _QUOTED.findall(text))
+    return [span for span in spans if len(span.split()) <= 4]
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """English and Chinese function words (core/data/stopwords.txt)."""

@@ -39,6 +39,8 @@ from core.retrieval.answerability import (
     signals,
     unjoined_names,
     unmeasured_message,
+    unnamed,
+    unnamed_message,
     unnumbered_names,
     word_rarity,
 )
@@ -860,6 +862,10 @@ def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):
     argv = ["龙井茶的炒制工艺具体是怎样的？", "--collection", "notes", "--db", str(tmp_path)]
     assert ask_main(argv) == 0
     assert "最匹配的句子说明你的文档没有讲这一点。" in capsys.readouterr().out.splitlines()
+    # Nor of a name where the passage gives none.
+    notes[1].ingest("龙井茶最早是由一位僧人在寺院旁种下的。".encode(), "monk.md")
+    monk = asked("最早种下龙井茶的那位僧人叫什么名字？")
+    assert monk["answerable"] is False and monk["unnamed"] is True and tea["unnamed"] is False
 
 
 def test_reading_the_word_lists_at_start_leaves_none_for_the_first_question():
@@ -868,6 +874,23 @@ def test_reading_the_word_lists_at_start_leaves_none_for_the_first_question():
     answerability.read_word_lists()
     assert answerability.glossary.cache_info().currsize == 1
     assert answerability.chinese_word_tags.cache_info().currsize == 1
+
+
+def test_a_question_asking_for_a_name_is_told_nothing_by_sentences_naming_none_but_its_own():
+    question = "What was the name of the little boy the Giant loved?"
+    unnamed_boy = "But the little boy whom the Giant loved was never seen again."
+    assert unnamed(question, [unnamed_boy])
+    assert not unnamed(question, ["The little boy, whose name was Tom, wept.", unnamed_boy])
+    # Only the best sentence is read: a story names others around it.
+    assert unnamed(question, [unnamed_boy, "Then Tom came by."])
+    # Across languages the question's words are its own as translated: 巨人, the Giant.
+    assert unnamed("巨人最爱的那个小男孩叫什么名字？", [unnamed_boy])
+    assert not unnamed("他的老师叫什么名字？", ["他的老师叫藤野严九郎。"])
+    assert not unnamed("Where did the little boy go?", [unnamed_boy])  # no name asked for
+    assert (
+        unnamed_message("巨人最爱的那个小男孩叫什么名字？")
+        == "你问的是名字，但找到的句子都没有给出。"
+    )
 
 
 def test_sentences_holding_only_the_questions_own_words_tell_it_nothing():

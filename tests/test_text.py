@@ -4,6 +4,7 @@ from core.text import (
     asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
+    asks_for_a_name,
     asks_for_a_year,
     asks_for_an_amount,
     capitalised_words,
@@ -36,6 +37,7 @@ from core.text import (
     without_accents,
     words,
     writes_amount_of,
+    written_names,
 )
 
 
@@ -274,6 +276,54 @@ def test_capitalised_words_are_the_names_a_question_writes_in_capitals():
         "Kubernetes 集群怎么搭？",
     ):
         assert capitalised_words(text) == [], text
+
+
+def test_a_question_asking_for_a_name_is_told_from_one_asking_what_a_thing_is_called():
+    for question in (
+        "What was the name of the little boy the Giant loved?",
+        "What are the names of the two farmers?",
+        "What was Mrs. Sappleton's first name?",
+        "What was the Selfish Giant's name?",
+        "What name did Gip give the white kitten?",
+        "What's the name of the ship?",
+        "What was his name?",
+        "传说中那条美人鱼叫什么名字？",
+        "李天祿創辦的布袋戲團叫什麼名字？",
+        "这本书的名称是什么？",
+    ):
+        assert asks_for_a_name(question), question
+    for question in (
+        "What are the ancient cemeteries called?",  # a term, perhaps in lower case
+        "What is the codename of Debian 13?",  # trixie
+        "What name server should I use?",
+        "What is the file name?",
+        "How are the names chosen?",
+        "暂存区按 Git 的术语又叫什么？",
+    ):
+        assert not asks_for_a_name(question), question
+
+
+def test_written_names_are_quoted_capitalised_or_tagged_as_names():
+    assert written_names("Framton wondered whether Mrs. Sappleton was a widow.") == [
+        "Framton",
+        "Sappleton",
+    ]
+    assert written_names('Each LTS release gets a "codename", such as v4.2.0 "Argon".') == [
+        "codename",
+        "Argon",
+        "LTS",
+        "Argon",
+        "v4.2.0",
+    ]
+    assert written_names("那个小店叫做“咸亨酒店”，在绍兴。") == ["咸亨酒店", "咸亨", "绍兴"]
+    assert written_names("他的老师叫藤野严九郎。") == ["藤野", "严九郎"]
+    for text in (
+        "But the little boy whom the giant loved was never seen again.",
+        '"No good, sir," said the shopman, on an October afternoon.',  # speech, a month
+        "His French window was open.",  # a qualifier
+        "第二年的总办是一个新党。",
+    ):
+        assert written_names(text) == [], text
 
 
 def test_latin_letters_lose_their_accents_and_other_scripts_stay():

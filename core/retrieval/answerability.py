@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +49,7 @@ from core.text import (
     asked_unit,
     asks_for_a_date,
     asks_for_a_kind,
+    asks_for_a_name,
     asks_for_an_amount,
     asks_for_something,
     capitalised_words,
@@ -78,6 +79,7 @@ from core.text import (
     unit_names,
     without_accents,
     writes_amount_of,
+    written_names,
     zipf_frequency,
 )
 
@@ -263,6 +265,8 @@ class Verdict:
     left_out: bool = False
     # The sentences that would answer a question asking what, who or when only repeat its words.
     restates: bool = False
+    # The sentence that would answer a question asking for a name best writes none (unnamed()).
+    unnamed: bool = False
 
     def admits(self, hit: Hit) -> bool:
         """Whether a passage may be quoted in the answer (else it is only closest)."""
@@ -271,8 +275,8 @@ class Verdict:
 
     def unsure(self, **why: bool | str) -> Verdict:
         """The verdict once the sentences that would answer turn out not to (doubt() says why:
-        undated, unmeasured, left_out or restates): at most UNDATED_CONFIDENCE, refused below
-        the strictness."""
+        undated, unmeasured, unnamed, left_out or restates): at most UNDATED_CONFIDENCE,
+        refused below the strictness."""
         capped = min(self.confidence, UNDATED_CONFIDENCE)
         return replace(self, answerable=capped >= self.strictness, confidence=capped, **why)
 
@@ -891,8 +895,8 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
 def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
     """Why the sentences an answer would quote leave it unsure, as Verdict fields ({} when they
     don't): the first says the documents leave the matter out (core.text.leaves_out()), they
-    name no time asked for (undated()) or no amount (unmeasured()), or they only repeat the
-    question's words (restates()). With no sentences a
+    name no time asked for (undated()) or no amount (unmeasured()), the best names no one
+    (unnamed()), or they only repeat the question's words (restates()). With no sentences a
     question asking when or an amount in a unit is doubted too: nothing would answer it."""
     if sentences and leaves_out(sentences[0]):
         return {"left_out": True}
@@ -901,6 +905,8 @@ def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
     unit = unmeasured(question, sentences)
     if unit:
         return {"unmeasured": unit}
+    if sentences and unnamed(question, sentences):
+        return {"unnamed": True}
     return {"restates": True} if sentences and restates(question, sentences) else {}
 
 
@@ -916,6 +922,24 @@ def restates(question: str, sentences: Sequence[str]) -> bool:
     numbers = set(_NUMBER.findall(question))
     if any(names_an_amount(_without(numbers, own.sub(" ", simplified(s)))) for s in sentences):
         return False
+    given = _given_by(question)
+    return all(given(word) for sentence in sentences for word in content_words(sentence))
+
+
+def unnamed(question: str, sentences: Sequence[str]) -> bool:
+    """Whether a question asks for a name (core.text.asks_for_a_name()) and the sentence that
+    answers it best writes none (core.text.written_names()) but those it gives itself: "What
+    was the name of the little boy the Giant loved?" of "But the little boy whom the Giant loved
+    was never seen again". The others are not read: names are many, and a story's next
+    sentence names someone else."""
+    if not asks_for_a_name(question) or not sentences:
+        return False
+    given = _given_by(question)
+    return all(all(map(given, content_words(name))) for name in written_names(sentences[0]))
+
+
+def _given_by(question: str) -> Callable[[str], bool]:
+    """Whether a word is the question's own, as written or translated."""
     asked = without_accents(simplified(question.lower()))
     forms = {form for found in evidence(question).values() for form in found}
 
@@ -923,7 +947,7 @@ def restates(question: str, sentences: Sequence[str]) -> bool:
         word = without_accents(simplified(word.lower()))
         return word in asked or any(_occurs(form, word) for form in forms)
 
-    return all(given(word) for sentence in sentences for word in content_words(sentence))
+    return given
 
 
 def undated(question: str, sentences: Sequence[str]) -> bool:
@@ -994,6 +1018,10 @@ LEFT_OUT = {
     "en": "The sentence that answers best says your documents leave this out.",
     "zh": "最匹配的句子说明你的文档没有讲这一点。",
 }
+UNNAMED = {
+    "en": "You asked for a name, and none of the sentences found gives one.",
+    "zh": "你问的是名字，但找到的句子都没有给出。",
+}
 RESTATES = {
     "en": "The sentences found only repeat the words of your question.",
     "zh": "找到的句子只是重复了你问题里的词。",
@@ -1048,6 +1076,11 @@ def restates_message(question: str) -> str:
     return _in_the_questions_language(RESTATES, question)
 
 
+def unnamed_message(question: str) -> str:
+    """Why a question asking for a name was not answered surely, in the question's language."""
+    return _in_the_questions_language(UNNAMED, question)
+
+
 def unmeasured_message(question: str, unit: str) -> str:
     """Why a question asking an amount in a unit was not answered surely, in its language."""
     if unit in UNMEASURED_NUMBER:
@@ -1057,8 +1090,8 @@ def unmeasured_message(question: str, unit: str) -> str:
 
 def verdict_notes(question: str, verdict: Verdict) -> list[str]:
     """Why a verdict is less sure than its passages' scores alone would make it, in the
-    question's language: the documents leave the matter out, no time or amount asked for is
-    given, some of the question's words are found nowhere."""
+    question's language: the documents leave the matter out, no time, amount or name asked for
+    is given, some of the question's words are found nowhere."""
     notes = []
     if verdict.left_out:
         notes.append(left_out_message(question))
@@ -1068,6 +1101,8 @@ def verdict_notes(question: str, verdict: Verdict) -> list[str]:
         notes.append(undated_message(question))
     if verdict.unmeasured:
         notes.append(unmeasured_message(question, verdict.unmeasured))
+    if verdict.unnamed:
+        notes.append(unnamed_message(question))
     if verdict.missing:
         notes.append(missing_message(question, verdict.missing))
     return notes

@@ -703,6 +703,35 @@ def _in_title_case(text: str) -> bool:
     return len(latin) >= 3 and all(w[0].isupper() for w in latin)
 
 
+# Words a question uses of the text itself, its teller or its hero, which the text seldom
+# writes ("I" tells a story): "What was Fortunato's weakness, according to the narrator?",
+# "故事一开头，“我”是在哪里碰见朱子平的？". Not 'author' (作者): a text writes a name, and
+# "《三字经》的作者是谁？" asks for it.
+_ABOUT_THE_TEXT = frozenset(
+    (
+        *("narrator", "narrators", "protagonist", "protagonists", "storyteller", "storytellers"),
+        *("story", "stories", "叙述者", "主人公", "故事", "文中", "本文"),
+    )
+)
+# Where a question says its answer is told: "According to the design guidance, how many...",
+# "...according to the Three Character Classic?", 按照这部规定，..., 根据序言，...
+_ACCORDING_TO = re.compile(
+    r"\baccording\s+to\s+([^,?.!;]+)|(?:根据|按照|依照|依据)([^，,。？?！!；;]{1,20})[，,]",
+    re.IGNORECASE,
+)
+
+
+def words_of_the_text(question: str) -> set[str]:
+    """The question's content words that speak of the text it asks about rather than of what the
+    text says: its teller, the story (narrator, 故事), or the source it names ("according to the
+    design guidance"), which the text may never write."""
+    sources = (part for found in _ACCORDING_TO.findall(simplified(question)) for part in found)
+    named = {word for source in sources if source for word in content_words(source)}
+    # In lower case: "Which Toy Story character..." names a film.
+    told = {without_possessive(w) for w in words(simplified(question), lowercase=False)}
+    return named | (told & _ABOUT_THE_TEXT)
+
+
 # A question asking what someone or something is called: "What was the name of the boy?",
 # "What was Mrs. Sappleton's first name?", 叫什么名字, 名称是什么. Not "What are they called?",
 # which a term in lower case may answer ("huacals, as they are called"), nor a codename, which

@@ -733,9 +733,6 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     refreshed = "Which flag became obsolete because CRLs get refreshed more often?"
     assert missing_names(refreshed, ("refreshed",), "en") == ()  # refresh: 刷新, not 爽快
     assert missing_names("How much is parking on a Saturday?", ("Saturday",), "en") == ()
-    # Nor does a word a question uses of the text itself, which the text never writes.
-    dressed = "How was Fortunato dressed when the narrator met him?"
-    assert missing_names(dressed, ("narrator",), "en") == ()
     # A misspelt word names nothing, whether the documents hold it or the dictionary does.
     assert missing_names("recomended chunk size?", ("recomended",), "en") == ()
     assert missing_names("Is redis fast?", ("redis",), "en") == ("redis",)  # too short to tell
@@ -817,6 +814,19 @@ def test_a_question_across_languages_is_answered_from_the_other_languages_passag
     # No passage holds 'grown' as the glossary translates it, but the Chinese one says 产自:
     # a word only a translation could have found is not claimed missing.
     assert rarity.absent == {"grown"} and verdict.missing == ()
+
+
+def test_the_words_a_question_uses_of_the_text_count_only_where_the_text_writes_them(notes):
+    store, _ = notes
+    question = "According to the baking guide, why does sourdough rise in the story?"
+    rarity = word_rarity(store, "notes", question)
+    assert rarity.unsaid == {"baking", "guide", "story"} and rarity.absent == frozenset()
+    assert set(evidence(question, rarity)) == {"sourdough", "rise"}
+    assert missing_words(question, rarity) == ()
+    # Written in the text, the words it names its source by are looked for like any other.
+    rarity = word_rarity(store, "notes", "According to the yeast, why does sourdough rise?")
+    assert rarity.unsaid == frozenset() and "yeast" in rarity.idf
+    assert word_rarity(store, "notes", "叙述者说龙井茶产自哪里？").unsaid == {"叙述者"}
 
 
 def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):

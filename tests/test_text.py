@@ -36,6 +36,7 @@ from core.text import (
     unwrap_lines,
     without_accents,
     words,
+    words_of_the_text,
     writes_amount_of,
     written_names,
 )
@@ -301,6 +302,22 @@ def test_a_question_asking_for_a_name_is_told_from_one_asking_what_a_thing_is_ca
         "暂存区按 Git 的术语又叫什么？",
     ):
         assert not asks_for_a_name(question), question
+
+
+def test_the_words_a_question_uses_of_the_text_itself():
+    assert words_of_the_text("What was Fortunato's weakness, according to the narrator?") == {
+        "narrator"
+    }
+    assert words_of_the_text("What was the narrator's plan?") == {"narrator"}
+    assert words_of_the_text("According to the design guidance, how many sections?") == {
+        "design",
+        "guidance",
+    }
+    assert words_of_the_text("按照这部规定，狂犬病疫苗多久打一次？") == {"规定"}
+    assert words_of_the_text("故事一开头，“我”是在哪里碰见朱子平的？") == {"故事"}
+    assert words_of_the_text("根据什么标准鉴定古树？") == set()  # no source named
+    assert words_of_the_text("《三字经》的作者是谁？") == set()  # the author is asked for
+    assert words_of_the_text("Which Toy Story character is Debian's mascot?") == set()  # a film
 
 
 def test_written_names_are_quoted_capitalised_or_tagged_as_names():

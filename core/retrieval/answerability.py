@@ -78,6 +78,7 @@ from core.text import (
     tells_how_often,
     unit_names,
     without_accents,
+    words_of_the_text,
     writes_amount_of,
     written_names,
     zipf_frequency,
@@ -409,9 +410,11 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
     """What shows each of the question's content words in a passage: its stem, unaccented, as
     spelt across the Atlantic ('behaviour': behavior), its uninflected forms ('earliest':
     early), its translations into the other language (core.glossary.word_translations) and the
-    rarer senses the collection holds it under (rarity.senses)."""
+    rarer senses the collection holds it under (rarity.senses); none for the words it uses of
+    the text that the collection never writes (rarity.unsaid)."""
     translated = question_translations(question)
     senses = rarity.senses if rarity else {}
+    unsaid = rarity.unsaid if rarity else frozenset()
     return {
         word: {
             *map(_stem, (without_accents(word), *other_spellings(word), *base_forms(word))),
@@ -421,6 +424,7 @@ def evidence(question: str, rarity: WordRarity | None = None) -> dict[str, set[s
         if word.isascii() or not is_han_word(word)
         else {*_pieces(word), *map(_stem, found)}
         for word, found in translated.items()
+        if word not in unsaid
     }
 
 
@@ -481,6 +485,10 @@ class WordRarity:
     # word that none of its likeliest translations shows ('partners': 合伙人, 拍档), or the
     # Chinese words a name in pinyin reads as ('xianglin': 祥林).
     senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The words the question uses of the text itself that no chunk holds in any form (the
+    # narrator of a story told by "I": core.text.words_of_the_text()): neither looked for nor
+    # absent.
+    unsaid: frozenset[str] = frozenset()
 
     @property
     def absent_share(self) -> float:
@@ -517,9 +525,12 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
         or _written_frequency(store, collection, word)
         for word, df in listed.items()
     }
+    unsaid = {word for word in words_of_the_text(question) if commonest.get(word) == 0}
+    commonest = {word: df for word, df in commonest.items() if word not in unsaid}
     return WordRarity(
         idf={word: math.log((chunks + 1) / (df + 0.5)) for word, df in commonest.items()},
         absent=frozenset(word for word, df in commonest.items() if df == 0),
+        unsaid=frozenset(unsaid),
         unwritten=(
             *unnumbered_names(store, collection, question),
             *unjoined_names(store, collection, question),
@@ -797,15 +808,7 @@ def missing_names(question: str, missing: Sequence[str], answered_in: str = "") 
         )
         names |= {word for word in things if _rare_thing(word, question)}
     latin = asked_in == "zh"
-    names -= _STORY_ROLES
     return tuple(word for word in missing if word in names or (latin and word.isascii()))
-
-
-# Words a question uses of a story's teller or hero, which the story never writes: "How was
-# Fortunato dressed when the narrator ran into him?" (not 'author': the text writes a name).
-_STORY_ROLES = frozenset(
-    ("narrator", "narrators", "protagonist", "protagonists", "storyteller", "叙述者", "主人公")
-)
 
 
 def _is_verb(word: str) -> bool:

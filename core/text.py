@@ -415,14 +415,22 @@ _WHEN_IT_STARTS = re.compile(r"(什么时候|何时|几时|哪一?年|哪一?天
 # A question asked as "A not A" (要不要买票, 需不需要, 去没去过): jieba cuts 馆要 / 不要 from
 # 探索馆要不要买票, and no passage writes either.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# How a question asks for a measure ("How big was the recess?"): a text gives it ("four feet
+# in depth") without the word, as it answers 多大 and 多长, which jieba's words drop too.
+_HOW_BIG = re.compile(
+    r"\bhow\s+(?:big|large|small|old|tall|high|long|far|deep|wide|thick|heavy|hot|cold|fast)\b",
+    re.IGNORECASE,
+)
 
 
 def content_words(text: str) -> list[str]:
     """The words that carry a question's meaning, once each, lower-case: no stop-words, no
     Latin words under three letters but acronyms (AI, EU), possessives dropped ("China's" is
-    "china", which a dictionary knows), Chinese in simplified characters (simplified())."""
+    "china", which a dictionary knows), Chinese in simplified characters (simplified()); not
+    the words a question asks with (叫什么名字, "how big", 要不要)."""
     stop = stopwords()
     text = _A_NOT_A.sub(" ", _ASKS_WHAT_IT_STANDS_FOR.sub(" ", simplified(text)))
+    text = _HOW_BIG.sub(" ", text)
     text = _WHEN_IT_STARTS.sub(r"\1", _ASKS_ITS_NAME.sub(" ", text))
     found = (without_possessive(w) for w in _measured(words(text, lowercase=False)))
     kept = (w.lower() for w in found if w.lower() not in stop and not _too_short(w))
@@ -1000,7 +1008,8 @@ def counted_word(question: str) -> str | None:
 # (Taiwan's and Hong Kong's centimetre) by "3 cm" or 3厘米.
 _NUMERALS = _CHINESE_NUMERALS + "半千万亿"
 _TIMES = (
-    ("年 year years", "yrs?|decades?|个?年"),
+    # "half of a century", 两个世纪; not 19世纪, which says when.
+    ("年 year years", "yrs?|decades?|centur(?:y|ies)|个?年|个世纪"),
     ("月 month months", "个?月"),
     ("周 星期 week weeks", "个?星期|个?礼拜|周"),
     (
@@ -1026,7 +1035,9 @@ _UNITS = (
     ("升 公升 litre litres liter liters", "l"),
     # Money in any currency, or as a share or a multiple of another sum: 三倍, 80%.
     (
-        "钱 块钱 元 money dollar dollars",  # not 块, also a count of pieces (1000多块栏板)
+        # Not 块, also a count of pieces (1000多块栏板); a wage's words count money too (每月给
+        # 他多少报酬 of 二十块钱一个月).
+        "钱 块钱 元 报酬 酬劳 薪酬 工钱 月薪 年薪 money dollar dollars",
         "美元|港元|港币|欧元|英镑|日元|法郎|卢布|马克|先令|\\$|¥|￥|€|£|usd|rmb|yuan|euros?|"
         "pounds?|guilders?|florins?|francs?|marks?|shillings?|pence|crowns?|guineas?|cents?|yen|"
         "rupees?|倍|%|％|"
@@ -1140,9 +1151,11 @@ _LASTING = (
     "kept|retained|stored|held|preserved|archived|cached|maintained|supported|valid|available|"
     "open|closed|allowed|suspended|banned|delayed|left|needed|required|active|locked|blocked"
 )
-# A question asking for a length of time: not "How long is the bridge?".
+# A question asking for a length of time: not "How long is the bridge?"; "How far ahead of a
+# release are distros warned?" asks how long before.
 _ASKS_HOW_LONG = re.compile(
-    r"多久|多长时间|多少时间|\bfor\s+how\s+long\b|\bhow\s+long\s+(?:does|did|do|will|would|can|could"
+    r"多久|多长时间|多少时间|\bhow\s+far\s+(?:ahead|in\s+advance|beforehand|back)\b"
+    r"|\bfor\s+how\s+long\b|\bhow\s+long\s+(?:does|did|do|will|would|can|could"
     r"|should|must|has|have|had|to|is\s+it|was\s+it)\b"
     rf"|\bhow\s+long\s+(?:is|are|was|were)\s+(?:(?:the|a|an|each|every|one|its|their)\s+)?"
     rf"(?:[\w-]+\s+)?(?:{_SPANS_OF_TIME})s?\b"

@@ -726,6 +726,8 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
     # An adjective names no thing: "Why is i32 a sensible default?" of "generally the fastest".
     assert missing_names("Why is i32 a sensible default?", ("sensible",), "en") == ()
+    undisturbed = "How long have the bones gone undisturbed?"
+    assert missing_names(undisturbed, ("undisturbed",), "en") == ()
     # An action names no thing ('guarded': 守卫, 护卫); nor does a day.
     assert missing_names("Is the park guarded at night?", ("guarded",), "en") == ()
     # Nor does a verb in the passive, whatever thing its stem is ('staged': 'stag', 公鹿).

@@ -534,6 +534,10 @@ def test_spoken_question_words_are_no_content_words():
     assert content_words("乒乓球一局打几分") == ["乒乓球", "一局", "打"]
     assert content_words("几乎") == ["几乎"] and content_words("几率") == ["几率"]
     assert content_words("大虾要焖几分钟") == ["大虾", "焖"]
+    # Asked for a measure: a text gives it without the word, as it does for 多大.
+    assert content_words("How big was the recess?") == ["recess"]
+    assert content_words("How old is the castle?") == ["castle"]
+    assert content_words("Is the castle old?") == ["castle", "old"]
 
 
 def test_a_questions_frame_its_now_and_small_counts_are_no_content_words():
@@ -691,6 +695,9 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("What was the price of the magic toy sword?") == "money"
     assert asked_unit("What is the entrance fee?") == "money"
     assert asked_unit("What is the cost function of an SVM?") is None  # no price
+    # A wage, written as the money it is: "给我二十块钱一个月".
+    assert asked_unit("陈老先生每月给他多少报酬？") == "报酬"
+    assert writes_amount_of("报酬", "给我二十块钱一个月") and unit_names("报酬")[0] == "money"
     # Old English money, written out: "Half a crown to seven and sixpence".
     assert writes_amount_of("money", "Half a crown to seven and sixpence, according to size.")
     assert writes_amount_of("money", "two guineas") and not writes_amount_of("money", "A Sword.")
@@ -706,6 +713,10 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert asked_unit("grand park accessibility phone number") == "phone number"
     assert asked_unit("失物招领电话多少") == asked_unit("投诉电话是多少？") == "电话号码"
     assert asked_unit("120 的电话录音要保存多久") == "时长"
+    assert asked_unit("How far ahead of baking should I prepare the dough?") == "time"
+    assert asked_unit("How far is the station?") == "length"
+    assert writes_amount_of("time", "For the half of a century no mortal has disturbed them.")
+    assert writes_amount_of("年", "延续了两个世纪") and not writes_amount_of("时长", "19世纪")
     for number in ("213-972-8080", "415.528.4893", "(608) 264-9500", "请拨打12315", "call 911"):
         assert writes_amount_of("phone number", number), number
     assert not writes_amount_of("电话号码", "1883年") and not writes_amount_of(

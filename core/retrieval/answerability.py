@@ -837,7 +837,7 @@ def _rare_thing(word: str, question: str) -> bool:
     firewall, 抗生素), and the question does not ask for a thing of that kind: "What exponent
     ...?" is answered by a value, which a passage may give without the word (asks_for_a_kind())."""
     if _DESCRIBES.search(word):
-        return False  # 'sensible', 'dangerous', 'careless' say what a thing is like
+        return False  # says what a thing is like
     rare = zipf_frequency(word, language(word)) < RARE_ZIPF
     translated = word_translations([word])[word] if rare else ()
     if not translated or asks_for_a_kind(question, word):
@@ -845,7 +845,9 @@ def _rare_thing(word: str, question: str) -> bool:
     return not (_names_an_action(word) or _in_the_passive(word, question))
 
 
-_DESCRIBES = re.compile(r"[a-z]{3}(?:ible|ous|less)$")  # adjectives, rarely a noun
+# Adjectives, rarely a noun: 'sensible', 'dangerous', 'careless', 'undisturbed' ("how long
+# have the bones gone undisturbed?" of "For the half of a century no mortal has disturbed them").
+_DESCRIBES = re.compile(r"[a-z]{3}(?:ible|ous|less)$|^un[a-z]{4,}ed$")
 
 
 def _in_the_passive(word: str, question: str) -> bool:

@@ -726,6 +726,7 @@ def test_an_english_question_naming_in_capitals_what_no_passage_mentions_is_refu
     assert missing_names("Why does a kiwifruit ripen?", ("kiwifruit",), "en") == ()
     # An adjective names no thing: "Why is i32 a sensible default?" of "generally the fastest".
     assert missing_names("Why is i32 a sensible default?", ("sensible",), "en") == ()
+    # Nor does an un-...-ed word, which says how a thing is left.
     undisturbed = "How long have the bones gone undisturbed?"
     assert missing_names(undisturbed, ("undisturbed",), "en") == ()
     # An action names no thing ('guarded': 守卫, 护卫); nor does a day.
@@ -829,6 +830,16 @@ def test_the_words_a_question_uses_of_the_text_count_only_where_the_text_writes_
     rarity = word_rarity(store, "notes", "According to the yeast, why does sourdough rise?")
     assert rarity.unsaid == frozenset() and "yeast" in rarity.idf
     assert word_rarity(store, "notes", "叙述者说龙井茶产自哪里？").unsaid == {"叙述者"}
+
+
+def test_a_piece_jieba_cut_across_a_name_the_collection_writes_is_not_looked_for(notes):
+    store, ingestor = notes
+    ingestor.ingest("朱子平的房租每月六块。".encode(), "rent.md")
+    rarity = word_rarity(store, "notes", "朱子平家每个月房租多少？")  # 朱子 / 平家
+    assert rarity.unsaid == {"平家"} and "平家" not in rarity.absent
+    # A word the question holds whole is looked for, even beside the name.
+    rarity = word_rarity(store, "notes", "朱子平加薪以后房租多少？")
+    assert rarity.unsaid == frozenset() and "加薪" in rarity.absent
 
 
 def test_the_ask_command_line_carries_the_decision(notes, tmp_path, capsys):

@@ -325,8 +325,7 @@ def test_written_names_are_quoted_capitalised_or_tagged_as_names():
         "Framton",
         "Sappleton",
     ]
-    assert written_names('Each LTS release gets a "codename", such as v4.2.0 "Argon".') == [
-        "codename",
+    assert written_names('Each LTS release gets a codename: v4.2.0 is "Argon".') == [
         "Argon",
         "LTS",
         "Argon",

@@ -485,9 +485,10 @@ class WordRarity:
     # word that none of its likeliest translations shows ('partners': 合伙人, 拍档), or the
     # Chinese words a name in pinyin reads as ('xianglin': 祥林).
     senses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # The words the question uses of the text itself that no chunk holds in any form (the
-    # narrator of a story told by "I": core.text.words_of_the_text()): neither looked for nor
-    # absent.
+    # The question's words that no chunk holds in any form and that are none of what it asks
+    # about: the words it uses of the text itself (the narrator of a story told by "I":
+    # core.text.words_of_the_text()), and pieces jieba cut across a name (_cut_across_a_name()).
+    # Neither looked for nor absent.
     unsaid: frozenset[str] = frozenset()
 
     @property
@@ -526,6 +527,11 @@ def word_rarity(store: Store, collection: str, question: str) -> WordRarity:
         for word, df in listed.items()
     }
     unsaid = {word for word in words_of_the_text(question) if commonest.get(word) == 0}
+    unsaid |= {
+        word
+        for word, df in commonest.items()
+        if df == 0 and is_han_word(word) and _cut_across_a_name(store, collection, question, word)
+    }
     commonest = {word: df for word, df in commonest.items() if word not in unsaid}
     return WordRarity(
         idf={word: math.log((chunks + 1) / (df + 0.5)) for word, df in commonest.items()},
@@ -624,17 +630,31 @@ def _written_frequency(store: Store, collection: str, word: str) -> int:
     however jieba cut them (贺 老 六); else 0."""
     if not is_han_word(word) or len(word) < 3 or chinese_word_frequencies().get(word, 0) > 0:
         return 0
-    stop = stopwords()
-    particles = "".join(stopword for stopword in stop if len(stopword) == 1)
-    for form in dict.fromkeys((word, word.strip(particles))):
-        wanted = [character for character in dict.fromkeys(form) if character not in stop]
-        if len(form) < 2 or not wanted:
-            continue
-        chunks = store.chunks_holding(collection, wanted, WRITTEN_PASSAGES)
-        written = sum(form in simplified(chunk.text) for chunk in chunks)
-        if written:
-            return written
-    return 0
+    particles = "".join(stopword for stopword in stopwords() if len(stopword) == 1)
+    forms = dict.fromkeys((word, word.strip(particles)))
+    return next(filter(None, (_chunks_writing(store, collection, form) for form in forms)), 0)
+
+
+def _chunks_writing(store: Store, collection: str, form: str) -> int:
+    """How many chunks write a Chinese form of two characters or more, however jieba cut it
+    (贺 老 六), of the first WRITTEN_PASSAGES holding its characters."""
+    wanted = [character for character in dict.fromkeys(form) if character not in stopwords()]
+    if len(form) < 2 or not wanted:
+        return 0
+    chunks = store.chunks_holding(collection, wanted, WRITTEN_PASSAGES)
+    return sum(form in simplified(chunk.text) for chunk in chunks)
+
+
+def _cut_across_a_name(store: Store, collection: str, question: str, word: str) -> bool:
+    """Whether jieba cut a word of two characters out of a question across a name that its
+    dictionary lacks and the collection writes: 平家 of 朱子平家每个月..., whose passages write
+    朱子平 (cut 朱子 / 平家 there too, the name is no word of the question's)."""
+    text = simplified(question)
+    at = text.find(word)
+    name = text[at - 2 : at + 1] if at >= 2 and len(word) == 2 else ""
+    if not is_han_word(name) or chinese_word_frequencies().get(name, 0) > 0:
+        return False
+    return _chunks_writing(store, collection, name) > 0
 
 
 def _a_letter_away(term: str) -> set[str]:

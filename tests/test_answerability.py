@@ -904,8 +904,12 @@ def test_a_question_asking_for_a_name_is_told_nothing_by_sentences_naming_none_b
     unnamed_boy = "But the little boy whom the Giant loved was never seen again."
     assert unnamed(question, [unnamed_boy])
     assert not unnamed(question, ["The little boy, whose name was Tom, wept.", unnamed_boy])
-    # Only the best sentence is read: a story names others around it.
+    # Of the others, only those holding more of its words: a story names others around it.
     assert unnamed(question, [unnamed_boy, "Then Tom came by."])
+    paper = "提出 Transformer 的论文叫什么名字？"
+    best = "基于 Transformer 的上下文向量模型会根据整句话为每一次出现计算不同的向量。"
+    titled = 'The transformer was introduced in a paper titled "Attention Is All You Need".'
+    assert unnamed(paper, [best]) and not unnamed(paper, [best, titled])
     # Across languages the question's words are its own as translated: 巨人, the Giant.
     assert unnamed("巨人最爱的那个小男孩叫什么名字？", [unnamed_boy])
     assert not unnamed("他的老师叫什么名字？", ["他的老师叫藤野严九郎。"])

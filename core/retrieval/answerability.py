@@ -955,12 +955,17 @@ def unnamed(question: str, sentences: Sequence[str]) -> bool:
     """Whether a question asks for a name (core.text.asks_for_a_name()) and the sentence that
     answers it best writes none (core.text.written_names()) but those it gives itself: "What
     was the name of the little boy the Giant loved?" of "But the little boy whom the Giant loved
-    was never seen again". The others are not read: names are many, and a story's next
-    sentence names someone else."""
+    was never seen again". Of the others only those holding more of the question's words are
+    read: names are many, and a story's next sentence names someone else; but "提出 Transformer
+    的论文叫什么名字？" is answered by the second, "The transformer architecture was introduced
+    ... in a paper from Google titled "Attention Is All You Need"."."""
     if not asks_for_a_name(question) or not sentences:
         return False
     given = _given_by(question)
-    return all(all(map(given, content_words(name))) for name in written_names(sentences[0]))
+    coverages = sentence_coverages(question, sentences)
+    reading = [s for s, covers in zip(sentences, coverages, strict=True) if covers > coverages[0]]
+    named = (name for sentence in (sentences[0], *reading) for name in written_names(sentence))
+    return all(all(map(given, content_words(name))) for name in named)
 
 
 def _given_by(question: str) -> Callable[[str], bool]:

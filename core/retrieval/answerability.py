@@ -266,7 +266,7 @@ class Verdict:
     left_out: bool = False
     # The sentences that would answer a question asking what, who or when only repeat its words.
     restates: bool = False
-    # The sentence that would answer a question asking for a name best writes none (unnamed()).
+    # The sentences an answer to a question asking for a name would quote give none (unnamed()).
     unnamed: bool = False
 
     def admits(self, hit: Hit) -> bool:
@@ -920,8 +920,8 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
 def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
     """Why the sentences an answer would quote leave it unsure, as Verdict fields ({} when they
     don't): the first says the documents leave the matter out (core.text.leaves_out()), they
-    name no time asked for (undated()) or no amount (unmeasured()), the best names no one
-    (unnamed()), or they only repeat the question's words (restates()). With no sentences a
+    name no time asked for (undated()), no amount (unmeasured()) or no name (unnamed()), or
+    they only repeat the question's words (restates()). With no sentences a
     question asking when or an amount in a unit is doubted too: nothing would answer it."""
     if sentences and leaves_out(sentences[0]):
         return {"left_out": True}
@@ -956,9 +956,8 @@ def unnamed(question: str, sentences: Sequence[str]) -> bool:
     answers it best writes none (core.text.written_names()) but those it gives itself: "What
     was the name of the little boy the Giant loved?" of "But the little boy whom the Giant loved
     was never seen again". Of the others only those holding more of the question's words are
-    read: names are many, and a story's next sentence names someone else; but "提出 Transformer
-    的论文叫什么名字？" is answered by the second, "The transformer architecture was introduced
-    ... in a paper from Google titled "Attention Is All You Need"."."""
+    read, since a story's next sentence names someone else: "提出 Transformer 的论文叫什么名字？"
+    is answered by the second ("...in a paper from Google titled 'Attention Is All You Need'")."""
     if not asks_for_a_name(question) or not sentences:
         return False
     given = _given_by(question)

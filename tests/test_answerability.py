@@ -132,7 +132,7 @@ def test_lexical_coverage_is_the_share_of_content_words_found():
 
 def test_coverage_counts_words_found_as_they_are_or_translated_weighted_by_rarity():
     passages = ["长江全长6300余公里。", "Rivers carry sediment."]
-    question = "How long is the Yangtze River?"  # content words: long, yangtze, river
+    question = "Is the Yangtze River long?"  # content words: yangtze, river, long
     assert lexical_coverage(evidence(question), passages) == pytest.approx(2 / 3)  # 长江, rivers
     rarity = {"long": 1.0, "yangtze": 3.0, "river": 0.5}
     assert lexical_coverage(evidence(question), passages, rarity) == pytest.approx(3.5 / 4.5)
@@ -193,8 +193,8 @@ def test_a_passage_in_the_other_language_is_read_against_its_own_pair():
     # The English passage has the higher cosine, but English questions score 0.78 on English
     # passages and 0.74 on Chinese ones: the Chinese passage stands higher.
     hits = [_hit("Rivers carry sediment to the sea.", 0.84), _hit("长江全长6300余公里。", 0.83, 2)]
-    found = answerability.signals("How long is the Yangtze River?", hits, BASELINE)
-    second = _second("How long is the Yangtze River?", "长江全长6300余公里。")
+    found = answerability.signals("Is the Yangtze River long?", hits, BASELINE)
+    second = _second("Is the Yangtze River long?", "长江全长6300余公里。")
     assert found == Signals(
         top_score=0.83, standing=pytest.approx(4.5),
         # 'Yangtze River' is found translated (长江, the phrase's translation, so both words) in

@@ -343,13 +343,25 @@ def chinese_word_frequencies() -> Mapping[str, int]:
 
 
 @lru_cache(maxsize=1)
-def chinese_word_tags() -> Mapping[str, str]:
-    """The part of speech jieba's dictionary gives each Chinese word ('v' a verb, 'n' a noun;
-    read on first use, about a second)."""
+def _chinese_tagger():
+    """jieba's part-of-speech tagger, loaded once and quiet."""
     import jieba.posseg
 
     chinese_segmenter()  # quiet first
-    return jieba.posseg.dt.word_tag_tab
+    return jieba.posseg.dt
+
+
+@lru_cache(maxsize=1)
+def chinese_word_tags() -> Mapping[str, str]:
+    """The part of speech jieba's dictionary gives each Chinese word ('v' a verb, 'n' a noun;
+    read on first use, about a second)."""
+    return _chinese_tagger().word_tag_tab
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """Text cut into words, each with the part of speech jieba gives it in place ('nr' a
+    person's name, guessed for a name its dictionary lacks)."""
+    return [(pair.word, pair.flag) for pair in _chinese_tagger().cut(text)]
 
 
 def is_chinese_verb(word: str) -> bool:
@@ -405,7 +417,8 @@ _ASKS_WHAT_IT_STANDS_FOR = re.compile(
     re.IGNORECASE,
 )
 # How a Chinese question asks for a name (叫什么名字, 名字是什么): what it asks, not what it is
-# about; jieba would cut 团叫 from 布袋戏团叫什么名字.
+# about; jieba would cut 团叫 from 布袋戏团叫什么名字. Wider than asks_for_a_name(), which leaves
+# out a bare 叫什么 (暂存区又叫什么？ asks for a term).
 _ASKS_ITS_NAME = re.compile(
     r"(?:名叫|叫做|叫作|称为|称作|叫)\s*(?:什么|啥)\s*(?:名字|名称)?|(?:名字|名称)\s*(?:是|叫)\s*(?:什么|啥)"
 )
@@ -783,10 +796,7 @@ def written_names(text: str) -> list[str]:
     found += [w for w in latin if len(w) > 1 and w != w.lower() and w.lower() not in plain]
     found += _CODE_NAME.findall(text)
     if HAN_RUNS.search(text):
-        import jieba.posseg
-
-        chinese_segmenter()  # quiet first
-        tagged = jieba.posseg.dt.cut(text)
+        tagged = tagged_words(text)
         found += [word for word, tag in tagged if tag.startswith(_NAME_TAGS) and len(word) > 1]
     return found
 

@@ -1126,6 +1126,13 @@ _PHONE_NUMBER = re.compile(
     r")(?!\d|\.\d)"
 )
 _EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A version or release: 3.45.0, v7.0.0, "version 2", 第 2 版, Python 3, Windows 10, "LTS Release 2".
+_VERSION = re.compile(
+    r"(?<![\w.])v?\d+(?:\.\d+)+|\bv\d+\b|\b(?:version|release|edition|revision)\s+\d"
+    rf"|第\s*[\d{_CHINESE_NUMERALS}]+\s*版|版本?\s*[:：]?\s*v?\d"
+    r"|(?-i:\b[A-Z][\w+#-]*)\s+\d+\b(?!\s*(?:%|％|年|月|日))",
+    re.IGNORECASE,
+)
 # A share of a whole: 80%, 百分之八十, 三成, 五分之一, "one in five", 1:3, "a third".
 _SHARE = re.compile(
     r"\d\s*(?:%|％|percent\b|per\s+cent\b)|百分之|一半|\bhalf\b|\d\s*[:：/]\s*\d"
@@ -1146,6 +1153,8 @@ _WRITTEN_UNITS = {
     "邮箱地址": _EMAIL_ADDRESS,
     "share": _SHARE,
     "比例": _SHARE,
+    "version": _VERSION,
+    "版本": _VERSION,
 }
 
 
@@ -1202,6 +1211,18 @@ _ASKS_AN_EMAIL_ADDRESS = re.compile(
     r"|(?:邮箱|电子邮件|邮件)(?:地址)?(?:是|为)?(?:什么|多少|哪个)|(?:什么|哪个)(?:邮箱|(?:电子)?邮件地址)",
     re.IGNORECASE,
 )
+# A question asking which version or release: "Which npm version ships with v4.2.0?", "Since
+# which SQLite release...?", 哪个 Linux 内核版本, 第几版; not "Which Windows versions...?" (an
+# answer may describe them), a release candidate, 版本控制 or a verb ("What chip did Apple
+# release?").
+_ASKS_A_VERSION = re.compile(
+    r"\b(?:which|what)\s+(?:(?!(?:did|does|do|will|would|can|could|should|to)\b)[\w.+#-]+\s+)"
+    r"{0,3}?(?:version|release)(?![\w-])(?!\s+(?:candidates?|notes?|process|cycles?|schedules?"
+    r"|managers?|branch(?:es)?|dates?|plans?|teams?|model|polic(?:y|ies)|channels?)\b)"
+    r"|(?:哪个|哪一个|哪一|(?<!为)什么(?!时候))\s*(?:[A-Za-z0-9.+#-]+\s*|[\u4e00-\u9fff]{1,4}){0,2}?"
+    r"版本(?!控制|管理)|第几版|版本号?(?:是|为)?(?:多少|什么|几)",
+    re.IGNORECASE,
+)
 # A question asking for a share of a whole: 百分之多少, 占多少比例, "what percentage".
 _ASKS_A_SHARE = re.compile(
     r"百分之(?:多少|几)|(?:百分比|比例|比率|占比)[^，,。？?]{0,4}(?:多少|几)"
@@ -1247,6 +1268,8 @@ def asked_unit(question: str) -> str | None:
         return "电话号码" if chinese else "phone number"
     if _ASKS_AN_EMAIL_ADDRESS.search(text):
         return "邮箱地址" if chinese else "email address"
+    if _ASKS_A_VERSION.search(text) and not asks_for_a_date(question):
+        return "版本" if chinese else "version"
     return None
 
 
@@ -1255,6 +1278,18 @@ def writes_amount_of(unit: str, text: str) -> bool:
     or abbreviated ('kilometres': "6,300 km"); False for a word that is no unit."""
     written = _WRITTEN_UNITS.get(unit.lower())
     return written is not None and written.search(simplified(text)) is not None
+
+
+def writes_amount_asked(question: str, unit: str, text: str) -> bool:
+    """writes_amount_of(), where a version the question names itself counts for none: "Which
+    npm version ships with v4.2.0?" is not answered by "v4.2.0 becomes the LTS release"."""
+    if unit in ("version", "版本"):
+        own = set(_VERSION_NUMBER.findall(question))
+        text = _VERSION_NUMBER.sub(lambda n: "" if n.group() in own else n.group(), text)
+    return writes_amount_of(unit, text)
+
+
+_VERSION_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 
 # A sentence saying its document leaves a matter out: "...is beyond the scope of this guide",
@@ -1296,5 +1331,5 @@ def holds_what_is_asked(question: str, text: str) -> bool:
         return True
     unit = asked_unit(question)
     if unit is not None:
-        return writes_amount_of(unit, text)
+        return writes_amount_asked(question, unit, text)
     return asks_for_an_amount(question) and names_an_amount(text)

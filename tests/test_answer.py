@@ -296,6 +296,18 @@ def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(
             "Call the lost and found desk at 415-528-4893.",
             "phone number",
         ),
+        (  # which version: the release the question names itself gives no other
+            "Which npm version is bundled with the Node.js v4.2.0 LTS release?",
+            "Node.js v4.2.0 becomes the first LTS release and bundles npm.",
+            "The Node.js v4.2.0 LTS release bundles npm 2.14.7.",
+            "version",
+        ),
+        (
+            "从 Kubernetes 哪个版本起，kubelet 会先把被删除的 Pod 转到终止阶段？",
+            "kubelet 会先把被删除的 Pod 转到终止阶段，然后再从 API 服务器中删除。",
+            "从 Kubernetes 1.27 开始，kubelet 会先把被删除的 Pod 转到终止阶段。",
+            "版本",
+        ),
     ],
 )
 def test_a_question_asking_an_amount_in_a_unit_is_not_answered_by_sentences_giving_none(

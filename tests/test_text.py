@@ -732,6 +732,24 @@ def test_the_unit_a_question_asks_an_amount_in():
         assert asked_unit(named) is None, named
     assert writes_amount_of("email address", "Write to secretary@coscup.org with questions.")
     assert not writes_amount_of("邮箱地址", "请写信给行政组。")
+    # A version asked, and written as one; not version control, a release candidate, a verb.
+    assert asked_unit("In which SQLite version was JSON5 input first accepted?") == "version"
+    assert asked_unit("Which Python feature release triggered the election?") == "version"
+    assert asked_unit("标准系统新增支持了哪个 Linux 内核版本？") == "版本"
+    assert asked_unit("自己编译 TiDB 的话，Go 语言需要什么版本？") == "版本"
+    for other in (
+        "Linux 社区为什么要自己开发一套版本控制系统？",
+        "新版本是什么时候发布的？",
+        "What chip did Apple release in 2020?",
+        "What is a release candidate?",
+        "Which Windows versions will a new feature release support?",
+    ):
+        assert asked_unit(other) is None, other
+    for version in ("3.45.0", "v7.0.0", "version 2", "第 2 版", "Python 3", "LTS Release 2"):
+        assert writes_amount_of("version", version), version
+    assert not writes_amount_of("版本", "每个版本都有新特性") and not writes_amount_of(
+        "version", "in 1858 two farmers"
+    )
     # A temperature asked, and written with its unit; not a parameter called a temperature.
     assert asked_unit("What temperature should the iron be heated to?") == "temperature"
     assert asked_unit("面团发酵时最好保持多少度？") == asked_unit("冷冻要几度") == "温度"

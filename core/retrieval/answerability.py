@@ -79,6 +79,7 @@ from core.text import (
     unit_names,
     without_accents,
     words_of_the_text,
+    writes_amount_asked,
     writes_amount_of,
     written_names,
     zipf_frequency,
@@ -911,7 +912,8 @@ def unmeasured(question: str, sentences: Sequence[str]) -> str:
         return ""  # 每周发布一次: how often, with no amount in a unit
     unit = asked_unit(question)
     if unit is not None:
-        return "" if any(writes_amount_of(unit, sentence) for sentence in sentences) else unit
+        given = any(writes_amount_asked(question, unit, sentence) for sentence in sentences)
+        return "" if given else unit
     if sentences and asks_for_an_amount(question) and not names_an_amount(sentences[0]):
         return NUMBER[language_of_question(question)]
     return ""
@@ -937,8 +939,9 @@ def doubt(question: str, sentences: Sequence[str]) -> dict[str, bool | str]:
 
 def restates(question: str, sentences: Sequence[str]) -> bool:
     """Whether a question asking what, who, when or how is met by sentences holding none but
-    its own words, as written or translated, and no number of their own: a title tells nothing
-    about what it names (三字经 for 《三字经》的作者是谁？)."""
+    its own words, as written or translated, and no number of their own nor the amount asked
+    (a version: "...bundles npm 2.14.7"): a title tells nothing about what it names (三字经 for
+    《三字经》的作者是谁？)."""
     if not asks_for_something(question):
         return False
     # Its own numbers and words taken out (三字经 holds a 三), a sentence naming an amount tells
@@ -946,6 +949,9 @@ def restates(question: str, sentences: Sequence[str]) -> bool:
     own = re.compile("|".join(map(re.escape, content_words(question))) or "$^", re.IGNORECASE)
     numbers = set(_NUMBER.findall(question))
     if any(names_an_amount(_without(numbers, own.sub(" ", simplified(s)))) for s in sentences):
+        return False
+    unit = asked_unit(question)  # which version: npm 2.14.7
+    if unit and any(writes_amount_asked(question, unit, sentence) for sentence in sentences):
         return False
     given = _given_by(question)
     return all(given(word) for sentence in sentences for word in content_words(sentence))
@@ -1063,6 +1069,8 @@ UNMEASURED_NUMBER = {
     "电话号码": "你问的是电话号码，但找到的句子都没有给出。",
     "email address": "You asked for an email address, and none of the sentences found gives one.",
     "邮箱地址": "你问的是邮箱地址，但找到的句子都没有给出。",
+    "version": "You asked which version, and none of the sentences found gives one.",
+    "版本": "你问的是哪个版本，但找到的句子都没有给出版本号。",
     "number": "You asked how many or how much, and the sentence that answers best gives no number.",
     "数字": "你问的是多少，但最匹配的句子没有给出数字。",
 }

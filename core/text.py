@@ -950,10 +950,13 @@ def asks_for_an_amount(question: str) -> bool:
 
 
 # Numbers that count nothing: a link's, a release's (v5.3.1, 2.8.0), a date's (2024-08-09), an
-# hour's ("twelve o'clock", 十二点钟), and "one of" the pews.
+# hour's ("twelve o'clock", 十二点钟), "one of" the pews, and a part's of a text (第十一条,
+# "Section 4", § 163.25), which a regulation's every sentence may begin with.
 _NO_AMOUNT = re.compile(
     r"\S*://\S*|\bv?\d+(?:\.\d+){2,}\b|\bv\d+(?:\.\d+)?\b|\b\d{4}-\d\d-\d\d\b"
-    rf"|\b\w+\s+o['’]clock\b|[\d{_CHINESE_NUMERALS}]+\s*点钟|\bone\s+of\b",
+    rf"|\b\w+\s+o['’]clock\b|[\d{_CHINESE_NUMERALS}]+\s*点钟|\bone\s+of\b"
+    rf"|第\s*[\d{_CHINESE_NUMERALS}]+\s*[条章节款项编卷篇回课页]"
+    r"|(?:\b(?:article|section|chapter|clause|paragraph|table|figure)|§)\s*\d+(?:[.-]\d+)*",
     re.IGNORECASE,
 )
 
@@ -1182,10 +1185,12 @@ _ASKS_HOW_LONG = re.compile(
     r"(?:\s+(?:in|on|at|for|by|before|after|under|until|during|once|without)\b|\s*[?？]|\s*$)",
     re.IGNORECASE,
 )
-# A question asking a price: 票价是多少, 停车一小时收费多少, "How much does it cost?", "What was
-# the price of the sword?".
+# A question asking a price: 票价是多少, 停车一小时收费多少, 缴纳多少保证金, "How much does it
+# cost?", "What was the price of the sword?".
 _ASKS_A_PRICE = re.compile(
     r"(?:价|(?<![免浪])费|租金|工资|薪[水金酬资])[^，,。？?]{0,4}(?:多少|几)"  # not 免费, 浪费
+    r"|(?:缴纳|支付|赔偿|罚款?)了?多少"
+    r"|多少[^，,。？?的]{0,6}(?:保证金|押金|罚金|奖金|租金|定金|订金|赔偿金|违约金)"
     r"|\bhow\s+much\b.*\b(?:costs?|charged?|charges|pay|paid|spend|spent|price|fees?|fares?|rent)\b"
     r"|\bwhat\s+(?:is|was|are|were)\s+the\s+(?:[\w-]+\s+)?(?:price|cost|fee|fare|rent)s?"
     r"(?=\s+(?:of|for|to|at|in|per|on)\b|\s*[?？,]|\s*$)",

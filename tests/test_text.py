@@ -468,8 +468,11 @@ def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_langua
         assert names_an_amount(said), said
     for said in ("It is a modular server.", "这是一种模型。", "FastText 统一处理。"):
         assert not names_an_amount(said), said
-    # Nor does a link's or a release's number count anything, nor an hour's, nor "one of".
+    # Nor does a link's or a release's number count anything, nor an hour's, nor "one of", nor
+    # a part's of a text.
     for said in (
+        "第十一条旅游团队应当从国家开放口岸整团出入境。",
+        "Under Section 4, deductions follow § 163.25.",
         "Changelog: https://example.org/compare/v5.3.1...v5.3.2",
         "Git 2.8.0 (v6)",
         "Release date: 2024-08-09",
@@ -480,6 +483,7 @@ def test_a_question_asking_for_an_amount_and_a_text_holding_one_in_either_langua
         assert not names_an_amount(said), said
     assert names_an_amount("pi is 3.14") and names_an_amount("up to 100 peers")
     assert names_an_amount("one of three copies") and names_an_amount("only one copy survives")
+    assert names_an_amount("第三条 旅行社应当具备三项条件")
 
 
 def test_what_is_asked_for_is_a_time_when_asked_when_and_a_number_when_asked_how_many():
@@ -701,6 +705,7 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert writes_amount_of("money", "Half a crown to seven and sixpence, according to size.")
     assert writes_amount_of("money", "two guineas") and not writes_amount_of("money", "A Sword.")
     assert asked_unit("InfiniCLOUD 免费给多少 G 空间") is None  # free, no price
+    assert asked_unit("旅行社需要缴纳多少旅游质量保证金？") == asked_unit("会被罚款多少？") == "钱"
     # In traditional characters as in simplified ones; Taiwan's metric names.
     assert asked_unit("學生助教每個月的工讀助學金是多少錢？") == "钱"
     assert asked_unit("韓國將棋正式比賽每方限時多少分鐘？") == "分钟"

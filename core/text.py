@@ -821,9 +821,9 @@ _WHAT_TIME = r"^\W*(?:at\s+)?what\s+time\s+(?:do|does|did|is|are|was|were|will|s
 # A question asking for a date ("When did...", "In what year...", 哪一年, 是什么时候...的).
 # "When should I use HNSW?" and 什么时候该用 ask for a condition, and are left out.
 _ASKS_FOR_A_DATE = re.compile(
-    r"^\W*(?:when\s+(?:did|was|were|will)|(?:in|on)?\s*(?:what|which)\s+(?:year|date|month))\b"
-    r"|\b(?:in|on)\s+(?:what|which)\s+(?:year|date|month)\b|\band\s+when\s*\??\s*$"
-    rf"|{_WHAT_TIME}|哪一?年|哪一?天|哪个月|几月|几号|几点|几时|是什么时候|从什么时候",
+    r"^\W*(?:when\s+(?:did|was|were|will)|(?:in|on)?\s*(?:what|which)\s+(?:year|date|month)s?)\b"
+    r"|\b(?:in|on)\s+(?:what|which)\s+(?:year|date|month)s?\b|\band\s+when\s*\??\s*$"
+    rf"|{_WHAT_TIME}|哪[一几]?年|哪[一几]?天|哪个月|几月|几号|几点|几时|是什么时候|从什么时候",
     re.IGNORECASE,
 )
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
@@ -860,12 +860,12 @@ _NAMES_A_TIME = re.compile(
 
 # Of the questions asking for a date, those asking which year: a dynasty or a century (宋代以前)
 # says when, not which year.
-_ASKS_FOR_A_YEAR = re.compile(r"哪一?年|\b(?:what|which)\s+year\b", re.IGNORECASE)
+_ASKS_FOR_A_YEAR = re.compile(r"哪[一几]?年|\b(?:what|which)\s+years?\b", re.IGNORECASE)
 _NAMES_A_YEAR = re.compile(_YEAR_FORMS + r"|\d{4}-\d\d-\d\d", re.IGNORECASE)
 
 
 # Of those, the ones asking which day: a year or a month (自 2005 年诞生以来) does not say it.
-_ASKS_FOR_A_DAY = re.compile(r"哪一?天|几号|几月几|\b(?:what|which)\s+(?:date|day)\b", re.I)
+_ASKS_FOR_A_DAY = re.compile(r"哪[一几]?天|几号|几月几|\b(?:what|which)\s+(?:date|day)\b", re.I)
 _DAY_DIGITS = rf"[\d{_CHINESE_DIGITS}十]{{1,3}}"
 _NAMES_A_DAY = re.compile(
     rf"{_DAY_DIGITS}\s*月\s*{_DAY_DIGITS}\s*[日号]"  # 5月15日, 十月一日
@@ -1260,8 +1260,9 @@ def asked_unit(question: str) -> str | None:
     # A unit jieba joins to 几 or 多少, or keeps apart after 多少 (几岁, 多少度, 多少年): no
     # content word.
     tokens = words(text)
-    for token, after in zip(tokens, [*tokens[1:], ""], strict=True):
-        unit = token[1:] if token.startswith("几") else ""
+    for before, token, after in zip(["", *tokens[:-1]], tokens, [*tokens[1:], ""], strict=True):
+        # 哪几年 asks which years, not how many (asks_for_a_date()).
+        unit = token[1:] if token.startswith("几") and before != "哪" else ""
         unit = (token[2:] or after) if token.startswith("多少") else unit
         if unit in _WRITTEN_UNITS:
             return unit

@@ -356,6 +356,11 @@ def test_a_question_asking_for_a_date_is_told_from_one_asking_for_a_condition():
     assert asks_for_a_date("Who invented sockets at Berkeley, and in what year?")
     assert asks_for_a_date("Who wrote the HOWTO and when?")
     assert asks_for_a_date("Debian 12 是哪一天发布的？")
+    # Which years, not how many: 哪几年 is answered by 2000年至2007年.
+    assert (
+        asks_for_a_date("他是哪几年的世界冠军？") and asked_unit("他是哪几年的世界冠军？") is None
+    )
+    assert asks_for_a_date("In which years did he win?") and asked_unit("要等几年？") == "年"
     assert asks_for_a_date("Skolelinux 項目是什麼時候成立的？")  # in traditional characters
     assert not asks_for_a_date("When should I use HNSW instead of a flat index?")
     assert not asks_for_a_date("什么时候该用 HNSW？")

@@ -801,6 +801,26 @@ def written_names(text: str) -> list[str]:
     return found
 
 
+# The surname whose first name a question asks: "What was Mrs. Sappleton's first name?", "the
+# first name of Walton's friend Cotton" (the last name in capitals, not one owning another).
+_FIRST_NAME_OF = re.compile(
+    r"(?:first|given|christian)\s+name\s+of\s+(?:[\w.'’]+\s+){0,4}?([A-Z][a-z]+)\b(?!['’])"
+    r"|\b([A-Z][a-z]+)['’]s?\s+(?:first|given|christian)\s+name"
+)
+
+
+def first_name_asked(question: str) -> str:
+    """The surname of the person whose first name a question asks, else ''."""
+    found = _FIRST_NAME_OF.search(question)
+    return next(name for name in found.groups() if name) if found else ""
+
+
+def writes_first_name(surname: str, text: str) -> bool:
+    """Whether text writes a name in capitals (written_names(): no title) before a surname."""
+    before = re.compile(rf"(?<![\w'’])([A-Z][\w'’-]*)\.?\s+{re.escape(surname)}\b")
+    return any(name in written_names(text) for name in before.findall(text))
+
+
 def _quoted(text: str) -> list[str]:
     """The short quotations of text, of four words at most."""
     spans = (next(part for part in found if part) for found in _QUOTED.findall(text))

@@ -914,6 +914,10 @@ def test_a_question_asking_for_a_name_is_told_nothing_by_sentences_naming_none_b
     assert unnamed("巨人最爱的那个小男孩叫什么名字？", [unnamed_boy])
     assert not unnamed("他的老师叫什么名字？", ["他的老师叫藤野严九郎。"])
     assert not unnamed("Where did the little boy go?", [unnamed_boy])  # no name asked for
+    # A first name is the name written before the surname, not another person's.
+    first = "What was Mrs. Sappleton's first name?"
+    assert unnamed(first, ["Framton wondered whether Mrs. Sappleton was at home."])
+    assert not unnamed(first, ["Framton had met Jane Sappleton once."])
     assert (
         unnamed_message("巨人最爱的那个小男孩叫什么名字？")
         == "你问的是名字，但找到的句子都没有给出。"

@@ -57,6 +57,7 @@ from core.text import (
     chinese_word_tags,
     content_words,
     counted_word,
+    first_name_asked,
     in_the_script_of,
     is_acronym,
     is_asked,
@@ -81,6 +82,7 @@ from core.text import (
     words_of_the_text,
     writes_amount_asked,
     writes_amount_of,
+    writes_first_name,
     written_names,
     zipf_frequency,
 )
@@ -963,9 +965,13 @@ def unnamed(question: str, sentences: Sequence[str]) -> bool:
     was the name of the little boy the Giant loved?" of "But the little boy whom the Giant loved
     was never seen again". Of the others only those holding more of the question's words are
     read, since a story's next sentence names someone else: "提出 Transformer 的论文叫什么名字？"
-    is answered by the second ("...in a paper from Google titled 'Attention Is All You Need'")."""
+    is answered by the second ("...in a paper from Google titled 'Attention Is All You Need'").
+    One asking a person's first name is told it only by a name written before their surname."""
     if not asks_for_a_name(question) or not sentences:
         return False
+    surname = first_name_asked(question)
+    if surname:  # "Mrs. Sappleton's first name": a name written before hers, not Framton's
+        return not any(writes_first_name(surname, sentence) for sentence in sentences)
     given = _given_by(question)
     coverages = sentence_coverages(question, sentences)
     reading = [s for s, covers in zip(sentences, coverages, strict=True) if covers > coverages[0]]

@@ -581,6 +581,19 @@ def numbered_names(text: str) -> list[NumberedName]:
     return found
 
 
+# A year a question names: 2017年; in English one not glued to a word (NOI2024, which names a
+# contest) nor counting a plural ("2000 instances").
+_NAMED_YEAR = re.compile(
+    r"(?<![A-Za-z0-9$£€¥.,])(?<![A-Za-z]-)(1\d{3}|20\d{2})"
+    r"(?:\s*年|(?![A-Za-z0-9%]|[.,]\d)(?!\s+[a-z]+s\b))"
+)
+
+
+def years_named(text: str) -> tuple[str, ...]:
+    """The years text names (1653, 2017年): not glued to a name, nor counting things."""
+    return tuple(dict.fromkeys(_NAMED_YEAR.findall(text)))
+
+
 # Capitalised words in a row, each of two letters or more: a name ("Secure Boot", "Microsoft
 # Active Directory", "Sentence-BERT").
 _CAPITALISED_RUN = re.compile(

@@ -42,6 +42,7 @@ from core.retrieval.answerability import (
     unnamed,
     unnamed_message,
     unnumbered_names,
+    unwritten_years,
     word_rarity,
 )
 from core.retrieval.chunking import ChunkConfig
@@ -803,6 +804,28 @@ def test_a_name_the_documents_never_write_as_the_question_does_is_missing(notes,
         assert refused.missing == missing
         assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
     assert missing_names("Is Debian 14 out?", ("Debian 14",)) == ("Debian 14",)
+
+
+def test_a_year_the_documents_never_write_is_missing(notes, e5):
+    store, ingestor = notes
+    ingestor.ingest(
+        "《出国旅游管理办法》2002年5月27日公布。祖冲之生于一九二九年。".encode(), "laws.md"
+    )
+    ingestor.ingest(b"A first edition sold at Sotheby's in1894 for a pound.", "ocr.txt")
+    asked = "《出国旅游管理办法》在2017年修订时改了哪些条款？"
+    assert unwritten_years(store, "notes", asked) == ("2017",)
+    assert unwritten_years(store, "notes", "What changed in the 2017 revision?") == ("2017",)
+    for question in (  # written in digits, or in Chinese numerals
+        "《出国旅游管理办法》在2002年公布时有几条？",
+        "What happened in 1929?",
+        "What did a first edition sell for in 1894?",  # OCR glued "in1894"
+        "How many of the 2017 tours were approved?",  # counts, names no year
+        "NOI2017 在哪里举办？",  # a contest's name
+    ):
+        assert unwritten_years(store, "notes", question) == (), question
+    refused = _judged(store, e5, asked)
+    assert "2017" in refused.missing
+    assert refused.confidence == MISSING_NAME_CONFIDENCE and not refused.answerable
 
 
 def test_a_question_across_languages_is_answered_from_the_other_languages_passage(notes, e5):

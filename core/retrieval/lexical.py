@@ -64,6 +64,7 @@ BUILT_FOLDER = "built"
 _TERM = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+", re.UNICODE)
 _ASCII_WORD = re.compile(r"[a-z]+")
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +174,7 @@ class _Built:
         self.chinese = chinese
         self._positions: dict[str, int] | None = None
         self._chinese_terms: _Substrings | None = None
+        self._numbered_terms: _Substrings | None = None
 
     def rows(self, ids: Iterable[str]) -> dict[str, int]:
         """The row of each of ids that the index holds."""
@@ -204,6 +206,17 @@ class _Built:
         """What pattern's first group finds in the Chinese terms."""
         return set() if self.model is None else self._chinese().found(pattern)
 
+    def digits_frequency(self, digits: str) -> int:
+        """How many chunks hold a term with digits inside it: 1847, or in1847 where OCR
+        glued a word to the number."""
+        if self.model is None:
+            return 0
+        if self._numbered_terms is None:  # made at the first use
+            column = self.model.vocab_dict
+            numbered = {known: at for known, at in column.items() if _DIGIT.search(known)}
+            self._numbered_terms = _Substrings(numbered)
+        return len(self._rows_of(self._numbered_terms.holding(digits)))
+
     def _chinese(self) -> _Substrings:
         if self._chinese_terms is None:  # made at the first use: 0.3 s for 350,000 terms
             column = self.model.vocab_dict
@@ -220,6 +233,10 @@ class _Built:
             found = self._chinese().holding(term)
         else:
             found = [column[term]] if term in column else []
+        return self._rows_of(found)
+
+    def _rows_of(self, found: Sequence[int]) -> np.ndarray:
+        """The rows of the chunks holding any of the terms at columns found, unique."""
         matrix = self.model.scores  # CSC, a column per term: the rows with a score for it
         starts, rows = matrix["indptr"], matrix["indices"]
         columns = [rows[starts[c] : starts[c + 1]] for c in found]
@@ -407,6 +424,12 @@ class LexicalIndex:
         with self._lock:
             built = self._current()
         return set() if built is None else built.chinese_found(pattern)
+
+    def digits_frequency(self, digits: str) -> int:
+        """How many chunks hold a term with digits inside it (in1847 of OCR, 1847)."""
+        with self._lock:
+            built = self._current()
+        return 0 if built is None else built.digits_frequency(digits)
 
     def chunk_count(self) -> int:
         with self._lock:

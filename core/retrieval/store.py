@@ -373,6 +373,12 @@ class Store:
         words: core.pinyin's pattern finds 祥林 in 祥林嫂)."""
         return self._lexical_ready(name).chinese_found(pattern)
 
+    @_again_if_stale
+    def digits_frequency(self, name: str, digits: str) -> int:
+        """How many chunks of the collection hold a BM25 term with digits inside it: 1847, or
+        in1847 where OCR glued a word to the number."""
+        return self._lexical_ready(name).digits_frequency(digits)
+
     def matched_terms(self, name: str, query: str, chunks: Sequence[Chunk]) -> dict[str, tuple]:
         """The query's BM25 terms (sorted) that each chunk has: as its BM25 index knows them,
         or from its text (tokenising a Chinese passage again costs milliseconds)."""

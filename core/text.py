@@ -1169,6 +1169,15 @@ _VERSION = re.compile(
     r"|(?-i:\b[A-Z][\w+#-]*)\s+\d+\b(?!\s*(?:%|％|年|月|日))",
     re.IGNORECASE,
 )
+# A street or a postal address: "Regent Street", "7801 Folsom Boulevard", 东长安街, 中山路 1 号;
+# not 街道办事处 (a district office), 街面 or 路上.
+_STREET = re.compile(
+    r"(?-i:\b(?!(?:The|A|An|This|That|Our|His|Her|Its|Their|My|Your|One|Each|Every|No)\b)"
+    r"[A-Z][\w'’.-]*)\s+(?:street|st|avenue|ave|road|rd|lane|boulevard|blvd|way|place"
+    r"|square|row|drive|court|terrace|churchyard)\b|\b\d+\s+(?-i:[A-Z])\w+"
+    r"|[\u4e00-\u9fff]{1,6}(?:路|街|巷|胡同|大道|弄)(?![道面头坊区市上口线径由过人])",  # not 街道
+    re.IGNORECASE,
+)
 # A share of a whole: 80%, 百分之八十, 三成, 五分之一, "one in five", 1:3, "a third".
 _SHARE = re.compile(
     r"\d\s*(?:%|％|percent\b|per\s+cent\b)|百分之|一半|\bhalf\b|\d\s*[:：/]\s*\d"
@@ -1191,6 +1200,8 @@ _WRITTEN_UNITS = {
     "比例": _SHARE,
     "version": _VERSION,
     "版本": _VERSION,
+    "street": _STREET,
+    "街道": _STREET,
 }
 
 
@@ -1247,6 +1258,14 @@ _ASKS_AN_EMAIL_ADDRESS = re.compile(
     r"^\W*(?:what|which)(?:['’]s|\s+is|\s+are)?\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?e-?mail"
     r"(?:\s+address(?:es)?)?\b(?!\s+(?:list|notification))"
     r"|(?:邮箱|电子邮件|邮件)(?:地址)?(?:是|为)?(?:什么|多少|哪个)|(?:什么|哪个)(?:邮箱|(?:电子)?邮件地址)",
+    re.IGNORECASE,
+)
+# A question asking which street, or a street or postal address: "On which London street...?",
+# 在哪条街上, 详细地址是什么; not an IP or an email address, nor "Which road...?", which "the
+# moorland road" may answer.
+_ASKS_A_STREET = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:street|avenue)\b|\b(?:street|postal)\s+address"
+    r"|哪[一]?条(?:街|路|马路|大街|胡同)|(?:街道|详细|具体|通讯|邮寄)地址",
     re.IGNORECASE,
 )
 # A question asking which version or release: "Which npm version ships with v4.2.0?", "Since
@@ -1309,6 +1328,8 @@ def asked_unit(question: str) -> str | None:
         return "邮箱地址" if chinese else "email address"
     if _ASKS_A_VERSION.search(text) and not asks_for_a_date(question):
         return "版本" if chinese else "version"
+    if _ASKS_A_STREET.search(text):
+        return "街道" if chinese else "street"
     return None
 
 

@@ -308,6 +308,12 @@ def test_a_question_asking_when_is_not_answered_by_sentences_naming_no_time(
             "从 Kubernetes 1.27 开始，kubelet 会先把被删除的 Pod 转到终止阶段。",
             "版本",
         ),
+        (
+            "On which London street was the magic shop?",
+            "The magic shop stood in a busy street of London, near a toy shop.",
+            "The magic shop stood in Regent Street, London, near a toy shop.",
+            "street",
+        ),
     ],
 )
 def test_a_question_asking_an_amount_in_a_unit_is_not_answered_by_sentences_giving_none(

@@ -760,6 +760,15 @@ def test_the_unit_a_question_asks_an_amount_in():
     assert not writes_amount_of("版本", "每个版本都有新特性") and not writes_amount_of(
         "version", "in 1858 two farmers"
     )
+    # A street or a postal address asked, and written; not an IP address, nor which road.
+    assert asked_unit("On which London street was the magic shop?") == "street"
+    assert asked_unit("Della 和 Jim 住在哪条街上？") == asked_unit("详细地址是什么？") == "街道"
+    for other in ("What IP address should the router have?", "Which road leads to Zennor?"):
+        assert asked_unit(other) is None, other
+    for street in ("It was in Regent Street.", "7801 Folsom Boulevard", "北京市东长安街14号"):
+        assert writes_amount_of("street", street), street
+    assert not writes_amount_of("street", "The street was empty.")
+    assert not writes_amount_of("街道", "以及街道办事处，负责对街面流动售犬的查处")
     # A temperature asked, and written with its unit; not a parameter called a temperature.
     assert asked_unit("What temperature should the iron be heated to?") == "temperature"
     assert asked_unit("面团发酵时最好保持多少度？") == asked_unit("冷冻要几度") == "温度"

@@ -1101,6 +1101,8 @@ UNMEASURED_NUMBER = {
     "邮箱地址": "你问的是邮箱地址，但找到的句子都没有给出。",
     "version": "You asked which version, and none of the sentences found gives one.",
     "版本": "你问的是哪个版本，但找到的句子都没有给出版本号。",
+    "street": "You asked for a street or an address, and none of the sentences found gives one.",
+    "街道": "你问的是街道或地址，但找到的句子都没有给出。",
     "number": "You asked how many or how much, and the sentence that answers best gives no number.",
     "数字": "你问的是多少，但最匹配的句子没有给出数字。",
 }

@@ -1344,12 +1344,17 @@ def writes_amount_asked(question: str, unit: str, text: str) -> bool:
     """writes_amount_of(), where a version the question names itself counts for none: "Which
     npm version ships with v4.2.0?" is not answered by "v4.2.0 becomes the LTS release"."""
     if unit in ("version", "版本"):
-        own = set(_VERSION_NUMBER.findall(question))
-        text = _VERSION_NUMBER.sub(lambda n: "" if n.group() in own else n.group(), text)
+        text = without_numbers_of(question, text)
     return writes_amount_of(unit, text)
 
 
-_VERSION_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+def without_numbers_of(question: str, text: str) -> str:
+    """Text without the numbers the question writes itself (2025, 4.2.0, 1,000)."""
+    own = set(_NUMBER.findall(question))
+    return _NUMBER.sub(lambda number: "" if number.group() in own else number.group(), text)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 # A sentence saying its document leaves a matter out: "...is beyond the scope of this guide",

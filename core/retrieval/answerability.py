@@ -79,6 +79,7 @@ from core.text import (
     tells_how_often,
     unit_names,
     without_accents,
+    without_numbers_of,
     words_of_the_text,
     writes_amount_asked,
     writes_amount_of,
@@ -973,8 +974,8 @@ def restates(question: str, sentences: Sequence[str]) -> bool:
     # Its own numbers and words taken out (三字经 holds a 三), a sentence naming an amount tells
     # how many: 链表长度超过 8 时会转换为红黑树.
     own = re.compile("|".join(map(re.escape, content_words(question))) or "$^", re.IGNORECASE)
-    numbers = set(_NUMBER.findall(question))
-    if any(names_an_amount(_without(numbers, own.sub(" ", simplified(s)))) for s in sentences):
+    theirs = (without_numbers_of(question, own.sub(" ", simplified(s))) for s in sentences)
+    if any(map(names_an_amount, theirs)):
         return False
     unit = asked_unit(question)  # which version: npm 2.14.7
     if unit and any(writes_amount_asked(question, unit, sentence) for sentence in sentences):
@@ -1023,16 +1024,8 @@ def undated(question: str, sentences: Sequence[str]) -> bool:
     one asking which day, no day ("Git 的第一个版本是哪一天发布的？" of "自 2005 年诞生以来")."""
     if not asks_for_a_date(question):
         return False
-    asked = set(_NUMBER.findall(question))
-    return not any(names_the_time_asked(question, _without(asked, s)) for s in sentences)
-
-
-def _without(numbers: set[str], text: str) -> str:
-    """Text without the numbers given (a question's own)."""
-    return _NUMBER.sub(lambda number: "" if number.group() in numbers else number.group(), text)
-
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+    theirs = (without_numbers_of(question, sentence) for sentence in sentences)
+    return not any(names_the_time_asked(question, sentence) for sentence in theirs)
 
 
 def confidence_cap(question: str, missing: Sequence[str], answered_in: str = "") -> float:
